@@ -1,0 +1,114 @@
+//! The headless command line: `lever eval` prints a model's computed values,
+//! `lever check` lists what is wrong in it. Errors go to stderr with the file,
+//! line and column, and a non-zero exit code.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::model::Workbook;
+
+/// Lever: a spreadsheet-style editor for metric models.
+#[derive(Debug, Parser)]
+#[command(name = "lever", version, about)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute a model and print its values.
+    Eval {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// The sheet to print (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Compute a model and list error cells and name problems; exits with 1
+    /// if there are any.
+    Check {
+        /// The model (`.ron`).
+        file: PathBuf,
+    },
+}
+
+/// How `eval` prints values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns, numbers in each row's format.
+    Table,
+    /// Comma-separated, numbers in full precision.
+    Csv,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(args: Args) -> ExitCode {
+    match execute(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("lever: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(args: Args) -> Result<ExitCode, String> {
+    match args.command {
+        None => {
+            println!(
+                "Lever {}: try `lever eval models/edtech-growth.ron` or `lever --help`",
+                env!("CARGO_PKG_VERSION")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Eval {
+            file,
+            sheet,
+            format,
+        }) => {
+            let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let sheet = match sheet {
+                None => 0,
+                Some(name) => workbook.sheet_index(&name).ok_or_else(|| {
+                    let names: Vec<&str> = workbook
+                        .document()
+                        .sheets
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect();
+                    format!(
+                        "{}: no sheet named `{name}` (sheets: {})",
+                        file.display(),
+                        names.join(", ")
+                    )
+                })?,
+            };
+            let text = match format {
+                OutputFormat::Csv => output::csv(&workbook, sheet),
+                OutputFormat::Table => output::table(&workbook, sheet),
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check { file }) => {
+            let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let report = output::check(&workbook, &file.display().to_string());
+            print!("{}", report.text);
+            Ok(if report.clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}

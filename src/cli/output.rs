@@ -1,0 +1,196 @@
+//! Text renderings of a computed sheet: CSV, an aligned table, and the check
+//! report.
+
+use std::fmt::Write as _;
+
+use crate::engine::Value;
+use crate::model::{Workbook, display};
+
+/// The sheet as CSV: a header (`metric`, `unit`, period labels), then one line
+/// per metric row with values in full precision.
+pub fn csv(workbook: &Workbook, sheet: u32) -> String {
+    let mut out = String::new();
+    let mut header = vec!["metric".to_string(), "unit".to_string()];
+    header.extend(workbook.period_labels());
+    push_csv_line(&mut out, &header);
+    for (row, info) in workbook.rows(sheet).iter().enumerate() {
+        if !info.section.is_empty() || info.label.is_empty() {
+            continue;
+        }
+        let mut fields = vec![info.label.clone(), info.unit.clone()];
+        fields.extend(workbook.row_values(sheet, row as u32).iter().map(csv_value));
+        push_csv_line(&mut out, &fields);
+    }
+    out
+}
+
+/// A value as a CSV field: shortest round-trip numbers (`0.1`, `1e-7`),
+/// `TRUE`/`FALSE`, errors as spreadsheets write them, text as is.
+pub fn csv_value(value: &Value) -> String {
+    match value {
+        Value::Number(n) => shortest_number(*n),
+        other => other.to_string(),
+    }
+}
+
+/// The shortest text that reads back as `n`, with an exponent only for very
+/// large or small magnitudes.
+pub fn shortest_number(n: f64) -> String {
+    if n == 0.0 {
+        return "0".into();
+    }
+    let magnitude = n.abs();
+    if (1e-5..1e16).contains(&magnitude) {
+        format!("{n}")
+    } else {
+        format!("{n:e}")
+    }
+}
+
+fn push_csv_line(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| csv_quote(f)).collect();
+    out.push_str(&line.join(","));
+    out.push('\n');
+}
+
+fn csv_quote(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// The sheet as an aligned table with section headings, numbers in each
+/// row's format.
+pub fn table(workbook: &Workbook, sheet: u32) -> String {
+    let labels = workbook.period_labels();
+    let rows = workbook.rows(sheet);
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let mut header = vec!["Metric".to_string(), "Unit".to_string()];
+    header.extend(labels.iter().cloned());
+    lines.push(header);
+    let mut sections: Vec<(usize, String)> = Vec::new();
+    for (row, info) in rows.iter().enumerate() {
+        if !info.section.is_empty() {
+            sections.push((lines.len(), info.section.clone()));
+            continue;
+        }
+        if info.label.is_empty() {
+            continue;
+        }
+        let mut line = vec![info.label.clone(), info.unit.clone()];
+        line.extend(
+            workbook
+                .row_values(sheet, row as u32)
+                .iter()
+                .map(|v| display::format_value(v, info.format)),
+        );
+        lines.push(line);
+    }
+    let n_cols = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n_cols)
+        .map(|c| {
+            lines
+                .iter()
+                .filter_map(|l| l.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut next_section = sections.iter().peekable();
+    for (index, line) in lines.iter().enumerate() {
+        while let Some((_, title)) = next_section.next_if(|(at, _)| *at == index) {
+            let _ = writeln!(out, "\n{title}");
+        }
+        let mut text = String::new();
+        for (c, field) in line.iter().enumerate() {
+            let width = widths.get(c).copied().unwrap_or(0);
+            let pad = width.saturating_sub(field.chars().count());
+            if c < 2 {
+                text.push_str(field);
+                text.push_str(&" ".repeat(pad));
+            } else {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(field);
+            }
+            text.push_str("  ");
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The result of `lever check`.
+pub struct CheckReport {
+    /// What to print.
+    pub text: String,
+    /// True if nothing is wrong.
+    pub clean: bool,
+}
+
+/// Lists name problems and error cells (at most 50 of each).
+pub fn check(workbook: &Workbook, origin: &str) -> CheckReport {
+    const SHOWN: usize = 50;
+    let mut text = String::new();
+    let problems = workbook.problems();
+    for problem in problems.iter().take(SHOWN) {
+        let _ = writeln!(text, "{origin}: {problem}");
+    }
+    let errors = workbook.errors();
+    let labels = workbook.period_labels();
+    for (sheet, row, period, error) in errors.iter().take(SHOWN) {
+        let sheet_name = &workbook.document().sheets[*sheet as usize].name;
+        let label = &workbook.rows(*sheet)[*row as usize].label;
+        let period_label = labels.get(*period as usize).map_or("", String::as_str);
+        let cell = workbook.engine().cell_name(crate::engine::CellAddr::new(
+            *sheet,
+            *row,
+            crate::model::FIRST_PERIOD_COL + period,
+        ));
+        let _ = write!(
+            text,
+            "{origin}: {cell} ({sheet_name} / {label} / {period_label}): {}",
+            error.kind
+        );
+        if let Some(detail) = &error.detail {
+            let _ = write!(text, ": {detail}");
+        }
+        text.push('\n');
+    }
+    let total = problems.len() + errors.len();
+    if total > 2 * SHOWN {
+        let _ = writeln!(text, "… {total} problems in all");
+    }
+    if total == 0 {
+        let _ = writeln!(text, "{origin}: no errors");
+    }
+    CheckReport {
+        text,
+        clean: total == 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_shortest_form() {
+        assert_eq!(shortest_number(0.1), "0.1");
+        assert_eq!(shortest_number(1234.5), "1234.5");
+        assert_eq!(shortest_number(1e-7), "1e-7");
+        assert_eq!(shortest_number(-3.0), "-3");
+        assert_eq!(shortest_number(1.5e20), "1.5e20");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_quote("CAC, RUB"), "\"CAC, RUB\"");
+        assert_eq!(csv_quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_quote("plain"), "plain");
+    }
+}

@@ -1,0 +1,290 @@
+//! Compiling a formula's syntax tree into an evaluable [`Node`] tree: sheet and
+//! metric names are resolved to indices, functions to registry entries, and
+//! each bare metric name is decided to mean "this period" or "the whole row"
+//! from where it stands.
+
+use std::sync::Arc;
+
+use crate::engine::functions::{self, FunctionSpec};
+use crate::engine::value::{CellError, ErrorKind, Value};
+use crate::formula::{BinaryOp, CellRef, Expr, Reference, UnaryOp};
+
+/// A column inside a compiled reference: fixed, or relative to the column
+/// the formula is evaluated in (so one row formula serves every period).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColRef {
+    /// Always this column.
+    Abs(u32),
+    /// The evaluated cell's column plus this delta.
+    Rel(i32),
+}
+
+impl ColRef {
+    /// The concrete column when evaluating in column `col`, if it exists.
+    pub fn at(self, col: u32) -> Option<u32> {
+        match self {
+            ColRef::Abs(c) => Some(c),
+            ColRef::Rel(delta) => u32::try_from(i64::from(col) + i64::from(delta)).ok(),
+        }
+    }
+}
+
+/// An evaluable expression with every name resolved.
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// A constant (literals, and errors found while compiling).
+    Const(Value),
+    /// One cell.
+    Cell { sheet: u32, row: u32, col: ColRef },
+    /// A rectangle of cells (rows inclusive, columns inclusive).
+    Range {
+        sheet: u32,
+        row0: u32,
+        row1: u32,
+        col0: ColRef,
+        col1: ColRef,
+    },
+    /// A metric in the evaluated period plus `offset`.
+    Metric { sheet: u32, row: u32, offset: i32 },
+    /// Every period of a metric (a bare name where a range is expected).
+    MetricRow { sheet: u32, row: u32 },
+    /// `-x`
+    Negate(Box<Node>),
+    /// `+x` (kept because `+A1:B2` still intersects; evaluates to x).
+    Plus(Box<Node>),
+    /// `x%`
+    Percent(Box<Node>),
+    /// `a op b`
+    Binary(BinaryOp, Box<Node>, Box<Node>),
+    /// A call of a registry function; `array` marks elementwise argument
+    /// evaluation (SUMPRODUCT).
+    Call {
+        function: &'static FunctionSpec,
+        args: Vec<Node>,
+    },
+}
+
+/// What the compiler needs to know about the workbook.
+pub trait Resolver {
+    /// The index of sheet `name` (case-insensitive).
+    fn sheet(&self, name: &str) -> Option<u32>;
+    /// The row of metric `name` on `sheet` (case-insensitive); `None` if unknown.
+    fn metric(&self, sheet: u32, name: &str) -> Option<u32>;
+}
+
+/// Compiles `expr` for a formula on `sheet` whose relative columns are written
+/// as seen from `anchor_col`.
+pub fn compile(expr: &Expr, sheet: u32, anchor_col: u32, resolver: &dyn Resolver) -> Node {
+    let compiler = Compiler {
+        sheet,
+        anchor_col,
+        resolver,
+    };
+    compiler.node(expr, Position::Scalar)
+}
+
+/// Where an expression stands, which decides what a bare metric name means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    /// A single value is expected: a bare name is this period.
+    Scalar,
+    /// A function parameter that takes ranges: a bare name is the whole row.
+    RangeParam,
+    /// Inside an array-taking function: operators work elementwise, a bare
+    /// name is the whole row.
+    Array,
+}
+
+struct Compiler<'a> {
+    sheet: u32,
+    anchor_col: u32,
+    resolver: &'a dyn Resolver,
+}
+
+impl Compiler<'_> {
+    fn node(&self, expr: &Expr, position: Position) -> Node {
+        // Operators below keep the array context but not the "range
+        // parameter" one: `SUM(a * 2)` multiplies this period's `a`.
+        let operand_position = if position == Position::Array {
+            Position::Array
+        } else {
+            Position::Scalar
+        };
+        match expr {
+            Expr::Number(n) => Node::Const(Value::number(*n)),
+            Expr::Text(s) => Node::Const(Value::Text(Arc::from(s.as_str()))),
+            Expr::Bool(b) => Node::Const(Value::Bool(*b)),
+            Expr::Error(kind) => Node::Const(Value::error(*kind)),
+            Expr::Missing => Node::Const(Value::Empty),
+            Expr::Group(inner) => self.node(inner, position),
+            Expr::Unary(UnaryOp::Negate, inner) => {
+                Node::Negate(Box::new(self.node(inner, operand_position)))
+            }
+            Expr::Unary(UnaryOp::Plus, inner) => {
+                Node::Plus(Box::new(self.node(inner, operand_position)))
+            }
+            Expr::Percent(inner) => Node::Percent(Box::new(self.node(inner, operand_position))),
+            Expr::Binary(op, left, right) => Node::Binary(
+                *op,
+                Box::new(self.node(left, operand_position)),
+                Box::new(self.node(right, operand_position)),
+            ),
+            Expr::Call { name, args } => self.call(name, args, position),
+            Expr::Reference(reference) => self.reference(reference, position),
+        }
+    }
+
+    fn call(&self, name: &str, args: &[Expr], position: Position) -> Node {
+        let Some(function) = functions::lookup(name) else {
+            return error(ErrorKind::Name, format!("unknown function {name}"));
+        };
+        if args.len() < function.min_args || args.len() > function.max_args {
+            let expected = if function.min_args == function.max_args {
+                format!("{}", function.min_args)
+            } else if function.max_args == usize::MAX {
+                format!("at least {}", function.min_args)
+            } else {
+                format!("{} to {}", function.min_args, function.max_args)
+            };
+            return error(
+                ErrorKind::Value,
+                format!(
+                    "{} takes {expected} argument{}, got {}",
+                    function.name,
+                    if expected == "1" { "" } else { "s" },
+                    args.len()
+                ),
+            );
+        }
+        let args = args
+            .iter()
+            .enumerate()
+            .map(|(index, arg)| {
+                let arg_position = if function.array_args || position == Position::Array {
+                    Position::Array
+                } else if takes_range(function.name, index) {
+                    Position::RangeParam
+                } else {
+                    Position::Scalar
+                };
+                self.node(arg, arg_position)
+            })
+            .collect();
+        Node::Call { function, args }
+    }
+
+    fn reference(&self, reference: &Reference, position: Position) -> Node {
+        match reference {
+            Reference::Invalid => Node::Const(Value::error(ErrorKind::Ref)),
+            Reference::Cell { sheet, cell } => match self.sheet_index(sheet.as_deref()) {
+                Ok(sheet) => Node::Cell {
+                    sheet,
+                    row: cell.row,
+                    col: self.col_ref(cell),
+                },
+                Err(e) => e,
+            },
+            Reference::Range { sheet, start, end } => match self.sheet_index(sheet.as_deref()) {
+                Ok(sheet) => Node::Range {
+                    sheet,
+                    row0: start.row.min(end.row),
+                    row1: start.row.max(end.row),
+                    col0: self.col_ref(start),
+                    col1: self.col_ref(end),
+                },
+                Err(e) => e,
+            },
+            Reference::Metric {
+                sheet,
+                name,
+                offset,
+                explicit_offset,
+            } => {
+                let sheet = match self.sheet_index(sheet.as_deref()) {
+                    Ok(sheet) => sheet,
+                    Err(e) => return e,
+                };
+                let Some(row) = self.resolver.metric(sheet, name) else {
+                    return error(ErrorKind::Name, format!("unknown metric `{name}`"));
+                };
+                if !explicit_offset && position != Position::Scalar {
+                    Node::MetricRow { sheet, row }
+                } else {
+                    Node::Metric {
+                        sheet,
+                        row,
+                        offset: *offset,
+                    }
+                }
+            }
+        }
+    }
+
+    fn sheet_index(&self, name: Option<&str>) -> Result<u32, Node> {
+        match name {
+            None => Ok(self.sheet),
+            Some(name) => self
+                .resolver
+                .sheet(name)
+                .ok_or_else(|| error(ErrorKind::Ref, format!("unknown sheet `{name}`"))),
+        }
+    }
+
+    fn col_ref(&self, cell: &CellRef) -> ColRef {
+        if cell.col_abs {
+            ColRef::Abs(cell.col)
+        } else {
+            let delta = i64::from(cell.col) - i64::from(self.anchor_col);
+            ColRef::Rel(delta.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+        }
+    }
+}
+
+fn error(kind: ErrorKind, detail: String) -> Node {
+    Node::Const(Value::Error(CellError::with_detail(kind, detail)))
+}
+
+/// Whether parameter `index` (zero-based) of function `name` takes a range,
+/// so that a bare metric name there means the metric's whole row. Everything
+/// else takes a single value, and a bare name means "this period".
+pub fn takes_range(name: &str, index: usize) -> bool {
+    match name {
+        "SUM" | "SUMPRODUCT" | "COUNT" | "COUNTA" | "COUNTBLANK" | "AVERAGE" | "MIN" | "MAX"
+        | "MEDIAN" | "PRODUCT" | "AND" | "OR" | "XOR" | "CONCAT" | "STDEV" | "STDEV.S"
+        | "STDEV.P" | "VAR" | "VAR.S" | "VAR.P" | "AVERAGEA" | "MINA" | "MAXA" => true,
+        "SUMIF" | "AVERAGEIF" => index == 0 || index == 2,
+        "COUNTIF" | "LARGE" | "SMALL" | "INDEX" | "IRR" => index == 0,
+        "SUMIFS" | "AVERAGEIFS" | "MAXIFS" | "MINIFS" => index == 0 || index % 2 == 1,
+        "COUNTIFS" => index % 2 == 0,
+        "NPV" => index >= 1,
+        "XNPV" => index == 1 || index == 2,
+        "XIRR" => index == 0 || index == 1,
+        "MATCH" | "VLOOKUP" | "HLOOKUP" => index == 1,
+        "XLOOKUP" => index == 1 || index == 2,
+        "TEXTJOIN" => index >= 2,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_columns_follow_the_evaluated_cell() {
+        assert_eq!(ColRef::Rel(-1).at(5), Some(4));
+        assert_eq!(ColRef::Rel(-1).at(0), None);
+        assert_eq!(ColRef::Abs(3).at(9), Some(3));
+    }
+
+    #[test]
+    fn range_parameters_of_common_functions() {
+        assert!(takes_range("SUM", 3));
+        assert!(takes_range("SUMIFS", 0));
+        assert!(takes_range("SUMIFS", 1));
+        assert!(!takes_range("SUMIFS", 2));
+        assert!(!takes_range("ROUND", 0));
+        assert!(takes_range("VLOOKUP", 1));
+        assert!(!takes_range("VLOOKUP", 0));
+    }
+}

@@ -1,0 +1,343 @@
+//! The interpreter: evaluates a compiled [`Node`] for one cell, reading the
+//! current values of the cells it refers to.
+
+use std::cmp::Ordering;
+
+use crate::engine::coerce;
+use crate::engine::compile::Node;
+use crate::engine::functions::{Arg, Array, RangeRef, args::implicit_intersection};
+use crate::engine::value::{CellError, ErrorKind, Value};
+use crate::formula::BinaryOp;
+
+/// The stored values of one sheet: a row-major grid.
+#[derive(Debug, Clone, Default)]
+pub struct SheetValues {
+    /// Columns per row.
+    pub n_cols: u32,
+    /// `rows × n_cols` values.
+    pub values: Vec<Value>,
+}
+
+impl SheetValues {
+    /// Number of rows stored.
+    pub fn n_rows(&self) -> u32 {
+        if self.n_cols == 0 {
+            0
+        } else {
+            (self.values.len() / self.n_cols as usize) as u32
+        }
+    }
+
+    fn range(&self, row0: u32, col0: u32, rows: u32, cols: u32) -> RangeRef<'_> {
+        RangeRef {
+            data: &self.values,
+            stride: self.n_cols as usize,
+            row0,
+            col0,
+            rows,
+            cols,
+        }
+    }
+}
+
+/// The period columns shared by every sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Periods {
+    /// Column of the first period.
+    pub first_col: u32,
+    /// Number of periods.
+    pub count: u32,
+}
+
+impl Periods {
+    /// True if `col` is a period column.
+    pub fn contains(&self, col: u32) -> bool {
+        col >= self.first_col && col - self.first_col < self.count
+    }
+}
+
+/// Everything needed to evaluate one cell's formula.
+#[derive(Clone, Copy)]
+pub struct Evaluator<'a> {
+    /// All sheets' current values.
+    pub sheets: &'a [SheetValues],
+    /// The timeline's columns.
+    pub periods: Periods,
+    /// The cell being computed: sheet, row, column.
+    pub sheet: u32,
+    /// Row of the cell being computed.
+    pub row: u32,
+    /// Column of the cell being computed.
+    pub col: u32,
+}
+
+static EMPTY: Value = Value::Empty;
+
+impl<'a> Evaluator<'a> {
+    /// Evaluates `node` to a single value.
+    pub fn eval(&self, node: &'a Node) -> Value {
+        match node {
+            Node::Const(v) => v.clone(),
+            Node::Cell { sheet, row, col } => match col.at(self.col) {
+                Some(col) => self.cell(*sheet, *row, col).clone(),
+                None => Value::error(ErrorKind::Ref),
+            },
+            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+                Ok(Some(col)) => self.cell(*sheet, *row, col).clone(),
+                Ok(None) => Value::Empty,
+                Err(e) => Value::Error(e),
+            },
+            Node::Range { .. } | Node::MetricRow { .. } => match self.arg(node) {
+                Arg::Range { range, at } => implicit_intersection(&range, at),
+                other => other.scalar(),
+            },
+            Node::Negate(inner) => match coerce::to_number(&self.eval(inner)) {
+                Ok(n) => Value::number(-n),
+                Err(e) => Value::Error(e),
+            },
+            Node::Plus(inner) => self.eval(inner),
+            Node::Percent(inner) => match coerce::to_number(&self.eval(inner)) {
+                Ok(n) => Value::number(n / 100.0),
+                Err(e) => Value::Error(e),
+            },
+            Node::Binary(op, left, right) => binary(*op, &self.eval(left), &self.eval(right)),
+            Node::Call { function, args } => {
+                let array = function.array_args;
+                let args: Vec<Arg<'a>> = args
+                    .iter()
+                    .map(|a| {
+                        if array {
+                            self.array_arg(a)
+                        } else {
+                            self.arg(a)
+                        }
+                    })
+                    .collect();
+                (function.implementation)(&args)
+            }
+        }
+    }
+
+    /// Evaluates a function argument: references stay references.
+    fn arg(&self, node: &'a Node) -> Arg<'a> {
+        let at = (self.row, self.col);
+        match node {
+            Node::Cell { sheet, row, col } => match col.at(self.col) {
+                Some(col) => Arg::Range {
+                    range: self.sheet_values(*sheet).range(*row, col, 1, 1),
+                    at,
+                },
+                None => Arg::Value(Value::error(ErrorKind::Ref)),
+            },
+            Node::Range {
+                sheet,
+                row0,
+                row1,
+                col0,
+                col1,
+            } => match (col0.at(self.col), col1.at(self.col)) {
+                (Some(a), Some(b)) => {
+                    let (c0, c1) = (a.min(b), a.max(b));
+                    Arg::Range {
+                        range: self.sheet_values(*sheet).range(
+                            *row0,
+                            c0,
+                            row1 - row0 + 1,
+                            c1 - c0 + 1,
+                        ),
+                        at,
+                    }
+                }
+                _ => Arg::Value(Value::error(ErrorKind::Ref)),
+            },
+            Node::MetricRow { sheet, row } => Arg::Range {
+                range: self.sheet_values(*sheet).range(
+                    *row,
+                    self.periods.first_col,
+                    1,
+                    self.periods.count,
+                ),
+                at,
+            },
+            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+                Ok(Some(col)) => Arg::Range {
+                    range: self.sheet_values(*sheet).range(*row, col, 1, 1),
+                    at,
+                },
+                Ok(None) => Arg::Value(Value::Empty),
+                Err(e) => Arg::Value(Value::Error(e)),
+            },
+            _ => Arg::Value(self.eval(node)),
+        }
+    }
+
+    /// Evaluates an argument of an array-taking function: operators work
+    /// elementwise on ranges.
+    fn array_arg(&self, node: &'a Node) -> Arg<'a> {
+        match node {
+            Node::Binary(op, left, right) => {
+                let (left, right) = (self.array_arg(left), self.array_arg(right));
+                if !left.is_range() && !right.is_range() {
+                    return Arg::Value(binary(*op, &left.scalar(), &right.scalar()));
+                }
+                elementwise(&left, Some(&right), |a, b| {
+                    binary(*op, a, b.unwrap_or(&EMPTY))
+                })
+            }
+            Node::Negate(inner) => {
+                let inner = self.array_arg(inner);
+                elementwise(&inner, None, |a, _| match coerce::to_number(a) {
+                    Ok(n) => Value::number(-n),
+                    Err(e) => Value::Error(e),
+                })
+            }
+            Node::Percent(inner) => {
+                let inner = self.array_arg(inner);
+                elementwise(&inner, None, |a, _| match coerce::to_number(a) {
+                    Ok(n) => Value::number(n / 100.0),
+                    Err(e) => Value::Error(e),
+                })
+            }
+            Node::Plus(inner) => self.array_arg(inner),
+            _ => self.arg(node),
+        }
+    }
+
+    /// The column of this period plus `offset`: `Ok(None)` when that falls
+    /// outside the timeline (reads as empty); an error when the formula
+    /// itself is not in a period column.
+    fn metric_col(&self, offset: i32) -> Result<Option<u32>, CellError> {
+        if !self.periods.contains(self.col) {
+            return Err(CellError::with_detail(
+                ErrorKind::Value,
+                "a metric name needs a period column to pick its value from",
+            ));
+        }
+        let target = i64::from(self.col) + i64::from(offset);
+        let first = i64::from(self.periods.first_col);
+        let last = first + i64::from(self.periods.count);
+        if target < first || target >= last {
+            Ok(None)
+        } else {
+            Ok(Some(target as u32))
+        }
+    }
+
+    fn sheet_values(&self, sheet: u32) -> &'a SheetValues {
+        static NONE: SheetValues = SheetValues {
+            n_cols: 0,
+            values: Vec::new(),
+        };
+        self.sheets.get(sheet as usize).unwrap_or(&NONE)
+    }
+
+    fn cell(&self, sheet: u32, row: u32, col: u32) -> &'a Value {
+        let sheet = self.sheet_values(sheet);
+        if col >= sheet.n_cols {
+            return &EMPTY;
+        }
+        sheet
+            .values
+            .get(row as usize * sheet.n_cols as usize + col as usize)
+            .unwrap_or(&EMPTY)
+    }
+}
+
+/// Applies `f` to every element of `a` (and of `b`, broadcast like Excel:
+/// a 1-wide side repeats; positions outside a side are `#N/A`).
+fn elementwise(
+    a: &Arg<'_>,
+    b: Option<&Arg<'_>>,
+    f: impl Fn(&Value, Option<&Value>) -> Value,
+) -> Arg<'static> {
+    let (ar, ac) = a.dims();
+    let (br, bc) = b.map(Arg::dims).unwrap_or((ar, ac));
+    let rows = ar.max(br);
+    let cols = ac.max(bc);
+    let pick = |arg: &Arg<'_>, (rs, cs): (u32, u32), r: u32, c: u32| -> Value {
+        let r = if rs == 1 { 0 } else { r };
+        let c = if cs == 1 { 0 } else { c };
+        if r >= rs || c >= cs {
+            Value::error(ErrorKind::NA)
+        } else {
+            arg.get(r, c)
+        }
+    };
+    let mut data = Vec::with_capacity(rows as usize * cols as usize);
+    for r in 0..rows {
+        for c in 0..cols {
+            let x = pick(a, (ar, ac), r, c);
+            let y = b.map(|b| pick(b, (br, bc), r, c));
+            data.push(f(&x, y.as_ref()));
+        }
+    }
+    Arg::Array(Array { rows, cols, data })
+}
+
+/// An infix operator on two values, with Excel's coercions.
+pub fn binary(op: BinaryOp, left: &Value, right: &Value) -> Value {
+    match op {
+        BinaryOp::Concat => match (coerce::to_text(left), coerce::to_text(right)) {
+            (Ok(a), Ok(b)) => Value::text(a + &b),
+            (Err(e), _) | (_, Err(e)) => Value::Error(e),
+        },
+        BinaryOp::Equal
+        | BinaryOp::NotEqual
+        | BinaryOp::Less
+        | BinaryOp::Greater
+        | BinaryOp::LessEqual
+        | BinaryOp::GreaterEqual => {
+            if let Value::Error(e) = left {
+                return Value::Error(e.clone());
+            }
+            if let Value::Error(e) = right {
+                return Value::Error(e.clone());
+            }
+            let ordering = coerce::compare(left, right);
+            Value::Bool(match op {
+                BinaryOp::Equal => ordering == Ordering::Equal,
+                BinaryOp::NotEqual => ordering != Ordering::Equal,
+                BinaryOp::Less => ordering == Ordering::Less,
+                BinaryOp::Greater => ordering == Ordering::Greater,
+                BinaryOp::LessEqual => ordering != Ordering::Greater,
+                _ => ordering != Ordering::Less,
+            })
+        }
+        _ => {
+            let a = match coerce::to_number(left) {
+                Ok(a) => a,
+                Err(e) => return Value::Error(e),
+            };
+            let b = match coerce::to_number(right) {
+                Ok(b) => b,
+                Err(e) => return Value::Error(e),
+            };
+            arithmetic(op, a, b)
+        }
+    }
+}
+
+fn arithmetic(op: BinaryOp, a: f64, b: f64) -> Value {
+    match op {
+        BinaryOp::Add => Value::number(a + b),
+        BinaryOp::Subtract => Value::number(a - b),
+        BinaryOp::Multiply => Value::number(a * b),
+        BinaryOp::Divide => {
+            if b == 0.0 {
+                Value::error(ErrorKind::Div0)
+            } else {
+                Value::number(a / b)
+            }
+        }
+        BinaryOp::Power => {
+            if a == 0.0 && b == 0.0 {
+                Value::error(ErrorKind::Num)
+            } else if a == 0.0 && b < 0.0 {
+                Value::error(ErrorKind::Div0)
+            } else {
+                Value::number(a.powf(b))
+            }
+        }
+        _ => Value::error(ErrorKind::Value),
+    }
+}

@@ -1,0 +1,819 @@
+//! The calculation engine: values, coercions, functions, the dependency graph
+//! and incremental recalculation. No IO.
+//!
+//! An [`Engine`] holds a fixed-size grid per sheet. Each cell is empty, a
+//! constant, its own formula, or governed by its row's formula (one compiled
+//! formula shared by every period cell of the row). [`Engine::apply`] changes
+//! cells and recomputes only the cells the change reaches, in dependency
+//! order, returning what changed ([`Recalc`]): the ripple.
+
+pub mod coerce;
+pub mod compile;
+pub mod eval;
+pub mod functions;
+pub mod graph;
+pub mod value;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use eval::Periods;
+pub use value::{CellError, ErrorKind, Value};
+
+use compile::{Node, Resolver};
+use eval::{Evaluator, SheetValues};
+
+/// A cell's position: sheet index, zero-based row and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellAddr {
+    /// Sheet index, in tab order.
+    pub sheet: u32,
+    /// Zero-based row (`A1` is row 0).
+    pub row: u32,
+    /// Zero-based column (`A1` is column 0).
+    pub col: u32,
+}
+
+impl CellAddr {
+    /// A cell address.
+    pub fn new(sheet: u32, row: u32, col: u32) -> Self {
+        CellAddr { sheet, row, col }
+    }
+}
+
+/// What a cell holds, as typed by the user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Nothing: a period cell then follows its row's formula, if any.
+    Empty,
+    /// A constant value (number, text or boolean).
+    Constant(Value),
+    /// A formula, with or without its leading `=`.
+    Formula(String),
+}
+
+/// The shape of one sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetSpec {
+    /// Tab name.
+    pub name: String,
+    /// Number of rows.
+    pub rows: u32,
+    /// Number of columns.
+    pub cols: u32,
+    /// Metric names and their rows.
+    pub metrics: Vec<(String, u32)>,
+}
+
+/// One edit of the engine's inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Sets one cell's input.
+    Cell(CellAddr, Input),
+    /// Sets (or, with `None`, removes) a row formula on `sheet`, `row`.
+    RowFormula {
+        /// Sheet index.
+        sheet: u32,
+        /// Row.
+        row: u32,
+        /// The formula text, with or without `=`.
+        formula: Option<String>,
+    },
+}
+
+/// One cell whose value changed in a recalculation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// Where.
+    pub addr: CellAddr,
+    /// Value before.
+    pub old: Value,
+    /// Value after.
+    pub new: Value,
+}
+
+/// The outcome of a recalculation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recalc {
+    /// Cells whose value changed, edited cells first, then in dependency
+    /// order (every cell after the cells it reads).
+    pub changes: Vec<Change>,
+    /// Number of formula cells evaluated.
+    pub evaluated: usize,
+}
+
+/// Which formula, if any, defines a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Empty,
+    Constant,
+    Own(u32),
+    Row(u32),
+}
+
+impl Source {
+    fn formula(self) -> Option<u32> {
+        match self {
+            Source::Own(id) | Source::Row(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Formula {
+    node: Node,
+}
+
+#[derive(Debug, Clone)]
+struct SheetMeta {
+    name: String,
+    rows: u32,
+    cols: u32,
+    base: u32,
+    metrics: HashMap<String, u32>,
+}
+
+/// The calculation engine for a workbook.
+#[derive(Debug)]
+pub struct Engine {
+    periods: Periods,
+    sheets: Vec<SheetMeta>,
+    values: Vec<SheetValues>,
+    sources: Vec<Source>,
+    row_formulas: Vec<Vec<Option<u32>>>,
+    formulas: Vec<Option<Formula>>,
+    free_formulas: Vec<u32>,
+    dependents: Vec<Vec<u32>>,
+    /// The full evaluation plan, kept until a formula changes.
+    full_plan: Option<Arc<graph::Plan>>,
+    scratch: graph::Scratch,
+    needed: Marks,
+    built: bool,
+}
+
+impl Engine {
+    /// An engine for `sheets` sharing the period columns `periods`. Every cell
+    /// starts empty; load inputs with [`Engine::load`], then call
+    /// [`Engine::recalc_all`].
+    pub fn new(periods: Periods, sheets: Vec<SheetSpec>) -> Engine {
+        let mut metas = Vec::with_capacity(sheets.len());
+        let mut base: u64 = 0;
+        for spec in sheets {
+            let metrics = spec
+                .metrics
+                .into_iter()
+                .map(|(name, row)| (name.to_lowercase(), row))
+                .collect();
+            metas.push(SheetMeta {
+                name: spec.name,
+                rows: spec.rows,
+                cols: spec.cols,
+                base: base.min(u64::from(u32::MAX)) as u32,
+                metrics,
+            });
+            base += u64::from(spec.rows) * u64::from(spec.cols);
+        }
+        let n_cells = base as usize;
+        Engine {
+            periods,
+            values: metas
+                .iter()
+                .map(|m| SheetValues {
+                    n_cols: m.cols,
+                    values: vec![Value::Empty; m.rows as usize * m.cols as usize],
+                })
+                .collect(),
+            row_formulas: metas.iter().map(|m| vec![None; m.rows as usize]).collect(),
+            sheets: metas,
+            sources: vec![Source::Empty; n_cells],
+            formulas: Vec::new(),
+            free_formulas: Vec::new(),
+            dependents: Vec::new(),
+            full_plan: None,
+            scratch: graph::Scratch::default(),
+            needed: Marks::default(),
+            built: false,
+        }
+    }
+
+    /// The period columns.
+    pub fn periods(&self) -> Periods {
+        self.periods
+    }
+
+    /// Number of sheets.
+    pub fn sheet_count(&self) -> usize {
+        self.sheets.len()
+    }
+
+    /// Sheet index by name (case-insensitive).
+    pub fn sheet_index(&self, name: &str) -> Option<u32> {
+        self.sheets
+            .iter()
+            .position(|s| s.name.to_lowercase() == name.to_lowercase())
+            .map(|i| i as u32)
+    }
+
+    /// The sheet's tab name.
+    pub fn sheet_name(&self, sheet: u32) -> &str {
+        self.sheets.get(sheet as usize).map_or("", |s| &s.name)
+    }
+
+    /// (rows, columns) of a sheet.
+    pub fn sheet_size(&self, sheet: u32) -> (u32, u32) {
+        self.sheets
+            .get(sheet as usize)
+            .map_or((0, 0), |s| (s.rows, s.cols))
+    }
+
+    /// The current value of a cell (empty outside the grid).
+    pub fn value(&self, addr: CellAddr) -> &Value {
+        static EMPTY: Value = Value::Empty;
+        let Some(sheet) = self.values.get(addr.sheet as usize) else {
+            return &EMPTY;
+        };
+        if addr.col >= sheet.n_cols {
+            return &EMPTY;
+        }
+        sheet
+            .values
+            .get(addr.row as usize * sheet.n_cols as usize + addr.col as usize)
+            .unwrap_or(&EMPTY)
+    }
+
+    /// All values of one row, column by column.
+    pub fn row_values(&self, sheet: u32, row: u32) -> &[Value] {
+        let Some(s) = self.values.get(sheet as usize) else {
+            return &[];
+        };
+        let start = row as usize * s.n_cols as usize;
+        s.values
+            .get(start..start + s.n_cols as usize)
+            .unwrap_or(&[])
+    }
+
+    /// True if the cell is computed by a formula (its own or its row's).
+    pub fn is_formula(&self, addr: CellAddr) -> bool {
+        self.cell_id(addr)
+            .and_then(|id| self.sources.get(id as usize))
+            .is_some_and(|s| s.formula().is_some())
+    }
+
+    /// True if the cell is governed by its row's formula.
+    pub fn follows_row_formula(&self, addr: CellAddr) -> bool {
+        self.cell_id(addr)
+            .and_then(|id| self.sources.get(id as usize))
+            .is_some_and(|s| matches!(s, Source::Row(_)))
+    }
+
+    /// Sets inputs without recalculating (for building a workbook); call
+    /// [`Engine::recalc_all`] afterwards.
+    pub fn load(&mut self, edit: Edit) {
+        self.built = false;
+        self.full_plan = None;
+        self.set_input(edit);
+    }
+
+    /// Builds the dependency graph and recomputes every formula cell.
+    pub fn recalc_all(&mut self) -> Recalc {
+        if !self.built {
+            self.build_graph();
+        }
+        let plan = match &self.full_plan {
+            Some(plan) => plan.clone(),
+            None => {
+                let cells: Vec<u32> = (0..self.sources.len() as u32)
+                    .filter(|&id| self.sources[id as usize].formula().is_some())
+                    .collect();
+                let plan = Arc::new(graph::plan(&cells, &self.dependents, &mut self.scratch));
+                self.full_plan = Some(plan.clone());
+                plan
+            }
+        };
+        let mut recalc = Recalc::default();
+        self.run_plan(&plan, None, &mut recalc);
+        recalc
+    }
+
+    /// Applies `edits` and recomputes what they reach. Returns every changed
+    /// cell with its old and new value.
+    pub fn apply(&mut self, edits: &[Edit]) -> Recalc {
+        if !self.built {
+            for edit in edits {
+                self.set_input(edit.clone());
+            }
+            return self.recalc_all();
+        }
+        let mut recalc = Recalc::default();
+        let mut seeds: Vec<u32> = Vec::new();
+        for edit in edits {
+            let touched = self.set_input(edit.clone());
+            for (id, old) in touched {
+                let new = self.value_by_id(id).clone();
+                if !old.same_as(&new) {
+                    recalc.changes.push(Change {
+                        addr: self.addr_of(id),
+                        old,
+                        new,
+                    });
+                }
+                seeds.push(id);
+            }
+        }
+        let reached = graph::reachable(&seeds, &self.dependents, &mut self.scratch);
+        let formula_cells: Vec<u32> = reached
+            .into_iter()
+            .filter(|&id| self.sources[id as usize].formula().is_some())
+            .collect();
+        let plan = graph::plan(&formula_cells, &self.dependents, &mut self.scratch);
+        self.run_plan(&plan, Some(&seeds), &mut recalc);
+        recalc
+    }
+
+    /// The cells a cell's formula reads.
+    pub fn precedents(&self, addr: CellAddr) -> Vec<CellAddr> {
+        let Some(id) = self.cell_id(addr) else {
+            return Vec::new();
+        };
+        let Some(formula) = self.sources[id as usize].formula() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if let Some(Some(f)) = self.formulas.get(formula as usize) {
+            self.collect_precedents(&f.node, addr, &mut out);
+        }
+        let mut addrs: Vec<CellAddr> = out.into_iter().map(|id| self.addr_of(id)).collect();
+        addrs.sort();
+        addrs.dedup();
+        addrs
+    }
+
+    /// The cells whose formulas read this cell.
+    pub fn dependents(&self, addr: CellAddr) -> Vec<CellAddr> {
+        let Some(id) = self.cell_id(addr) else {
+            return Vec::new();
+        };
+        let mut addrs: Vec<CellAddr> = self
+            .dependents
+            .get(id as usize)
+            .map(|d| d.iter().map(|&id| self.addr_of(id)).collect())
+            .unwrap_or_default();
+        addrs.sort();
+        addrs.dedup();
+        addrs
+    }
+
+    /// `Sheet!C5`-style name of a cell, for messages.
+    pub fn cell_name(&self, addr: CellAddr) -> String {
+        format!(
+            "{}!{}{}",
+            self.sheet_name(addr.sheet),
+            column_letters(addr.col),
+            addr.row + 1
+        )
+    }
+
+    // ----- internals -----
+
+    fn cell_id(&self, addr: CellAddr) -> Option<u32> {
+        let sheet = self.sheets.get(addr.sheet as usize)?;
+        (addr.row < sheet.rows && addr.col < sheet.cols)
+            .then(|| sheet.base + addr.row * sheet.cols + addr.col)
+    }
+
+    fn addr_of(&self, id: u32) -> CellAddr {
+        let sheet_index = self
+            .sheets
+            .partition_point(|s| s.base <= id)
+            .saturating_sub(1);
+        let sheet = &self.sheets[sheet_index];
+        let local = id - sheet.base;
+        CellAddr {
+            sheet: sheet_index as u32,
+            row: local / sheet.cols.max(1),
+            col: local % sheet.cols.max(1),
+        }
+    }
+
+    fn value_by_id(&self, id: u32) -> &Value {
+        self.value(self.addr_of(id))
+    }
+
+    fn value_slot(&mut self, addr: CellAddr) -> Option<&mut Value> {
+        let sheet = self.values.get_mut(addr.sheet as usize)?;
+        let index = addr.row as usize * sheet.n_cols as usize + addr.col as usize;
+        sheet.values.get_mut(index)
+    }
+
+    /// Changes inputs and the graph's edges. Returns the cells whose
+    /// definition changed, with their value before.
+    fn set_input(&mut self, edit: Edit) -> Vec<(u32, Value)> {
+        match edit {
+            Edit::Cell(addr, input) => {
+                let Some(id) = self.cell_id(addr) else {
+                    return Vec::new();
+                };
+                let old_value = self.value(addr).clone();
+                let old_source = self.sources[id as usize];
+                let new_source = match input {
+                    Input::Empty => {
+                        if let Some(slot) = self.value_slot(addr) {
+                            *slot = Value::Empty;
+                        }
+                        match self.row_formula_for(addr) {
+                            Some(f) => Source::Row(f),
+                            None => Source::Empty,
+                        }
+                    }
+                    Input::Constant(value) => {
+                        if let Some(slot) = self.value_slot(addr) {
+                            *slot = value;
+                        }
+                        Source::Constant
+                    }
+                    Input::Formula(text) => {
+                        Source::Own(self.add_formula(&text, addr.sheet, addr.col))
+                    }
+                };
+                self.replace_source(id, addr, old_source, new_source);
+                vec![(id, old_value)]
+            }
+            Edit::RowFormula {
+                sheet,
+                row,
+                formula,
+            } => {
+                let Some(slot) = self
+                    .row_formulas
+                    .get(sheet as usize)
+                    .and_then(|r| r.get(row as usize))
+                    .copied()
+                else {
+                    return Vec::new();
+                };
+                let new_id =
+                    formula.map(|text| self.add_formula(&text, sheet, self.periods.first_col));
+                self.row_formulas[sheet as usize][row as usize] = new_id;
+                let mut touched = Vec::new();
+                for col in self.periods.first_col..self.periods.first_col + self.periods.count {
+                    let addr = CellAddr { sheet, row, col };
+                    let Some(id) = self.cell_id(addr) else {
+                        continue;
+                    };
+                    let old_source = self.sources[id as usize];
+                    if matches!(old_source, Source::Constant | Source::Own(_)) {
+                        continue;
+                    }
+                    let old_value = self.value(addr).clone();
+                    let new_source = match new_id {
+                        Some(f) => Source::Row(f),
+                        None => {
+                            if let Some(slot) = self.value_slot(addr) {
+                                *slot = Value::Empty;
+                            }
+                            Source::Empty
+                        }
+                    };
+                    self.replace_source(id, addr, old_source, new_source);
+                    touched.push((id, old_value));
+                }
+                if let Some(old) = slot {
+                    self.release_formula(old);
+                }
+                touched
+            }
+        }
+    }
+
+    fn row_formula_for(&self, addr: CellAddr) -> Option<u32> {
+        if !self.periods.contains(addr.col) {
+            return None;
+        }
+        *self
+            .row_formulas
+            .get(addr.sheet as usize)?
+            .get(addr.row as usize)?
+    }
+
+    fn replace_source(&mut self, id: u32, addr: CellAddr, old: Source, new: Source) {
+        if old.formula() != new.formula() || old != new {
+            self.full_plan = None;
+        }
+        if self.built {
+            if let Some(f) = old.formula() {
+                let mut precedents = Vec::new();
+                if let Some(Some(formula)) = self.formulas.get(f as usize) {
+                    self.collect_precedents(&formula.node, addr, &mut precedents);
+                }
+                for p in precedents {
+                    if let Some(list) = self.dependents.get_mut(p as usize) {
+                        list.retain(|&d| d != id);
+                    }
+                }
+            }
+            if let Some(f) = new.formula() {
+                self.link(f, id, addr);
+            }
+        }
+        if let Source::Own(f) = old {
+            self.release_formula(f);
+        }
+        self.sources[id as usize] = new;
+    }
+
+    fn link(&mut self, formula: u32, id: u32, addr: CellAddr) {
+        let mut precedents = Vec::new();
+        if let Some(Some(f)) = self.formulas.get(formula as usize) {
+            self.collect_precedents(&f.node, addr, &mut precedents);
+        }
+        precedents.sort_unstable();
+        precedents.dedup();
+        for p in precedents {
+            if let Some(list) = self.dependents.get_mut(p as usize) {
+                list.push(id);
+            }
+        }
+    }
+
+    fn add_formula(&mut self, text: &str, sheet: u32, anchor_col: u32) -> u32 {
+        let node = match crate::formula::parse(text) {
+            Ok(expr) => compile::compile(&expr, sheet, anchor_col, &*self),
+            Err(e) => Node::Const(Value::Error(CellError::with_detail(
+                ErrorKind::Name,
+                format!("formula error: {e}"),
+            ))),
+        };
+        let formula = Formula { node };
+        match self.free_formulas.pop() {
+            Some(id) => {
+                self.formulas[id as usize] = Some(formula);
+                id
+            }
+            None => {
+                self.formulas.push(Some(formula));
+                (self.formulas.len() - 1) as u32
+            }
+        }
+    }
+
+    fn release_formula(&mut self, id: u32) {
+        if let Some(slot) = self.formulas.get_mut(id as usize)
+            && slot.is_some()
+        {
+            *slot = None;
+            self.free_formulas.push(id);
+        }
+    }
+
+    fn build_graph(&mut self) {
+        self.dependents = vec![Vec::new(); self.sources.len()];
+        let mut precedents = Vec::new();
+        for id in 0..self.sources.len() as u32 {
+            let Some(f) = self.sources[id as usize].formula() else {
+                continue;
+            };
+            let addr = self.addr_of(id);
+            precedents.clear();
+            if let Some(Some(formula)) = self.formulas.get(f as usize) {
+                self.collect_precedents(&formula.node, addr, &mut precedents);
+            }
+            precedents.sort_unstable();
+            precedents.dedup();
+            for &p in &precedents {
+                self.dependents[p as usize].push(id);
+            }
+        }
+        self.full_plan = None;
+        self.built = true;
+    }
+
+    fn collect_precedents(&self, node: &Node, at: CellAddr, out: &mut Vec<u32>) {
+        match node {
+            Node::Const(_) => {}
+            Node::Cell { sheet, row, col } => {
+                if let Some(col) = col.at(at.col)
+                    && let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col))
+                {
+                    out.push(id);
+                }
+            }
+            Node::Range {
+                sheet,
+                row0,
+                row1,
+                col0,
+                col1,
+            } => {
+                let (Some(a), Some(b)) = (col0.at(at.col), col1.at(at.col)) else {
+                    return;
+                };
+                let Some(meta) = self.sheets.get(*sheet as usize) else {
+                    return;
+                };
+                let last_row = (*row1).min(meta.rows.saturating_sub(1));
+                let last_col = a.max(b).min(meta.cols.saturating_sub(1));
+                for row in *row0..=last_row {
+                    for col in a.min(b)..=last_col {
+                        if let Some(id) = self.cell_id(CellAddr::new(*sheet, row, col)) {
+                            out.push(id);
+                        }
+                    }
+                }
+            }
+            Node::Metric { sheet, row, offset } => {
+                if !self.periods.contains(at.col) {
+                    return;
+                }
+                let target = i64::from(at.col) + i64::from(*offset);
+                if let Ok(col) = u32::try_from(target)
+                    && self.periods.contains(col)
+                    && let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col))
+                {
+                    out.push(id);
+                }
+            }
+            Node::MetricRow { sheet, row } => {
+                for col in self.periods.first_col..self.periods.first_col + self.periods.count {
+                    if let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col)) {
+                        out.push(id);
+                    }
+                }
+            }
+            Node::Negate(inner) | Node::Plus(inner) | Node::Percent(inner) => {
+                self.collect_precedents(inner, at, out)
+            }
+            Node::Binary(_, left, right) => {
+                self.collect_precedents(left, at, out);
+                self.collect_precedents(right, at, out);
+            }
+            Node::Call { args, .. } => {
+                for arg in args {
+                    self.collect_precedents(arg, at, out);
+                }
+            }
+        }
+    }
+
+    /// Evaluates a plan. With `seeds`, cells are only evaluated when a seed
+    /// or a cell they read changed (early cut-off); otherwise all are.
+    fn run_plan(&mut self, plan: &graph::Plan, seeds: Option<&[u32]>, recalc: &mut Recalc) {
+        let cutoff = seeds.is_some();
+        if cutoff {
+            // Reuse the scratch stamps as "needs evaluation" marks.
+            self.scratch_mark_needed(seeds.unwrap_or(&[]));
+        }
+        for &id in &plan.order {
+            self.evaluate_cell(id, cutoff, recalc);
+        }
+        if !plan.cycles.is_empty() {
+            for cycle in &plan.cycles {
+                let detail = self.cycle_message(cycle);
+                for &id in cycle {
+                    let value =
+                        Value::Error(CellError::with_detail(ErrorKind::Circular, detail.clone()));
+                    self.store(id, value, recalc);
+                }
+            }
+            for &id in &plan.after_cycles {
+                self.evaluate_cell(id, false, recalc);
+            }
+        }
+    }
+
+    fn scratch_mark_needed(&mut self, seeds: &[u32]) {
+        self.needed.clear(self.sources.len());
+        for &seed in seeds {
+            self.needed.insert(seed);
+            if let Some(list) = self.dependents.get(seed as usize) {
+                for &d in list {
+                    self.needed.insert(d);
+                }
+            }
+        }
+    }
+
+    fn evaluate_cell(&mut self, id: u32, cutoff: bool, recalc: &mut Recalc) {
+        if cutoff && !self.needed.contains(id) {
+            return;
+        }
+        let Some(formula) = self.sources[id as usize].formula() else {
+            return;
+        };
+        let addr = self.addr_of(id);
+        let value = match self.formulas.get(formula as usize) {
+            Some(Some(f)) => Evaluator {
+                sheets: &self.values,
+                periods: self.periods,
+                sheet: addr.sheet,
+                row: addr.row,
+                col: addr.col,
+            }
+            .eval(&f.node),
+            _ => Value::error(ErrorKind::Ref),
+        };
+        recalc.evaluated += 1;
+        if self.store(id, value, recalc)
+            && cutoff
+            && let Some(list) = self.dependents.get(id as usize)
+        {
+            for &d in list {
+                self.needed.insert(d);
+            }
+        }
+    }
+
+    /// Stores a value; records and returns whether it changed.
+    fn store(&mut self, id: u32, value: Value, recalc: &mut Recalc) -> bool {
+        let addr = self.addr_of(id);
+        let Some(slot) = self.value_slot(addr) else {
+            return false;
+        };
+        if slot.same_as(&value) {
+            return false;
+        }
+        let old = std::mem::replace(slot, value.clone());
+        recalc.changes.push(Change {
+            addr,
+            old,
+            new: value,
+        });
+        true
+    }
+
+    fn cycle_message(&self, cycle: &[u32]) -> Arc<str> {
+        const SHOWN: usize = 8;
+        let mut names: Vec<String> = cycle
+            .iter()
+            .take(SHOWN)
+            .map(|&id| self.cell_name(self.addr_of(id)))
+            .collect();
+        if cycle.len() > SHOWN {
+            names.push(format!("… ({} cells)", cycle.len()));
+        } else if let Some(first) = names.first().cloned() {
+            names.push(first);
+        }
+        Arc::from(format!("circular reference: {}", names.join(" → ")))
+    }
+}
+
+impl Resolver for Engine {
+    fn sheet(&self, name: &str) -> Option<u32> {
+        self.sheet_index(name)
+    }
+
+    fn metric(&self, sheet: u32, name: &str) -> Option<u32> {
+        let key = name.to_lowercase();
+        if let Some(row) = self
+            .sheets
+            .get(sheet as usize)
+            .and_then(|s| s.metrics.get(&key))
+        {
+            return Some(*row);
+        }
+        None
+    }
+}
+
+/// A set of cells that is cleared in constant time (epoch stamps).
+#[derive(Debug, Default)]
+struct Marks {
+    stamp: Vec<u32>,
+    epoch: u32,
+}
+
+impl Marks {
+    fn clear(&mut self, n_cells: usize) {
+        if self.stamp.len() < n_cells {
+            self.stamp.resize(n_cells, 0);
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+    }
+
+    fn insert(&mut self, cell: u32) {
+        if let Some(slot) = self.stamp.get_mut(cell as usize) {
+            *slot = self.epoch;
+        }
+    }
+
+    fn contains(&self, cell: u32) -> bool {
+        self.stamp.get(cell as usize) == Some(&self.epoch)
+    }
+}
+
+/// Column letters for a zero-based column: 0 → `A`, 27 → `AB`.
+pub fn column_letters(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}

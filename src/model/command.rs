@@ -1,0 +1,384 @@
+//! Edit commands: the only way a workbook's document changes. Applying a
+//! command to the document returns the commands that undo it, so undo/redo,
+//! the ripple and (later) the changelog share one source.
+
+use super::document::{CellInput, RowFile, WorkbookFile};
+use super::names;
+use crate::formula::rewrite::{self, Structural};
+
+/// One change of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Sets what a period cell holds (a value, a formula overriding the row
+    /// formula, or nothing).
+    SetCell {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// Period index (0 = first period).
+        period: u32,
+        /// The new input.
+        input: CellInput,
+    },
+    /// Sets a row's formula (empty text removes it).
+    SetRowFormula {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The formula, starting with `=`, or empty.
+        formula: String,
+    },
+    /// Renames a metric (sets its explicit name; an empty name goes back to
+    /// the label's) and rewrites every formula that uses it.
+    RenameMetric {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The new explicit name, or empty.
+        name: String,
+    },
+    /// Changes a row's label, unit, format or section, keeping its name: if
+    /// the name came from the label, it is pinned so formulas keep working.
+    SetRowInfo {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The row with the new label/unit/format/section; its formula and
+        /// values are ignored.
+        info: RowFile,
+    },
+    /// Inserts rows before row `at`; A1 references below shift down.
+    InsertRows {
+        /// Sheet index.
+        sheet: u32,
+        /// Where the first new row goes.
+        at: u32,
+        /// The new rows.
+        rows: Vec<RowFile>,
+    },
+    /// Deletes `count` rows from `at`; A1 references to them become `#REF!`.
+    DeleteRows {
+        /// Sheet index.
+        sheet: u32,
+        /// First row deleted.
+        at: u32,
+        /// How many.
+        count: u32,
+    },
+    /// Replaces all rows of a sheet (how structural edits are undone).
+    ReplaceRows {
+        /// Sheet index.
+        sheet: u32,
+        /// The rows.
+        rows: Vec<RowFile>,
+    },
+}
+
+/// Why a command cannot be applied.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    /// The sheet, row or period does not exist.
+    #[error("{0}")]
+    OutOfRange(String),
+    /// The formula does not parse.
+    #[error("{0}")]
+    Formula(String),
+    /// The name cannot be used.
+    #[error("{0}")]
+    Name(String),
+}
+
+/// How far a command reaches into the calculation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// One period cell's input changed.
+    Cell {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// Period index.
+        period: u32,
+    },
+    /// A row's formula changed.
+    RowFormula {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+    },
+    /// Rows, names or sheets changed shape: the engine is rebuilt.
+    Structure,
+}
+
+/// Applies `command` to `doc`. Returns the commands that undo it (to be
+/// applied in order) and what the change reaches.
+pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, Reach), EditError> {
+    let periods = doc.timeline.periods;
+    match command {
+        Command::SetCell {
+            sheet,
+            row,
+            period,
+            input,
+        } => {
+            if period >= periods {
+                return Err(EditError::OutOfRange(format!(
+                    "period {} is outside the timeline ({periods} periods)",
+                    period + 1
+                )));
+            }
+            check_input(&input)?;
+            let target = row_mut(doc, sheet, row)?;
+            let index = period as usize;
+            if target.values.len() <= index {
+                target.values.resize(index + 1, CellInput::Empty);
+            }
+            let old = std::mem::replace(&mut target.values[index], input);
+            while target.values.last() == Some(&CellInput::Empty) {
+                target.values.pop();
+            }
+            Ok((
+                vec![Command::SetCell {
+                    sheet,
+                    row,
+                    period,
+                    input: old,
+                }],
+                Reach::Cell { sheet, row, period },
+            ))
+        }
+        Command::SetRowFormula {
+            sheet,
+            row,
+            formula,
+        } => {
+            if !formula.trim().is_empty() {
+                check_formula(&formula)?;
+            }
+            let target = row_mut(doc, sheet, row)?;
+            let old = std::mem::replace(&mut target.formula, formula.trim().to_string());
+            Ok((
+                vec![Command::SetRowFormula {
+                    sheet,
+                    row,
+                    formula: old,
+                }],
+                Reach::RowFormula { sheet, row },
+            ))
+        }
+        Command::RenameMetric { sheet, row, name } => {
+            let sheet_name = sheet_ref(doc, sheet)?.name.clone();
+            let before = row_ref(doc, sheet, row)?.clone();
+            let old_name = effective_name(&before);
+            let new_name = if name.is_empty() {
+                names::derive_name(&before.label)
+            } else {
+                name.clone()
+            };
+            if let Some(problem) = names::name_problem(&new_name) {
+                return Err(EditError::Name(problem));
+            }
+            let (current, _) = names::resolve(&doc.sheets[sheet as usize].rows);
+            if current
+                .iter()
+                .enumerate()
+                .any(|(i, n)| i != row as usize && n.eq_ignore_ascii_case(&new_name))
+            {
+                return Err(EditError::Name(format!(
+                    "`{new_name}` is already the name of another metric on this sheet"
+                )));
+            }
+            let snapshot = snapshot_all(doc);
+            row_mut(doc, sheet, row)?.name = name;
+            if !old_name.is_empty() && !old_name.eq_ignore_ascii_case(&new_name) {
+                rewrite_formulas(doc, |text, formula_sheet| {
+                    rewrite::rename_metric(text, formula_sheet, &sheet_name, &old_name, &new_name)
+                });
+            }
+            Ok((restore_changed(doc, snapshot), Reach::Structure))
+        }
+        Command::SetRowInfo { sheet, row, info } => {
+            let target = row_mut(doc, sheet, row)?;
+            let old = target.clone();
+            let old_name = effective_name(&old);
+            target.section = info.section;
+            target.label = info.label;
+            target.unit = info.unit;
+            target.format = info.format;
+            // Keep formulas working: pin the name the label used to give.
+            if target.name.is_empty()
+                && !old_name.is_empty()
+                && names::derive_name(&target.label) != old_name
+                && target.section.is_empty()
+            {
+                target.name = old_name;
+            }
+            Ok((
+                vec![Command::ReplaceRows {
+                    sheet,
+                    rows: {
+                        let mut rows = doc.sheets[sheet as usize].rows.clone();
+                        rows[row as usize] = old;
+                        rows
+                    },
+                }],
+                Reach::Structure,
+            ))
+        }
+        Command::InsertRows { sheet, at, rows } => {
+            let len = sheet_ref(doc, sheet)?.rows.len() as u32;
+            if at > len {
+                return Err(EditError::OutOfRange(format!(
+                    "cannot insert at row {} of {len}",
+                    at + 1
+                )));
+            }
+            let count = rows.len() as u32;
+            let snapshot = snapshot_all(doc);
+            let sheet_name = doc.sheets[sheet as usize].name.clone();
+            rewrite_formulas(doc, |text, formula_sheet| {
+                rewrite::apply_structural(
+                    text,
+                    formula_sheet,
+                    &sheet_name,
+                    Structural::InsertRows { at, count },
+                )
+            });
+            let target = &mut doc.sheets[sheet as usize].rows;
+            target.splice(at as usize..at as usize, rows);
+            Ok((restore_changed(doc, snapshot), Reach::Structure))
+        }
+        Command::DeleteRows { sheet, at, count } => {
+            let len = sheet_ref(doc, sheet)?.rows.len() as u32;
+            if at >= len || count == 0 || at + count > len {
+                return Err(EditError::OutOfRange(format!(
+                    "cannot delete rows {}–{} of {len}",
+                    at + 1,
+                    at + count
+                )));
+            }
+            let snapshot = snapshot_all(doc);
+            let sheet_name = doc.sheets[sheet as usize].name.clone();
+            doc.sheets[sheet as usize]
+                .rows
+                .drain(at as usize..(at + count) as usize);
+            rewrite_formulas(doc, |text, formula_sheet| {
+                rewrite::apply_structural(
+                    text,
+                    formula_sheet,
+                    &sheet_name,
+                    Structural::DeleteRows { at, count },
+                )
+            });
+            Ok((restore_changed(doc, snapshot), Reach::Structure))
+        }
+        Command::ReplaceRows { sheet, rows } => {
+            let target = &mut sheet_mut(doc, sheet)?.rows;
+            let old = std::mem::replace(target, rows);
+            Ok((
+                vec![Command::ReplaceRows { sheet, rows: old }],
+                Reach::Structure,
+            ))
+        }
+    }
+}
+
+/// The name formulas use for a row: explicit, or derived from the label.
+pub fn effective_name(row: &RowFile) -> String {
+    if !row.section.is_empty() {
+        String::new()
+    } else if row.name.is_empty() {
+        names::derive_name(&row.label)
+    } else {
+        row.name.clone()
+    }
+}
+
+fn check_input(input: &CellInput) -> Result<(), EditError> {
+    match input {
+        CellInput::Formula(f) => check_formula(f),
+        CellInput::Number(n) if !n.is_finite() => {
+            Err(EditError::Formula(format!("{n} is not a finite number")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_formula(text: &str) -> Result<(), EditError> {
+    crate::formula::parse(text)
+        .map(|_| ())
+        .map_err(|e| EditError::Formula(e.to_string()))
+}
+
+fn sheet_ref(doc: &WorkbookFile, sheet: u32) -> Result<&super::document::SheetFile, EditError> {
+    doc.sheets
+        .get(sheet as usize)
+        .ok_or_else(|| EditError::OutOfRange(format!("no sheet number {}", sheet + 1)))
+}
+
+fn sheet_mut(
+    doc: &mut WorkbookFile,
+    sheet: u32,
+) -> Result<&mut super::document::SheetFile, EditError> {
+    doc.sheets
+        .get_mut(sheet as usize)
+        .ok_or_else(|| EditError::OutOfRange(format!("no sheet number {}", sheet + 1)))
+}
+
+fn row_ref(doc: &WorkbookFile, sheet: u32, row: u32) -> Result<&RowFile, EditError> {
+    sheet_ref(doc, sheet)?
+        .rows
+        .get(row as usize)
+        .ok_or_else(|| EditError::OutOfRange(format!("no row {}", row + 1)))
+}
+
+fn row_mut(doc: &mut WorkbookFile, sheet: u32, row: u32) -> Result<&mut RowFile, EditError> {
+    sheet_mut(doc, sheet)?
+        .rows
+        .get_mut(row as usize)
+        .ok_or_else(|| EditError::OutOfRange(format!("no row {}", row + 1)))
+}
+
+/// Rewrites every formula in the workbook with `f(text, sheet name)`, which
+/// returns `Some(new text)` when something changed.
+fn rewrite_formulas(doc: &mut WorkbookFile, f: impl Fn(&str, &str) -> Option<String>) {
+    for sheet in &mut doc.sheets {
+        let sheet_name = sheet.name.clone();
+        for row in &mut sheet.rows {
+            if !row.formula.is_empty()
+                && let Some(new) = f(&row.formula, &sheet_name)
+            {
+                row.formula = new;
+            }
+            for cell in &mut row.values {
+                if let CellInput::Formula(text) = cell
+                    && let Some(new) = f(text, &sheet_name)
+                {
+                    *text = new;
+                }
+            }
+        }
+    }
+}
+
+fn snapshot_all(doc: &WorkbookFile) -> Vec<Vec<RowFile>> {
+    doc.sheets.iter().map(|s| s.rows.clone()).collect()
+}
+
+/// Undo commands restoring every sheet that differs from `snapshot`.
+fn restore_changed(doc: &WorkbookFile, snapshot: Vec<Vec<RowFile>>) -> Vec<Command> {
+    snapshot
+        .into_iter()
+        .enumerate()
+        .filter(|(i, rows)| doc.sheets.get(*i).is_some_and(|s| &s.rows != rows))
+        .map(|(i, rows)| Command::ReplaceRows {
+            sheet: i as u32,
+            rows,
+        })
+        .collect()
+}

@@ -1,0 +1,154 @@
+//! The serde types that *are* the `.ron` file: a workbook of sheets of rows,
+//! the timeline, scenarios and the changelog. Field order here is the order in
+//! the file; [`crate::model::io`] writes them in a stable, diff-friendly layout.
+//!
+//! A sheet is a grid: column A holds row labels, column B units, and columns
+//! C onwards the timeline's periods. Row *n* of `rows` is grid row *n + 1*.
+
+use serde::{Deserialize, Serialize};
+
+/// The format version written by this build.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The whole file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkbookFile {
+    /// Format version; see [`FORMAT_VERSION`].
+    pub version: u32,
+    /// The period columns shared by every sheet.
+    pub timeline: Timeline,
+    /// Sheets in tab order.
+    pub sheets: Vec<SheetFile>,
+    /// Named sets of input overrides.
+    #[serde(default)]
+    pub scenarios: Vec<Scenario>,
+    /// Dated notes of business changes.
+    #[serde(default)]
+    pub changelog: Vec<ChangelogEntry>,
+}
+
+/// The timeline: which periods the period columns stand for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeline {
+    /// First period, `"YYYY-MM"`.
+    pub start: String,
+    /// Number of period columns.
+    pub periods: u32,
+    /// Length of one period.
+    pub step: Step,
+}
+
+/// Length of one period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// One calendar month.
+    Month,
+    /// Three months.
+    Quarter,
+    /// Twelve months.
+    Year,
+}
+
+/// One sheet (tab).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetFile {
+    /// Tab name, used in references such as `Inputs!B3`.
+    pub name: String,
+    /// Rows from the top; row *n* is grid row *n + 1*.
+    pub rows: Vec<RowFile>,
+}
+
+/// One row of a sheet: a section header, a metric, or an empty spacer.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RowFile {
+    /// When set, the row is a section header with this title (e.g. "Marketing"),
+    /// and the metrics below it belong to that section.
+    pub section: String,
+    /// The label in column A, e.g. "Paid conversion".
+    pub label: String,
+    /// Explicit formula name; when empty the name is derived from the label.
+    pub name: String,
+    /// The unit in column B, e.g. "RUB", "%", "leads".
+    pub unit: String,
+    /// How values are displayed.
+    pub format: Format,
+    /// A row formula (starting with `=`) applied to every period cell that
+    /// has no value of its own in `values`.
+    pub formula: String,
+    /// Per-period cell inputs, first period first; trailing empty cells are
+    /// omitted. In a row with a formula, a non-empty cell overrides it.
+    pub values: Vec<CellInput>,
+}
+
+/// What the user typed into a cell.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum CellInput {
+    /// Nothing.
+    #[default]
+    Empty,
+    /// A number.
+    Number(f64),
+    /// Text (a string starting with `=` in the file is a formula; text that
+    /// itself starts with `=` is written with a leading `'`).
+    Text(String),
+    /// `TRUE` / `FALSE`.
+    Bool(bool),
+    /// A formula, stored with its leading `=`.
+    Formula(String),
+}
+
+/// How a row's values are displayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Format {
+    /// As typed, up to 10 significant digits.
+    #[default]
+    General,
+    /// Whole numbers with thousands separators: `12,345`.
+    Integer,
+    /// Fixed decimals with thousands separators: `1,234.50`.
+    Decimal(u8),
+    /// Percent with the given decimals: `3.5%`.
+    Percent(u8),
+    /// Money in the row's unit, with the given decimals: `4,990 RUB`.
+    Money(u8),
+    /// A multiple such as LTV/CAC: `3.2x`.
+    Multiple(u8),
+}
+
+/// A named set of input overrides (e.g. "Optimistic").
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    /// The scenario's name.
+    pub name: String,
+    /// What the scenario assumes.
+    pub note: String,
+    /// Metric inputs that differ from the base model.
+    pub overrides: Vec<ScenarioOverride>,
+}
+
+/// One metric's inputs under a scenario.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScenarioOverride {
+    /// `sheet!metric` or `metric` (first sheet).
+    pub metric: String,
+    /// Per-period inputs, as in [`RowFile::values`]; empty cells keep the base.
+    pub values: Vec<CellInput>,
+}
+
+/// A dated note of a business change.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChangelogEntry {
+    /// `"YYYY-MM-DD"`.
+    pub date: String,
+    /// What changed, e.g. "New opening script for the sales team".
+    pub text: String,
+    /// Metrics the change is expected to move.
+    pub metrics: Vec<String>,
+}

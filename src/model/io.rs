@@ -1,0 +1,563 @@
+//! Reading and writing `.ron` workbooks.
+//!
+//! Reading goes through serde and `ron`, which report the line and column of
+//! any mistake. Writing is hand-made rather than `ron`'s pretty printer,
+//! because the layout is part of the format's promise: one row per line with
+//! its period values inline, fields in a fixed order and defaults left out,
+//! so that `load → save` reproduces a file byte for byte and a one-cell edit
+//! changes one line. Saving is atomic: a temporary file in the same folder is
+//! written, flushed and renamed over the old one.
+
+use std::fmt::{self, Write as _};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::document::{
+    CellInput, ChangelogEntry, FORMAT_VERSION, Format, RowFile, Scenario, SheetFile, Step,
+    WorkbookFile,
+};
+
+/// Why a workbook could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The text is not a valid workbook.
+    #[error("{origin}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file name (or another description of where the text came from).
+        origin: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong or expected.
+        message: String,
+    },
+    /// The file was written by a newer (or unknown) version of the format.
+    #[error(
+        "{origin}: format version {found} is not supported (this Lever reads version {FORMAT_VERSION})"
+    )]
+    Version {
+        /// The file name.
+        origin: String,
+        /// The version found.
+        found: u32,
+    },
+    /// The workbook parsed but makes no sense (e.g. a bad timeline).
+    #[error("{origin}: {message}")]
+    Invalid {
+        /// The file name.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Parses workbook text. `origin` names the source in error messages.
+pub fn parse(text: &str, origin: &str) -> Result<WorkbookFile, FileError> {
+    // Check the version first, so that a file from a newer Lever says so
+    // rather than complaining about a field it does not know.
+    if let Some(found) = declared_version(text)
+        && found != FORMAT_VERSION
+    {
+        return Err(FileError::Version {
+            origin: origin.to_string(),
+            found,
+        });
+    }
+    let file: WorkbookFile = ron::from_str(text).map_err(|e| FileError::Syntax {
+        origin: origin.to_string(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    if file.version != FORMAT_VERSION {
+        return Err(FileError::Version {
+            origin: origin.to_string(),
+            found: file.version,
+        });
+    }
+    validate(&file).map_err(|message| FileError::Invalid {
+        origin: origin.to_string(),
+        message,
+    })?;
+    Ok(file)
+}
+
+/// The number after the first `version:`, if the text has one near its start.
+fn declared_version(text: &str) -> Option<u32> {
+    let head: String = text.chars().take(400).collect();
+    let at = head.find("version")?;
+    let rest = head[at + "version".len()..]
+        .trim_start()
+        .strip_prefix(':')?;
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The largest number of periods a timeline may have (100 years of months).
+pub const MAX_PERIODS: u32 = 1200;
+
+fn validate(file: &WorkbookFile) -> Result<(), String> {
+    super::timeline::parse_month(&file.timeline.start).ok_or_else(|| {
+        format!(
+            "timeline start `{}` is not a month like \"2026-01\"",
+            file.timeline.start
+        )
+    })?;
+    if file.timeline.periods == 0 || file.timeline.periods > MAX_PERIODS {
+        return Err(format!(
+            "timeline periods must be between 1 and {MAX_PERIODS}, not {}",
+            file.timeline.periods
+        ));
+    }
+    if file.sheets.is_empty() {
+        return Err("a workbook needs at least one sheet".into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for sheet in &file.sheets {
+        if sheet.name.trim().is_empty() {
+            return Err("a sheet has an empty name".into());
+        }
+        if !seen.insert(sheet.name.to_lowercase()) {
+            return Err(format!("two sheets are named `{}`", sheet.name));
+        }
+        for (index, row) in sheet.rows.iter().enumerate() {
+            if row.values.len() > file.timeline.periods as usize {
+                return Err(format!(
+                    "sheet `{}`, row {} ({}): {} values for {} periods",
+                    sheet.name,
+                    index + 1,
+                    row.label,
+                    row.values.len(),
+                    file.timeline.periods
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a workbook file.
+pub fn load(path: &Path) -> Result<WorkbookFile, FileError> {
+    let text = fs::read_to_string(path).map_err(|source| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, &path.display().to_string())
+}
+
+/// Writes `file` to `path` atomically: the old file stays intact until the
+/// new one is completely on disk.
+pub fn save(file: &WorkbookFile, path: &Path) -> Result<(), FileError> {
+    write_atomically(path, to_text(file).as_bytes())
+}
+
+/// Writes bytes to `path` through a temporary file and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let io_error = |source| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "workbook".into());
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut out = fs::File::create(&temp)?;
+        out.write_all(bytes)?;
+        out.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(io_error)
+}
+
+/// The canonical text of a workbook.
+pub fn to_text(file: &WorkbookFile) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_workbook(&mut out, file);
+    out
+}
+
+fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
+    out.push_str("(\n");
+    writeln!(out, "    version: {},", file.version)?;
+    writeln!(
+        out,
+        "    timeline: (start: {}, periods: {}, step: {}),",
+        quote(&file.timeline.start),
+        file.timeline.periods,
+        step_name(file.timeline.step)
+    )?;
+    out.push_str("    sheets: [\n");
+    for sheet in &file.sheets {
+        write_sheet(out, sheet)?;
+    }
+    out.push_str("    ],\n");
+    write_list(out, "scenarios", &file.scenarios, scenario_line)?;
+    write_list(out, "changelog", &file.changelog, changelog_line)?;
+    out.push_str(")\n");
+    Ok(())
+}
+
+fn write_sheet(out: &mut String, sheet: &SheetFile) -> fmt::Result {
+    out.push_str("        (\n");
+    writeln!(out, "            name: {},", quote(&sheet.name))?;
+    if sheet.rows.is_empty() {
+        out.push_str("            rows: [],\n");
+    } else {
+        out.push_str("            rows: [\n");
+        for row in &sheet.rows {
+            writeln!(out, "                {},", row_line(row))?;
+        }
+        out.push_str("            ],\n");
+    }
+    out.push_str("        ),\n");
+    Ok(())
+}
+
+fn write_list<T>(
+    out: &mut String,
+    name: &str,
+    items: &[T],
+    line: impl Fn(&T) -> String,
+) -> fmt::Result {
+    if items.is_empty() {
+        writeln!(out, "    {name}: [],")
+    } else {
+        writeln!(out, "    {name}: [")?;
+        for item in items {
+            writeln!(out, "        {},", line(item))?;
+        }
+        writeln!(out, "    ],")
+    }
+}
+
+/// One row as a single line, e.g.
+/// `(label: "Leads", unit: "leads", format: Integer, formula: "=visits * cr")`.
+pub fn row_line(row: &RowFile) -> String {
+    let mut fields: Vec<String> = Vec::new();
+    let mut text = |name: &str, value: &str| {
+        if !value.is_empty() {
+            fields.push(format!("{name}: {}", quote(value)));
+        }
+    };
+    text("section", &row.section);
+    text("label", &row.label);
+    text("name", &row.name);
+    text("unit", &row.unit);
+    if row.format != Format::General {
+        fields.push(format!("format: {}", format_name(row.format)));
+    }
+    if !row.formula.is_empty() {
+        fields.push(format!("formula: {}", quote(&row.formula)));
+    }
+    if !row.values.is_empty() {
+        fields.push(format!("values: {}", cells_text(&row.values)));
+    }
+    format!("({})", fields.join(", "))
+}
+
+fn cells_text(cells: &[CellInput]) -> String {
+    let items: Vec<String> = cells.iter().map(cell_text).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn scenario_line(s: &Scenario) -> String {
+    let overrides: Vec<String> = s
+        .overrides
+        .iter()
+        .map(|o| {
+            format!(
+                "(metric: {}, values: {})",
+                quote(&o.metric),
+                cells_text(&o.values)
+            )
+        })
+        .collect();
+    format!(
+        "(name: {}, note: {}, overrides: [{}])",
+        quote(&s.name),
+        quote(&s.note),
+        overrides.join(", ")
+    )
+}
+
+fn changelog_line(c: &ChangelogEntry) -> String {
+    let metrics: Vec<String> = c.metrics.iter().map(|m| quote(m)).collect();
+    format!(
+        "(date: {}, text: {}, metrics: [{}])",
+        quote(&c.date),
+        quote(&c.text),
+        metrics.join(", ")
+    )
+}
+
+fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::Month => "Month",
+        Step::Quarter => "Quarter",
+        Step::Year => "Year",
+    }
+}
+
+fn format_name(format: Format) -> String {
+    match format {
+        Format::General => "General".into(),
+        Format::Integer => "Integer".into(),
+        Format::Decimal(n) => format!("Decimal({n})"),
+        Format::Percent(n) => format!("Percent({n})"),
+        Format::Money(n) => format!("Money({n})"),
+        Format::Multiple(n) => format!("Multiple({n})"),
+    }
+}
+
+/// A cell input as it appears in a `values` list.
+pub fn cell_text(cell: &CellInput) -> String {
+    match cell {
+        CellInput::Empty => "()".into(),
+        CellInput::Number(n) => number_text(*n),
+        CellInput::Bool(b) => b.to_string(),
+        CellInput::Formula(f) => quote(f),
+        CellInput::Text(t) => {
+            if t.starts_with('=') || t.starts_with('\'') {
+                quote(&format!("'{t}"))
+            } else {
+                quote(t)
+            }
+        }
+    }
+}
+
+/// A number in the shortest form that reads back identically: integers
+/// without a decimal point, others in Rust's shortest round-trip notation.
+pub fn number_text(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        if n == 0.0 {
+            "0".into()
+        } else {
+            format!("{n:.0}")
+        }
+    } else if n.is_finite() {
+        format!("{n:?}")
+    } else {
+        // Not representable in a cell; written as 0 rather than as text that
+        // would not read back. Values are kept finite by the model.
+        "0".into()
+    }
+}
+
+/// A RON string literal.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl Serialize for CellInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CellInput::Empty => serializer.serialize_unit(),
+            CellInput::Number(n) => serializer.serialize_f64(*n),
+            CellInput::Bool(b) => serializer.serialize_bool(*b),
+            CellInput::Formula(f) => serializer.serialize_str(f),
+            CellInput::Text(t) => {
+                if t.starts_with('=') || t.starts_with('\'') {
+                    serializer.serialize_str(&format!("'{t}"))
+                } else {
+                    serializer.serialize_str(t)
+                }
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CellInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CellVisitor;
+
+        impl Visitor<'_> for CellVisitor {
+            type Value = CellInput;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a cell: a number, a string, true/false, a \"=formula\" or ()")
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<CellInput, E> {
+                Ok(CellInput::Empty)
+            }
+
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<CellInput, E> {
+                Ok(CellInput::Bool(v))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CellInput, E> {
+                Ok(CellInput::Number(v as f64))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CellInput, E> {
+                Ok(CellInput::Number(v as f64))
+            }
+
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<CellInput, E> {
+                Ok(CellInput::Number(v as f64))
+            }
+
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<CellInput, E> {
+                Ok(CellInput::Number(v as f64))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<CellInput, E> {
+                if v.is_finite() {
+                    Ok(CellInput::Number(v))
+                } else {
+                    Err(E::custom(format!("{v} is not a finite number")))
+                }
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CellInput, E> {
+                Ok(if v.starts_with('=') {
+                    CellInput::Formula(v.to_string())
+                } else if let Some(text) = v.strip_prefix('\'') {
+                    CellInput::Text(text.to_string())
+                } else {
+                    CellInput::Text(v.to_string())
+                })
+            }
+        }
+
+        deserializer.deserialize_any(CellVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"(
+    version: 1,
+    timeline: (start: "2026-01", periods: 3, step: Month),
+    sheets: [
+        (
+            name: "Model",
+            rows: [
+                (section: "Sales"),
+                (label: "Price", unit: "RUB", format: Money(0), formula: "=price[-1]", values: [4990]),
+                (label: "Conversion", name: "cr", unit: "%", format: Percent(1), values: [0.031, (), 1e-7]),
+                (label: "Note \"quoted\"", values: ["'=not a formula", true, "text"]),
+                (),
+            ],
+        ),
+    ],
+    scenarios: [],
+    changelog: [
+        (date: "2026-02-01", text: "New price", metrics: ["price"]),
+    ],
+)
+"#;
+
+    #[test]
+    fn load_save_reproduces_the_text() {
+        let file = parse(SMALL, "small.ron").expect("parses");
+        assert_eq!(to_text(&file), SMALL);
+    }
+
+    #[test]
+    fn cells_read_as_typed() {
+        let file = parse(SMALL, "small.ron").expect("parses");
+        let rows = &file.sheets[0].rows;
+        assert_eq!(rows[1].formula, "=price[-1]");
+        assert_eq!(rows[2].values[1], CellInput::Empty);
+        assert_eq!(rows[2].values[2], CellInput::Number(1e-7));
+        assert_eq!(rows[3].values[0], CellInput::Text("=not a formula".into()));
+        assert_eq!(rows[3].values[1], CellInput::Bool(true));
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let broken = SMALL.replace("format: Percent(1),", "format: Percent(1)");
+        let err = parse(&broken, "small.ron").unwrap_err();
+        let FileError::Syntax { line, .. } = &err else {
+            panic!("expected a syntax error, got {err}");
+        };
+        assert_eq!(*line, 10);
+        assert!(err.to_string().starts_with("small.ron:10:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_are_reported() {
+        let broken = SMALL.replace("unit: \"RUB\"", "unti: \"RUB\"");
+        let err = parse(&broken, "small.ron").unwrap_err().to_string();
+        assert!(err.contains("unti"), "{err}");
+    }
+
+    #[test]
+    fn newer_versions_are_refused() {
+        let newer = SMALL.replace("version: 1", "version: 7");
+        let err = parse(&newer, "small.ron").unwrap_err().to_string();
+        assert!(err.contains("version 7 is not supported"), "{err}");
+    }
+
+    #[test]
+    fn numbers_read_back_identically() {
+        for n in [
+            0.0, 1.0, -3.0, 0.1, 1e-7, 1.5e20, 123456.789, 1e15, 2.5e-300,
+        ] {
+            let text = number_text(n);
+            let back: f64 = text.parse().expect("parses");
+            assert_eq!(back, n, "{text}");
+        }
+    }
+
+    #[test]
+    fn saving_replaces_atomically() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("m.ron");
+        let file = parse(SMALL, "small.ron").expect("parses");
+        save(&file, &path).expect("saves");
+        assert_eq!(fs::read_to_string(&path).expect("reads"), SMALL);
+        // A save into a folder that does not exist fails and leaves nothing.
+        let bad = dir.path().join("missing").join("m.ron");
+        assert!(save(&file, &bad).is_err());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).expect("lists").collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+}

@@ -1,0 +1,417 @@
+//! The document and the only way to change it.
+//!
+//! A [`Workbook`] owns the file's content ([`document::WorkbookFile`]), the
+//! calculation [`Engine`] built from it, and the undo history. Every change is
+//! an [`Edit`] (a list of [`Command`]s): applying it updates the document,
+//! recalculates what it reaches and returns the [`Ripple`]; its inverse is
+//! kept for undo.
+
+pub mod command;
+pub mod display;
+pub mod document;
+pub mod generate;
+pub mod io;
+pub mod names;
+pub mod ripple;
+pub mod timeline;
+
+use std::path::Path;
+
+pub use command::{Command, EditError};
+pub use document::{CellInput, Format, RowFile, WorkbookFile};
+pub use io::FileError;
+pub use ripple::Ripple;
+
+use crate::engine::{self, CellAddr, Engine, Input, Periods, SheetSpec, Value};
+use command::Reach;
+
+/// Column of the row labels.
+pub const LABEL_COL: u32 = 0;
+/// Column of the units.
+pub const UNIT_COL: u32 = 1;
+/// Column of the first period.
+pub const FIRST_PERIOD_COL: u32 = 2;
+
+/// One undoable step: the commands applied together.
+pub type Edit = Vec<Command>;
+
+/// A workbook open for editing.
+#[derive(Debug)]
+pub struct Workbook {
+    doc: WorkbookFile,
+    engine: Engine,
+    names: Vec<Vec<String>>,
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+impl Workbook {
+    /// Builds a workbook from its document and computes every cell.
+    pub fn new(doc: WorkbookFile) -> Workbook {
+        let (engine, names) = build_engine(&doc);
+        Workbook {
+            doc,
+            engine,
+            names,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        }
+    }
+
+    /// Reads and computes a workbook file.
+    pub fn load(path: &Path) -> Result<Workbook, FileError> {
+        io::load(path).map(Workbook::new)
+    }
+
+    /// Parses and computes workbook text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Workbook, FileError> {
+        io::parse(text, origin).map(Workbook::new)
+    }
+
+    /// Saves atomically to `path`.
+    pub fn save(&self, path: &Path) -> Result<(), FileError> {
+        io::save(&self.doc, path)
+    }
+
+    /// The canonical file text.
+    pub fn to_text(&self) -> String {
+        io::to_text(&self.doc)
+    }
+
+    /// The document.
+    pub fn document(&self) -> &WorkbookFile {
+        &self.doc
+    }
+
+    /// The calculation engine (read-only).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Number of periods.
+    pub fn periods(&self) -> u32 {
+        self.doc.timeline.periods
+    }
+
+    /// Column headers of the periods, e.g. `Jan 2026`.
+    pub fn period_labels(&self) -> Vec<String> {
+        timeline::period_labels(&self.doc.timeline)
+    }
+
+    /// Sheet index by name (case-insensitive).
+    pub fn sheet_index(&self, name: &str) -> Option<u32> {
+        self.doc
+            .sheets
+            .iter()
+            .position(|s| s.name.to_lowercase() == name.to_lowercase())
+            .map(|i| i as u32)
+    }
+
+    /// The rows of a sheet.
+    pub fn rows(&self, sheet: u32) -> &[RowFile] {
+        self.doc
+            .sheets
+            .get(sheet as usize)
+            .map_or(&[], |s| s.rows.as_slice())
+    }
+
+    /// The name formulas use for a row (empty if it has none).
+    pub fn metric_name(&self, sheet: u32, row: u32) -> &str {
+        self.names
+            .get(sheet as usize)
+            .and_then(|n| n.get(row as usize))
+            .map_or("", String::as_str)
+    }
+
+    /// Finds a metric by `name` or `Sheet!name` (case-insensitive); a bare
+    /// name is looked up on every sheet in order.
+    pub fn find_metric(&self, name: &str) -> Option<(u32, u32)> {
+        let (sheets, name): (Vec<u32>, &str) = match name.split_once('!') {
+            Some((sheet, name)) => (vec![self.sheet_index(sheet.trim_matches('\''))?], name),
+            None => ((0..self.doc.sheets.len() as u32).collect(), name),
+        };
+        let wanted = name.trim().to_lowercase();
+        sheets.into_iter().find_map(|sheet| {
+            self.names
+                .get(sheet as usize)?
+                .iter()
+                .position(|n| n.to_lowercase() == wanted)
+                .map(|row| (sheet, row as u32))
+        })
+    }
+
+    /// The computed value of a period cell.
+    pub fn value(&self, sheet: u32, row: u32, period: u32) -> &Value {
+        self.engine
+            .value(CellAddr::new(sheet, row, FIRST_PERIOD_COL + period))
+    }
+
+    /// The computed values of a row's periods.
+    pub fn row_values(&self, sheet: u32, row: u32) -> &[Value] {
+        let all = self.engine.row_values(sheet, row);
+        all.get(FIRST_PERIOD_COL as usize..).unwrap_or(&[])
+    }
+
+    /// What the user typed into a period cell (empty if it follows the row formula).
+    pub fn input(&self, sheet: u32, row: u32, period: u32) -> &CellInput {
+        static EMPTY: CellInput = CellInput::Empty;
+        self.rows(sheet)
+            .get(row as usize)
+            .and_then(|r| r.values.get(period as usize))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// True if the period cell is computed by a formula (its own or its row's).
+    pub fn is_formula(&self, sheet: u32, row: u32, period: u32) -> bool {
+        self.engine
+            .is_formula(CellAddr::new(sheet, row, FIRST_PERIOD_COL + period))
+    }
+
+    /// True if a value or formula of the cell's own overrides its row formula.
+    pub fn is_override(&self, sheet: u32, row: u32, period: u32) -> bool {
+        self.rows(sheet)
+            .get(row as usize)
+            .is_some_and(|r| !r.formula.is_empty())
+            && !matches!(self.input(sheet, row, period), CellInput::Empty)
+    }
+
+    /// Problems that stop formulas from working: unusable or duplicate names.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for sheet in &self.doc.sheets {
+            let (_, problems) = names::resolve(&sheet.rows);
+            for (row, problem) in problems {
+                out.push(format!("{}, row {}: {problem}", sheet.name, row + 1));
+            }
+        }
+        out
+    }
+
+    /// Every period cell holding an error: (sheet, row, period, error).
+    pub fn errors(&self) -> Vec<(u32, u32, u32, engine::CellError)> {
+        let mut out = Vec::new();
+        for sheet in 0..self.doc.sheets.len() as u32 {
+            for row in 0..self.rows(sheet).len() as u32 {
+                for (period, value) in self.row_values(sheet, row).iter().enumerate() {
+                    if let Value::Error(e) = value {
+                        out.push((sheet, row, period as u32, e.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Recomputes every formula cell from scratch (what F9 does in a
+    /// spreadsheet); returns what changed, which is normally nothing.
+    pub fn recalc_all(&mut self) -> Ripple {
+        Ripple::from_recalc(self.engine.recalc_all())
+    }
+
+    /// Applies one edit (several commands, one undo step) and recalculates.
+    /// On error nothing changes.
+    pub fn apply(&mut self, edit: Edit) -> Result<Ripple, EditError> {
+        let (inverse, ripple) = self.apply_commands(edit)?;
+        self.undo.push(inverse);
+        self.redo.clear();
+        Ok(ripple)
+    }
+
+    /// Undoes the last edit; `None` if there is nothing to undo.
+    pub fn undo(&mut self) -> Option<Ripple> {
+        let edit = self.undo.pop()?;
+        match self.apply_commands(edit) {
+            Ok((inverse, ripple)) => {
+                self.redo.push(inverse);
+                Some(ripple)
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Redoes the last undone edit; `None` if there is nothing to redo.
+    pub fn redo(&mut self) -> Option<Ripple> {
+        let edit = self.redo.pop()?;
+        match self.apply_commands(edit) {
+            Ok((inverse, ripple)) => {
+                self.undo.push(inverse);
+                Some(ripple)
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// True if there is an edit to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// True if there is an edit to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Applies commands; returns the inverse edit and the ripple. All or
+    /// nothing: if a command fails, the ones before it are undone.
+    fn apply_commands(&mut self, edit: Edit) -> Result<(Edit, Ripple), EditError> {
+        let mut inverse: Vec<Vec<Command>> = Vec::new();
+        let mut reaches = Vec::new();
+        for command in edit {
+            match command::apply(&mut self.doc, command) {
+                Ok((undo, reach)) => {
+                    inverse.push(undo);
+                    reaches.push(reach);
+                }
+                Err(e) => {
+                    for undo in inverse.into_iter().rev() {
+                        for c in undo {
+                            let _ = command::apply(&mut self.doc, c);
+                        }
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let inverse: Edit = inverse.into_iter().rev().flatten().collect();
+        let ripple = self.recalculate(&reaches);
+        Ok((inverse, ripple))
+    }
+
+    /// Brings the engine up to date after the document changed.
+    fn recalculate(&mut self, reaches: &[Reach]) -> Ripple {
+        if reaches.contains(&Reach::Structure) {
+            let same_shape = self.same_shape();
+            let before: Option<Vec<Vec<Value>>> = same_shape.then(|| self.all_values());
+            let (engine, names) = build_engine(&self.doc);
+            self.engine = engine;
+            self.names = names;
+            return match before {
+                Some(before) => Ripple::between(&before, &self.all_values(), self.engine.periods()),
+                None => Ripple::default(),
+            };
+        }
+        let edits: Vec<engine::Edit> = reaches
+            .iter()
+            .filter_map(|reach| match *reach {
+                Reach::Cell { sheet, row, period } => Some(engine::Edit::Cell(
+                    CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
+                    engine_input(self.input(sheet, row, period)),
+                )),
+                Reach::RowFormula { sheet, row } => Some(engine::Edit::RowFormula {
+                    sheet,
+                    row,
+                    formula: self
+                        .rows(sheet)
+                        .get(row as usize)
+                        .map(|r| r.formula.clone())
+                        .filter(|f| !f.is_empty()),
+                }),
+                Reach::Structure => None,
+            })
+            .collect();
+        Ripple::from_recalc(self.engine.apply(&edits))
+    }
+
+    fn same_shape(&self) -> bool {
+        self.doc.sheets.len() == self.engine.sheet_count()
+            && self
+                .doc
+                .sheets
+                .iter()
+                .enumerate()
+                .all(|(i, s)| self.engine.sheet_size(i as u32).0 == s.rows.len() as u32)
+    }
+
+    fn all_values(&self) -> Vec<Vec<Value>> {
+        (0..self.engine.sheet_count() as u32)
+            .map(|sheet| {
+                let (rows, _) = self.engine.sheet_size(sheet);
+                (0..rows)
+                    .flat_map(|row| self.engine.row_values(sheet, row).iter().cloned())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The engine's view of a cell input.
+fn engine_input(input: &CellInput) -> Input {
+    match input {
+        CellInput::Empty => Input::Empty,
+        CellInput::Number(n) => Input::Constant(Value::number(*n)),
+        CellInput::Text(t) => Input::Constant(Value::text(t)),
+        CellInput::Bool(b) => Input::Constant(Value::Bool(*b)),
+        CellInput::Formula(f) => Input::Formula(f.clone()),
+    }
+}
+
+/// Builds and fully computes an engine for `doc`; returns it with each
+/// sheet's row names.
+fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
+    let periods = Periods {
+        first_col: FIRST_PERIOD_COL,
+        count: doc.timeline.periods,
+    };
+    let names: Vec<Vec<String>> = doc
+        .sheets
+        .iter()
+        .map(|s| names::resolve(&s.rows).0)
+        .collect();
+    let specs = doc
+        .sheets
+        .iter()
+        .zip(&names)
+        .map(|(sheet, names)| SheetSpec {
+            name: sheet.name.clone(),
+            rows: sheet.rows.len() as u32,
+            cols: FIRST_PERIOD_COL + doc.timeline.periods,
+            metrics: names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| !n.is_empty())
+                .map(|(row, n)| (n.clone(), row as u32))
+                .collect(),
+        })
+        .collect();
+    let mut engine = Engine::new(periods, specs);
+    for (s, sheet) in doc.sheets.iter().enumerate() {
+        let s = s as u32;
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32;
+            let label = if row.section.is_empty() {
+                &row.label
+            } else {
+                &row.section
+            };
+            if !label.is_empty() {
+                engine.load(engine::Edit::Cell(
+                    CellAddr::new(s, r, LABEL_COL),
+                    Input::Constant(Value::text(label)),
+                ));
+            }
+            if !row.unit.is_empty() {
+                engine.load(engine::Edit::Cell(
+                    CellAddr::new(s, r, UNIT_COL),
+                    Input::Constant(Value::text(&row.unit)),
+                ));
+            }
+            if !row.formula.is_empty() {
+                engine.load(engine::Edit::RowFormula {
+                    sheet: s,
+                    row: r,
+                    formula: Some(row.formula.clone()),
+                });
+            }
+            for (p, input) in row.values.iter().enumerate() {
+                if !matches!(input, CellInput::Empty) {
+                    engine.load(engine::Edit::Cell(
+                        CellAddr::new(s, r, FIRST_PERIOD_COL + p as u32),
+                        engine_input(input),
+                    ));
+                }
+            }
+        }
+    }
+    engine.recalc_all();
+    (engine, names)
+}

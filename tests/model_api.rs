@@ -1,0 +1,326 @@
+//! The model API end to end: formulas over metric rows, the ripple of an
+//! edit, undo/redo, structural edits, renames and file round trips.
+
+use lever::engine::{ErrorKind, Value};
+use lever::model::{CellInput, Command, Format, RowFile, Workbook};
+
+fn metric(label: &str, formula: &str, values: &[f64]) -> RowFile {
+    RowFile {
+        label: label.into(),
+        formula: formula.into(),
+        values: values.iter().map(|v| CellInput::Number(*v)).collect(),
+        ..RowFile::default()
+    }
+}
+
+fn workbook(periods: u32, rows: Vec<RowFile>) -> Workbook {
+    let mut text = format!(
+        "(version: 1, timeline: (start: \"2026-01\", periods: {periods}, step: Month), sheets: [(name: \"Model\", rows: ["
+    );
+    for row in &rows {
+        text.push_str(&lever::model::io::row_line(row));
+        text.push_str(", ");
+    }
+    text.push_str("])])");
+    Workbook::parse(&text, "test.ron").expect("test workbook parses")
+}
+
+fn number(w: &Workbook, row: u32, period: u32) -> f64 {
+    match w.value(0, row, period) {
+        Value::Number(n) => *n,
+        other => panic!("row {row} period {period}: expected a number, got {other:?}"),
+    }
+}
+
+fn price_model() -> Workbook {
+    workbook(
+        3,
+        vec![
+            metric("Price", "=price[-1]", &[100.0]),
+            metric("Base price", "=base_price[-1]", &[100.0]),
+            metric("Elasticity", "=elasticity[-1]", &[1.2]),
+            metric(
+                "Conversion",
+                "=0.2 * (price / base_price) ^ (-elasticity)",
+                &[],
+            ),
+            metric("Leads", "", &[1000.0, 1100.0, 1200.0]),
+            metric("Units sold", "=leads * conversion", &[]),
+            metric("Revenue", "=units_sold * price", &[]),
+            metric("Support cost", "=units_sold * 5 + 1000", &[]),
+        ],
+    )
+}
+
+#[test]
+fn metric_names_mean_this_period() {
+    let w = price_model();
+    assert_eq!(number(&w, 5, 0), 200.0);
+    assert_eq!(number(&w, 5, 2), 240.0);
+    assert_eq!(number(&w, 6, 1), 22000.0);
+}
+
+#[test]
+fn raising_the_price_ripples_through_the_chain_in_order() {
+    let mut w = price_model();
+    let ripple = w
+        .apply(vec![Command::SetCell {
+            sheet: 0,
+            row: 0,
+            period: 0,
+            input: CellInput::Number(110.0),
+        }])
+        .expect("edit applies");
+    let order: Vec<u32> = ripple.metrics().iter().map(|m| m.row).collect();
+    assert_eq!(
+        order,
+        vec![0, 3, 5, 6, 7],
+        "price → conversion → units → revenue → support"
+    );
+    let conversion = number(&w, 3, 2);
+    assert!((conversion - 0.2 * 1.1f64.powf(-1.2)).abs() < 1e-12);
+    // Every period follows month 1's price.
+    assert_eq!(number(&w, 0, 2), 110.0);
+    let units = ripple.metrics()[2].clone();
+    assert_eq!(units.cells, 3);
+    assert!(units.new_total < units.old_total);
+}
+
+#[test]
+fn undo_and_redo_restore_values_and_text() {
+    let mut w = price_model();
+    let before = w.to_text();
+    let revenue = number(&w, 6, 1);
+    w.apply(vec![Command::SetCell {
+        sheet: 0,
+        row: 4,
+        period: 1,
+        input: CellInput::Number(2000.0),
+    }])
+    .expect("edit applies");
+    assert_ne!(number(&w, 6, 1), revenue);
+    let ripple = w.undo().expect("undo");
+    assert!(!ripple.is_empty());
+    assert_eq!(number(&w, 6, 1), revenue);
+    assert_eq!(w.to_text(), before);
+    w.redo().expect("redo");
+    assert_eq!(number(&w, 4, 1), 2000.0);
+    assert!(w.undo().is_some());
+    assert!(w.undo().is_none());
+}
+
+#[test]
+fn a_one_cell_edit_changes_one_line_of_the_file() {
+    let mut w = price_model();
+    let before = w.to_text();
+    w.apply(vec![Command::SetCell {
+        sheet: 0,
+        row: 4,
+        period: 2,
+        input: CellInput::Number(1250.0),
+    }])
+    .expect("edit applies");
+    let after = w.to_text();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(changed.len(), 1, "{changed:?}");
+}
+
+#[test]
+fn overrides_win_over_the_row_formula() {
+    let mut w = price_model();
+    w.apply(vec![Command::SetCell {
+        sheet: 0,
+        row: 7,
+        period: 1,
+        input: CellInput::Number(42.0),
+    }])
+    .expect("edit applies");
+    assert_eq!(number(&w, 7, 1), 42.0);
+    assert!(w.is_override(0, 7, 1));
+    assert!(!w.is_override(0, 7, 0));
+    // Clearing the override brings the row formula back.
+    w.apply(vec![Command::SetCell {
+        sheet: 0,
+        row: 7,
+        period: 1,
+        input: CellInput::Empty,
+    }])
+    .expect("edit applies");
+    assert!(w.is_formula(0, 7, 1));
+    assert_ne!(number(&w, 7, 1), 42.0);
+}
+
+#[test]
+fn circular_references_name_their_cells_and_heal() {
+    let mut w = workbook(
+        2,
+        vec![metric("A", "=b + 1", &[]), metric("B", "=a * 2", &[])],
+    );
+    let Value::Error(error) = w.value(0, 0, 0) else {
+        panic!("expected a circular reference error");
+    };
+    assert_eq!(error.kind, ErrorKind::Circular);
+    let detail = error.detail.as_deref().unwrap_or_default();
+    assert!(
+        detail.contains("Model!C1") && detail.contains("Model!C2"),
+        "{detail}"
+    );
+    w.apply(vec![Command::SetRowFormula {
+        sheet: 0,
+        row: 1,
+        formula: "=10".into(),
+    }])
+    .expect("edit applies");
+    assert_eq!(number(&w, 0, 1), 11.0);
+}
+
+#[test]
+fn errors_are_values_with_reasons() {
+    let w = workbook(
+        1,
+        vec![
+            metric("Zero", "", &[0.0]),
+            metric("Ratio", "=1 / zero", &[]),
+            metric("Unknown", "=nosuch * 2", &[]),
+            metric("Downstream", "=ratio + 1", &[]),
+            metric("Caught", "=IFERROR(ratio, 0)", &[]),
+        ],
+    );
+    assert_eq!(w.value(0, 1, 0), &Value::error(ErrorKind::Div0));
+    let Value::Error(unknown) = w.value(0, 2, 0) else {
+        panic!("expected #NAME?");
+    };
+    assert_eq!(unknown.kind, ErrorKind::Name);
+    assert!(
+        unknown
+            .detail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("nosuch")
+    );
+    assert_eq!(w.value(0, 3, 0), &Value::error(ErrorKind::Div0));
+    assert_eq!(number(&w, 4, 0), 0.0);
+}
+
+#[test]
+fn a_bare_name_in_sum_is_the_whole_row() {
+    let w = workbook(
+        3,
+        vec![
+            metric("Revenue", "", &[10.0, 20.0, 30.0]),
+            metric("Share of total", "=revenue / SUM(revenue)", &[]),
+            metric("Running max", "=MAX(revenue[0], 15)", &[]),
+            metric("A1 style", "=C1 * 2", &[]),
+        ],
+    );
+    assert_eq!(number(&w, 1, 2), 0.5);
+    assert_eq!(number(&w, 2, 0), 15.0);
+    assert_eq!(number(&w, 2, 2), 30.0);
+    // Relative A1 references in a row formula move with the period.
+    assert_eq!(number(&w, 3, 1), 40.0);
+}
+
+#[test]
+fn overflow_is_an_error_not_infinity() {
+    let w = workbook(1, vec![metric("Big", "=1e308 * 10", &[])]);
+    assert_eq!(w.value(0, 0, 0), &Value::error(ErrorKind::Num));
+}
+
+#[test]
+fn bad_formulas_are_refused_and_nothing_changes() {
+    let mut w = price_model();
+    let before = w.to_text();
+    let err = w
+        .apply(vec![Command::SetRowFormula {
+            sheet: 0,
+            row: 6,
+            formula: "=units_sold * (price".into(),
+        }])
+        .unwrap_err();
+    assert!(err.to_string().contains("column"), "{err}");
+    assert_eq!(w.to_text(), before);
+    assert!(!w.can_undo());
+}
+
+#[test]
+fn renaming_a_metric_rewrites_formulas_and_undoes() {
+    let mut w = price_model();
+    let before = w.to_text();
+    w.apply(vec![Command::RenameMetric {
+        sheet: 0,
+        row: 5,
+        name: "units".into(),
+    }])
+    .expect("rename applies");
+    assert_eq!(w.rows(0)[6].formula, "=units * price");
+    assert_eq!(w.rows(0)[7].formula, "=units * 5 + 1000");
+    assert_eq!(number(&w, 6, 1), 22000.0);
+    let clash = w.apply(vec![Command::RenameMetric {
+        sheet: 0,
+        row: 5,
+        name: "price".into(),
+    }]);
+    assert!(clash.is_err());
+    w.undo().expect("undo");
+    assert_eq!(w.to_text(), before);
+}
+
+#[test]
+fn relabelling_keeps_formulas_working() {
+    let mut w = price_model();
+    w.apply(vec![Command::SetRowInfo {
+        sheet: 0,
+        row: 4,
+        info: RowFile {
+            label: "Qualified leads".into(),
+            unit: "leads".into(),
+            format: Format::Integer,
+            ..RowFile::default()
+        },
+    }])
+    .expect("relabel applies");
+    assert_eq!(w.rows(0)[4].name, "leads");
+    assert_eq!(number(&w, 5, 0), 200.0);
+}
+
+#[test]
+fn inserting_and_deleting_rows_moves_a1_references() {
+    let mut w = workbook(
+        1,
+        vec![
+            metric("A", "", &[5.0]),
+            metric("B", "", &[7.0]),
+            metric("Sum", "=SUM(C1:C2) + a", &[]),
+            metric("Ref", "=C2 * 10", &[]),
+        ],
+    );
+    assert_eq!(number(&w, 2, 0), 17.0);
+    w.apply(vec![Command::InsertRows {
+        sheet: 0,
+        at: 1,
+        rows: vec![RowFile::default()],
+    }])
+    .expect("insert applies");
+    assert_eq!(w.rows(0)[3].formula, "=SUM(C1:C3) + a");
+    assert_eq!(number(&w, 3, 0), 17.0);
+    assert_eq!(number(&w, 4, 0), 70.0);
+    // Deleting B: the single reference becomes #REF!, the range shrinks.
+    w.apply(vec![Command::DeleteRows {
+        sheet: 0,
+        at: 2,
+        count: 1,
+    }])
+    .expect("delete applies");
+    assert_eq!(w.rows(0)[3].formula, "=#REF! * 10");
+    assert_eq!(w.value(0, 3, 0), &Value::error(ErrorKind::Ref));
+    assert_eq!(number(&w, 2, 0), 10.0);
+    w.undo().expect("undo delete");
+    w.undo().expect("undo insert");
+    assert_eq!(w.rows(0)[2].formula, "=SUM(C1:C2) + a");
+    assert_eq!(number(&w, 3, 0), 70.0);
+}

@@ -85,7 +85,8 @@ pub fn round_to_15_digits(n: f64) -> f64 {
 
 /// Excel's "General" rendering of a number, as in `=""&A1`: at most 15
 /// significant digits, no trailing zeros, no decimal point for integers, and
-/// scientific notation (`1E+20`, `1.5E-10`) for very large or small magnitudes.
+/// scientific notation with a two-digit exponent (`1E+20`, `1.5E-10`) from
+/// 1E+15 up and below 1E-09.
 pub fn number_to_text(n: f64) -> String {
     if !n.is_finite() {
         return ErrorKind::Num.as_str().to_string();
@@ -95,7 +96,7 @@ pub fn number_to_text(n: f64) -> String {
         return "0".to_string();
     }
     let sign = if n < 0.0 { "-" } else { "" };
-    if !(-5..15).contains(&exp) {
+    if !(-9..15).contains(&exp) {
         let (first, rest) = digits.split_at(1);
         let mantissa = if rest.is_empty() {
             first.to_string()
@@ -142,10 +143,7 @@ pub fn parse_number_text(s: &str) -> Option<f64> {
     if let Some(v) = parse_plain_number(t) {
         return Some(v);
     }
-    {
-        let _ = t;
-        None
-    }
+    crate::engine::functions::date::parse_date_time_text(t)
 }
 
 /// Sign, parentheses, thousands separators, percent and exponent.
@@ -584,6 +582,10 @@ mod tests {
             (123456789012345.0, "123456789012345"),
             (1234567890123456.0, "1.23456789012346E+15"),
             (0.0001, "0.0001"),
+            (0.000001, "0.000001"),
+            (1e-9, "0.000000001"),
+            (1.5e15, "1.5E+15"),
+            (-1.5e-300, "-1.5E-300"),
             (1.5e300, "1.5E+300"),
             (100.0, "100"),
         ];

@@ -251,11 +251,12 @@ pub fn takes_range(name: &str, index: usize) -> bool {
     match name {
         "SUM" | "SUMPRODUCT" | "COUNT" | "COUNTA" | "COUNTBLANK" | "AVERAGE" | "MIN" | "MAX"
         | "MEDIAN" | "PRODUCT" | "AND" | "OR" | "XOR" | "CONCAT" | "STDEV" | "STDEV.S"
-        | "STDEV.P" | "VAR" | "VAR.S" | "VAR.P" | "AVERAGEA" | "MINA" | "MAXA" => true,
+        | "STDEV.P" | "STDEVP" | "VAR" | "VAR.S" | "VAR.P" | "VARP" | "SUMSQ" | "AVERAGEA"
+        | "MINA" | "MAXA" => true,
         "SUMIF" | "AVERAGEIF" => index == 0 || index == 2,
         "COUNTIF" | "LARGE" | "SMALL" | "INDEX" | "IRR" => index == 0,
-        "SUMIFS" | "AVERAGEIFS" | "MAXIFS" | "MINIFS" => index == 0 || index % 2 == 1,
-        "COUNTIFS" => index % 2 == 0,
+        "SUMIFS" | "AVERAGEIFS" | "MAXIFS" | "MINIFS" => index == 0 || !index.is_multiple_of(2),
+        "COUNTIFS" => index.is_multiple_of(2),
         "NPV" => index >= 1,
         "XNPV" => index == 1 || index == 2,
         "XIRR" => index == 0 || index == 1,

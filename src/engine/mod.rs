@@ -712,6 +712,13 @@ impl Engine {
             .eval(&f.node),
             _ => Value::error(ErrorKind::Ref),
         };
+        // As in spreadsheets, a formula never shows a blank: `=A1` of an
+        // empty A1 is 0.
+        let value = if value.is_empty() {
+            Value::Number(0.0)
+        } else {
+            value
+        };
         recalc.evaluated += 1;
         if self.store(id, value, recalc)
             && cutoff

@@ -1,0 +1,362 @@
+//! Dates as Excel serial numbers (1900 date system, including Excel's
+//! fictitious 1900-02-29 = serial 60) and the date functions `DATE`, `YEAR`,
+//! `MONTH`, `DAY`, `EDATE`, `EOMONTH`, `DAYS`, `WEEKDAY`, `DATEVALUE`; also
+//! the parsing of date/time text used by coercion.
+
+use crate::engine::functions::args::Arg;
+use crate::engine::functions::helpers::{fail, num_arg, opt_num_arg, trunc_i64};
+use crate::engine::value::{CellError, ErrorKind, Value};
+
+/// Largest serial Excel accepts: 9999-12-31.
+pub const MAX_SERIAL: f64 = 2_958_465.0;
+
+/// Days from 1970-01-01 to 1899-12-30, the epoch of serials from 61 on.
+const EPOCH_OFFSET: i64 = -25_569;
+
+/// A calendar date in Excel's calendar: `day` may be 0 for serial 0
+/// ("1900-01-00") and 29 in February 1900.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ymd {
+    /// Year, 1900–9999.
+    pub year: i64,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of month.
+    pub day: u32,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> Ymd {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Ymd { year, month, day }
+}
+
+/// Days in a month of Excel's calendar (February 1900 has 29 days).
+pub fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 => {
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 || year == 1900;
+            if leap { 29 } else { 28 }
+        }
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The date of a serial number (its integer part); `#NUM!` outside
+/// 0..=[`MAX_SERIAL`].
+pub fn serial_to_ymd(serial: f64) -> Result<Ymd, CellError> {
+    if !(0.0..MAX_SERIAL + 1.0).contains(&serial) {
+        return fail(ErrorKind::Num);
+    }
+    let s = serial.floor() as i64;
+    Ok(match s {
+        0 => Ymd {
+            year: 1900,
+            month: 1,
+            day: 0,
+        },
+        60 => Ymd {
+            year: 1900,
+            month: 2,
+            day: 29,
+        },
+        1..=59 => civil_from_days(s + 1 + EPOCH_OFFSET),
+        _ => civil_from_days(s + EPOCH_OFFSET),
+    })
+}
+
+/// The serial of the first day of a month (`month` 1–12).
+fn first_of_month_serial(year: i64, month: u32) -> i64 {
+    let real = days_from_civil(year, month, 1) - EPOCH_OFFSET;
+    // Before March 1900 Excel's serials are one less than real day counts.
+    if real <= 60 { real - 1 } else { real }
+}
+
+/// Excel's `DATE` arithmetic: year (0–1899 means 1900+year), month and day
+/// may overflow or be ≤ 0 and roll over. `#NUM!` outside 0..=[`MAX_SERIAL`].
+pub fn date_serial(year: i64, month: i64, day: i64) -> Result<f64, CellError> {
+    let year = if (0..1900).contains(&year) {
+        year + 1900
+    } else {
+        year
+    };
+    if !(1900..=9999).contains(&year) {
+        return fail(ErrorKind::Num);
+    }
+    // Clamp so that the arithmetic below cannot overflow; results that far
+    // out are rejected by the range check anyway.
+    let month = month.clamp(-1_000_000, 1_000_000);
+    let day = day.clamp(-10_000_000, 10_000_000);
+    let total_months = year * 12 + month - 1;
+    let y = total_months.div_euclid(12);
+    let m = (total_months.rem_euclid(12) + 1) as u32;
+    if !(0..=10_000).contains(&y) {
+        return fail(ErrorKind::Num);
+    }
+    let serial = first_of_month_serial(y, m) + day - 1;
+    if !(0..=MAX_SERIAL as i64).contains(&serial) {
+        return fail(ErrorKind::Num);
+    }
+    Ok(serial as f64)
+}
+
+/// Reads argument `i` as a date serial (text dates are converted).
+fn serial_arg(args: &[Arg<'_>], i: usize) -> Result<f64, CellError> {
+    let s = num_arg(args, i)?;
+    if !(0.0..MAX_SERIAL + 1.0).contains(&s) {
+        return fail(ErrorKind::Num);
+    }
+    Ok(s)
+}
+
+/// `DATE(year, month, day)`.
+pub fn date(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let y = trunc_i64(num_arg(args, 0)?);
+    let m = trunc_i64(num_arg(args, 1)?);
+    let d = trunc_i64(num_arg(args, 2)?);
+    date_serial(y, m, d)
+}
+
+/// `YEAR(serial)`.
+pub fn year(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(serial_to_ymd(serial_arg(args, 0)?)?.year as f64)
+}
+
+/// `MONTH(serial)`.
+pub fn month(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(f64::from(serial_to_ymd(serial_arg(args, 0)?)?.month))
+}
+
+/// `DAY(serial)`.
+pub fn day(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(f64::from(serial_to_ymd(serial_arg(args, 0)?)?.day))
+}
+
+/// The date `months` after the start date, with the day clamped to the
+/// month's end, or the month's last day if `end_of_month`.
+fn shift_months(args: &[Arg<'_>], end_of_month: bool) -> Result<f64, CellError> {
+    let start = serial_to_ymd(serial_arg(args, 0)?)?;
+    let months = trunc_i64(num_arg(args, 1)?).clamp(-1_000_000, 1_000_000);
+    let total = start.year * 12 + i64::from(start.month) - 1 + months;
+    let (y, m) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
+    if !(1900..=9999).contains(&y) {
+        return fail(ErrorKind::Num);
+    }
+    let last = days_in_month(y, m);
+    let d = if end_of_month {
+        last
+    } else {
+        start.day.min(last)
+    };
+    date_serial(y, i64::from(m), i64::from(d))
+}
+
+/// `EDATE(start, months)`.
+pub fn edate(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    shift_months(args, false)
+}
+
+/// `EOMONTH(start, months)`.
+pub fn eomonth(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    shift_months(args, true)
+}
+
+/// `DAYS(end, start)`: whole days between two dates.
+pub fn days(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let end = serial_arg(args, 0)?;
+    let start = serial_arg(args, 1)?;
+    Ok(end.floor() - start.floor())
+}
+
+/// Day of week of a serial, 0 = Sunday (Excel: serial 1 is a Sunday).
+fn weekday_index(serial: f64) -> i64 {
+    (serial.floor() as i64 + 6).rem_euclid(7)
+}
+
+/// `WEEKDAY(serial, [type=1])`: types 1 (Sun=1), 2 (Mon=1), 3 (Mon=0),
+/// 11–17 (Mon…Sun = 1).
+pub fn weekday(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let serial = serial_arg(args, 0)?;
+    let kind = trunc_i64(opt_num_arg(args, 1, 1.0)?);
+    let sunday0 = weekday_index(serial);
+    let first_day = match kind {
+        1 | 17 => 0,
+        2 | 11 => 1,
+        3 => return Ok(((sunday0 + 6) % 7) as f64),
+        12..=16 => kind - 10,
+        _ => return fail(ErrorKind::Num),
+    };
+    Ok(((sunday0 - first_day).rem_euclid(7) + 1) as f64)
+}
+
+/// `DATEVALUE(text)`: the serial of a date written as text.
+pub fn datevalue(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    match args.first().map(Arg::scalar) {
+        Some(Value::Text(t)) => parse_date_time_text(t.trim())
+            .map(f64::floor)
+            .ok_or_else(|| CellError::new(ErrorKind::Value)),
+        Some(Value::Error(e)) => Err(e),
+        _ => fail(ErrorKind::Value),
+    }
+}
+
+/// Parses a date and/or time written as text: `yyyy-mm-dd`, `yyyy/mm/dd`,
+/// `m/d/yyyy`, optionally followed by ` hh:mm[:ss]` (or `T`), or a time
+/// alone. Gives the serial number (time as the fraction of a day).
+pub fn parse_date_time_text(t: &str) -> Option<f64> {
+    let t = t.trim();
+    if let Some(time) = parse_time(t) {
+        return Some(time);
+    }
+    let (date_part, time_part) = match t.split_once([' ', 'T']) {
+        Some((d, rest)) => (d, Some(rest.trim())),
+        None => (t, None),
+    };
+    let date = parse_date(date_part)?;
+    let time = match time_part {
+        Some(tp) => parse_time(tp)?,
+        None => 0.0,
+    };
+    Some(date + time)
+}
+
+/// `yyyy-mm-dd`, `yyyy/mm/dd` or `m/d/yyyy` as a serial.
+fn parse_date(t: &str) -> Option<f64> {
+    let sep = if t.contains('-') { '-' } else { '/' };
+    let parts: Vec<&str> = t.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let num = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = if a.len() == 4 {
+        (num(a)?, num(b)?, num(c)?)
+    } else if sep == '/' && c.len() == 4 {
+        (num(c)?, num(a)?, num(b)?)
+    } else {
+        return None;
+    };
+    let month = u32::try_from(m).ok().filter(|m| (1..=12).contains(m))?;
+    if d < 1 || d > i64::from(days_in_month(y, month)) || !(1900..=9999).contains(&y) {
+        return None;
+    }
+    date_serial(y, m, d).ok()
+}
+
+/// `hh:mm` or `hh:mm:ss[.fff]` as a fraction of a day.
+fn parse_time(t: &str) -> Option<f64> {
+    let parts: Vec<&str> = t.split(':').collect();
+    let (h, m, s) = match parts.as_slice() {
+        [h, m] => (*h, *m, "0"),
+        [h, m, s] => (*h, *m, *s),
+        _ => return None,
+    };
+    let int = |s: &str, max: u32| -> Option<u32> {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+            .filter(|v| *v <= max)
+    };
+    let h = int(h, 23)?;
+    let m = int(m, 59)?;
+    let s: f64 = if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !s.is_empty() {
+        s.parse().ok().filter(|v| *v < 60.0)?
+    } else {
+        return None;
+    };
+    Some((f64::from(h) * 3600.0 + f64::from(m) * 60.0 + s) / 86_400.0)
+}
+
+/// Hour, minute, second of the time part of a serial, rounded to the
+/// nearest second.
+pub fn time_parts(serial: f64) -> (u32, u32, u32) {
+    let secs = ((serial - serial.floor()) * 86_400.0).round() as u32 % 86_400;
+    (secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// Day of week of a serial, 0 = Sunday.
+pub fn day_of_week(serial: f64) -> u32 {
+    weekday_index(serial) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(x: f64) -> Arg<'static> {
+        Arg::Value(Value::Number(x))
+    }
+
+    #[test]
+    fn serials() {
+        assert_eq!(date_serial(1900, 1, 1), Ok(1.0));
+        assert_eq!(date_serial(1900, 2, 28), Ok(59.0));
+        assert_eq!(date_serial(1900, 2, 29), Ok(60.0));
+        assert_eq!(date_serial(1900, 3, 1), Ok(61.0));
+        assert_eq!(date_serial(2026, 1, 15), Ok(46037.0));
+        assert_eq!(date_serial(2026, 14, 1), date_serial(2027, 2, 1));
+        assert_eq!(date_serial(126, 1, 15), Ok(46037.0));
+        assert_eq!(date_serial(2026, 1, 0), date_serial(2025, 12, 31));
+        assert_eq!(date_serial(1900, 1, 0), Ok(0.0));
+        assert_eq!(date_serial(1900, 1, -1), fail(ErrorKind::Num));
+        assert_eq!(date_serial(10000, 1, 1), fail(ErrorKind::Num));
+        assert_eq!(date_serial(9999, 12, 31), Ok(MAX_SERIAL));
+        assert_eq!(date_serial(2000, i64::MAX, i64::MIN), fail(ErrorKind::Num));
+        for s in [0.0, 1.0, 59.0, 60.0, 61.0, 46037.0, MAX_SERIAL] {
+            let d = serial_to_ymd(s).unwrap();
+            assert_eq!(
+                date_serial(d.year, d.month.into(), d.day.into()),
+                Ok(s),
+                "{s}"
+            );
+        }
+        assert_eq!(serial_to_ymd(-1.0), fail(ErrorKind::Num));
+    }
+
+    #[test]
+    fn month_shifts() {
+        let jan31 = date_serial(2026, 1, 31).unwrap();
+        assert_eq!(edate(&[n(jan31), n(1.0)]), date_serial(2026, 2, 28));
+        assert_eq!(eomonth(&[n(jan31), n(-1.0)]), date_serial(2025, 12, 31));
+        assert_eq!(eomonth(&[n(jan31), n(1e300)]), fail(ErrorKind::Num));
+        assert_eq!(days(&[n(10.5), n(3.9)]), Ok(7.0));
+        assert_eq!(weekday(&[n(46037.0)]), Ok(5.0)); // 2026-01-15 is a Thursday
+        assert_eq!(weekday(&[n(46037.0), n(2.0)]), Ok(4.0));
+        assert_eq!(weekday(&[n(46037.0), n(3.0)]), Ok(3.0));
+    }
+
+    #[test]
+    fn parsing() {
+        assert_eq!(parse_date_time_text("2026-01-15"), Some(46037.0));
+        assert_eq!(parse_date_time_text("1/15/2026"), Some(46037.0));
+        assert_eq!(parse_date_time_text("2026-01-15 12:00"), Some(46037.5));
+        assert_eq!(parse_date_time_text("06:00"), Some(0.25));
+        assert_eq!(parse_date_time_text("2026-02-30"), None);
+        assert_eq!(parse_date_time_text("12"), None);
+        assert_eq!(time_parts(0.75), (18, 0, 0));
+    }
+}

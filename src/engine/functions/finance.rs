@@ -1,0 +1,385 @@
+//! Financial functions: discounted cash flows (`NPV`, `XNPV`, `IRR`,
+//! `XIRR`) and the annuity family (`PMT`, `PV`, `FV`, `NPER`, `RATE`) with
+//! Excel's `[fv]`, `[type]` arguments. Root finding is Newton's method with
+//! a bracketing bisection fallback; every loop is bounded.
+
+use crate::engine::functions::args::Arg;
+use crate::engine::functions::helpers::{
+    aggregate_numbers, fail, num_arg, opt_num_arg, sum_of, values_of,
+};
+use crate::engine::value::{CellError, ErrorKind, Value};
+
+/// Newton iterations before falling back to bisection.
+const NEWTON_STEPS: usize = 100;
+/// Bisection halvings (far more than a double's precision needs).
+const BISECTION_STEPS: usize = 300;
+/// Rates at which the fallback looks for a sign change.
+const BRACKET_GRID: [f64; 31] = [
+    -0.999_999, -0.9999, -0.999, -0.99, -0.95, -0.9, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.2,
+    -0.1, -0.05, -0.01, 0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 100.0, 1e3,
+    1e6,
+];
+
+/// Finds a root of `f` (which returns value and derivative) near `guess`:
+/// Newton first; if that fails, bisection on the sign change of `f` found
+/// on [`BRACKET_GRID`] closest to the guess. Rates ≤ -1 are outside the domain.
+fn solve_rate(f: impl Fn(f64) -> Option<(f64, f64)>, guess: f64) -> Option<f64> {
+    let mut r = guess;
+    for _ in 0..NEWTON_STEPS {
+        let Some((value, slope)) = f(r) else { break };
+        if value == 0.0 {
+            return Some(r);
+        }
+        if slope == 0.0 || !slope.is_finite() {
+            break;
+        }
+        let next = r - value / slope;
+        if !next.is_finite() || next <= -1.0 {
+            break;
+        }
+        if (next - r).abs() <= 1e-12 * next.abs().max(1.0) {
+            return Some(next);
+        }
+        r = next;
+    }
+    bisect(&|x| f(x).map(|(v, _)| v), guess)
+}
+
+/// Bisection fallback for [`solve_rate`].
+fn bisect(f: &dyn Fn(f64) -> Option<f64>, guess: f64) -> Option<f64> {
+    let samples: Vec<(f64, f64)> = BRACKET_GRID
+        .iter()
+        .filter_map(|&x| f(x).filter(|v| v.is_finite()).map(|v| (x, v)))
+        .collect();
+    let (mut lo, mut hi) = samples
+        .windows(2)
+        .filter_map(|w| match w {
+            [(a, fa), (b, fb)] if fa.signum() != fb.signum() || *fa == 0.0 => {
+                Some(((*a, *fa), (*b, *fb)))
+            }
+            _ => None,
+        })
+        .min_by(|x, y| {
+            let dist =
+                |p: &((f64, f64), (f64, f64))| (p.0.0 - guess).abs().min((p.1.0 - guess).abs());
+            dist(x).total_cmp(&dist(y))
+        })?;
+    for _ in 0..BISECTION_STEPS {
+        let mid = (lo.0 + hi.0) / 2.0;
+        if mid <= lo.0 || mid >= hi.0 {
+            break;
+        }
+        let fm = f(mid)?;
+        if fm == 0.0 {
+            return Some(mid);
+        }
+        if fm.signum() == lo.1.signum() {
+            lo = (mid, fm);
+        } else {
+            hi = (mid, fm);
+        }
+    }
+    let root = (lo.0 + hi.0) / 2.0;
+    // Reject a "root" that is really a pole (sign change through infinity).
+    let scale = f(root)?.abs();
+    (scale.is_finite()).then_some(root)
+}
+
+/// `NPV(rate, values…)`: the first value is discounted one period; a rate
+/// of -1 is `#NUM!`.
+pub fn npv(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let values = aggregate_numbers(args.get(1..).unwrap_or_default())?;
+    if rate == -1.0 {
+        return fail(ErrorKind::Num);
+    }
+    let base = 1.0 + rate;
+    Ok(sum_of(
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v / base.powf(i as f64 + 1.0)),
+    ))
+}
+
+/// Cash flows need at least one positive and one negative value.
+fn has_sign_change(values: &[f64]) -> bool {
+    values.iter().any(|v| *v > 0.0) && values.iter().any(|v| *v < 0.0)
+}
+
+/// `IRR(values, [guess=0.1])`.
+pub fn irr(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let values = aggregate_numbers(args.get(..1).unwrap_or_default())?;
+    let guess = opt_num_arg(args, 1, 0.1)?;
+    if !has_sign_change(&values) || guess <= -1.0 {
+        return fail(ErrorKind::Num);
+    }
+    let f = |r: f64| {
+        if r <= -1.0 {
+            return None;
+        }
+        let base = 1.0 + r;
+        let value = sum_of(
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v / base.powf(i as f64)),
+        );
+        let slope = sum_of(
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| -(i as f64) * v / base.powf(i as f64 + 1.0)),
+        );
+        Some((value, slope))
+    };
+    solve_rate(f, guess).ok_or_else(|| CellError::new(ErrorKind::Num))
+}
+
+/// The values of an argument that must all be numbers (`XNPV`, `XIRR`):
+/// errors propagate, anything else that is not a number is `#VALUE!`.
+fn strict_numbers(arg: Option<&Arg<'_>>) -> Result<Vec<f64>, CellError> {
+    let Some(arg) = arg else {
+        return fail(ErrorKind::Value);
+    };
+    values_of(arg)
+        .into_iter()
+        .map(|v| match v {
+            Value::Number(n) => Ok(n),
+            Value::Error(e) => Err(e),
+            _ => fail(ErrorKind::Value),
+        })
+        .collect()
+}
+
+/// Cash flows and their dates (truncated, in years from the first date) for
+/// `XNPV`/`XIRR`: equal counts and no date before the first, else `#NUM!`.
+fn dated_flows(
+    values: Option<&Arg<'_>>,
+    dates: Option<&Arg<'_>>,
+) -> Result<Vec<(f64, f64)>, CellError> {
+    let values = strict_numbers(values)?;
+    let dates = strict_numbers(dates)?;
+    if values.len() != dates.len() || values.is_empty() {
+        return fail(ErrorKind::Num);
+    }
+    let first = dates.first().map_or(0.0, |d| d.trunc());
+    let mut flows = Vec::with_capacity(values.len());
+    for (v, d) in values.iter().zip(&dates) {
+        let d = d.trunc();
+        if d < first || d < 0.0 {
+            return fail(ErrorKind::Num);
+        }
+        flows.push((*v, (d - first) / 365.0));
+    }
+    Ok(flows)
+}
+
+/// Present value and its derivative of dated flows at `rate`.
+fn xnpv_at(flows: &[(f64, f64)], rate: f64) -> Option<(f64, f64)> {
+    if rate <= -1.0 {
+        return None;
+    }
+    let base = 1.0 + rate;
+    let value = sum_of(flows.iter().map(|(v, t)| v / base.powf(*t)));
+    let slope = sum_of(flows.iter().map(|(v, t)| -t * v / base.powf(t + 1.0)));
+    Some((value, slope))
+}
+
+/// `XNPV(rate, values, dates)`.
+pub fn xnpv(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let flows = dated_flows(args.get(1), args.get(2))?;
+    match xnpv_at(&flows, rate) {
+        Some((v, _)) if v.is_finite() => Ok(v),
+        _ => fail(ErrorKind::Num),
+    }
+}
+
+/// `XIRR(values, dates, [guess=0.1])`.
+pub fn xirr(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let flows = dated_flows(args.first(), args.get(1))?;
+    let guess = opt_num_arg(args, 2, 0.1)?;
+    let amounts: Vec<f64> = flows.iter().map(|(v, _)| *v).collect();
+    if !has_sign_change(&amounts) || guess <= -1.0 {
+        return fail(ErrorKind::Num);
+    }
+    solve_rate(|r| xnpv_at(&flows, r), guess).ok_or_else(|| CellError::new(ErrorKind::Num))
+}
+
+/// The `[type]` argument: payments at the start (1) or end (0) of periods.
+fn payment_type(args: &[Arg<'_>], i: usize) -> Result<f64, CellError> {
+    Ok(if opt_num_arg(args, i, 0.0)? != 0.0 {
+        1.0
+    } else {
+        0.0
+    })
+}
+
+/// `(1+r)^n` and `(1+r)^n − 1`, the latter accurate for small rates.
+fn growth(rate: f64, nper: f64) -> (f64, f64) {
+    let g = (nper * rate.ln_1p()).exp_m1();
+    (1.0 + g, g)
+}
+
+/// `PMT(rate, nper, pv, [fv], [type])`.
+pub fn pmt(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let nper = num_arg(args, 1)?;
+    let pv = num_arg(args, 2)?;
+    let fv = opt_num_arg(args, 3, 0.0)?;
+    let t = payment_type(args, 4)?;
+    if nper == 0.0 {
+        return fail(ErrorKind::Num);
+    }
+    if rate == 0.0 {
+        return Ok(-(pv + fv) / nper);
+    }
+    let (f, g) = growth(rate, nper);
+    Ok(-(rate * (pv * f + fv)) / ((1.0 + rate * t) * g))
+}
+
+/// `PV(rate, nper, pmt, [fv], [type])`.
+pub fn pv(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let nper = num_arg(args, 1)?;
+    let pmt = num_arg(args, 2)?;
+    let fv = opt_num_arg(args, 3, 0.0)?;
+    let t = payment_type(args, 4)?;
+    if rate == 0.0 {
+        return Ok(-(fv + pmt * nper));
+    }
+    let (f, g) = growth(rate, nper);
+    Ok(-(fv + pmt * (1.0 + rate * t) * g / rate) / f)
+}
+
+/// `FV(rate, nper, pmt, [pv], [type])`.
+pub fn fv(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let nper = num_arg(args, 1)?;
+    let pmt = num_arg(args, 2)?;
+    let pv = opt_num_arg(args, 3, 0.0)?;
+    let t = payment_type(args, 4)?;
+    if rate == 0.0 {
+        return Ok(-(pv + pmt * nper));
+    }
+    let (f, g) = growth(rate, nper);
+    Ok(-(pv * f + pmt * (1.0 + rate * t) * g / rate))
+}
+
+/// `NPER(rate, pmt, pv, [fv], [type])`.
+pub fn nper(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let pmt = num_arg(args, 1)?;
+    let pv = num_arg(args, 2)?;
+    let fv = opt_num_arg(args, 3, 0.0)?;
+    let t = payment_type(args, 4)?;
+    if rate == 0.0 {
+        if pmt == 0.0 {
+            return fail(ErrorKind::Num);
+        }
+        return Ok(-(pv + fv) / pmt);
+    }
+    if rate <= -1.0 {
+        return fail(ErrorKind::Num);
+    }
+    let p = pmt * (1.0 + rate * t);
+    let ratio = (p - fv * rate) / (p + pv * rate);
+    if !(ratio > 0.0 && ratio.is_finite()) {
+        return fail(ErrorKind::Num);
+    }
+    Ok(ratio.ln() / rate.ln_1p())
+}
+
+/// `RATE(nper, pmt, pv, [fv], [type], [guess=0.1])`.
+pub fn rate(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let nper = num_arg(args, 0)?;
+    let pmt = num_arg(args, 1)?;
+    let pv = num_arg(args, 2)?;
+    let fv = opt_num_arg(args, 3, 0.0)?;
+    let t = payment_type(args, 4)?;
+    let guess = opt_num_arg(args, 5, 0.1)?;
+    if nper <= 0.0 || guess <= -1.0 {
+        return fail(ErrorKind::Num);
+    }
+    let f = |r: f64| {
+        if r <= -1.0 {
+            return None;
+        }
+        if r.abs() < 1e-10 {
+            // Limits at r → 0 of the value and the derivative.
+            let value = pv + pmt * nper + fv;
+            let slope = pv * nper + pmt * (t * nper + nper * (nper - 1.0) / 2.0);
+            return Some((value, slope));
+        }
+        let (f, g) = growth(r, nper);
+        let dfdr = nper * f / (1.0 + r);
+        let value = pv * f + pmt * (1.0 + r * t) * g / r + fv;
+        let slope = pv * dfdr + pmt * (t * g / r + (1.0 + r * t) * (dfdr * r - g) / (r * r));
+        Some((value, slope))
+    };
+    solve_rate(f, guess).ok_or_else(|| CellError::new(ErrorKind::Num))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::functions::args::Array;
+
+    fn n(x: f64) -> Arg<'static> {
+        Arg::Value(Value::Number(x))
+    }
+
+    fn col(xs: &[f64]) -> Arg<'static> {
+        Arg::Array(Array {
+            rows: xs.len() as u32,
+            cols: 1,
+            data: xs.iter().map(|x| Value::Number(*x)).collect(),
+        })
+    }
+
+    fn close(a: Result<f64, CellError>, b: f64) {
+        let a = a.unwrap();
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+    }
+
+    #[test]
+    fn annuities() {
+        close(
+            pmt(&[n(0.05 / 12.0), n(360.0), n(200_000.0)]),
+            -1_073.643_246_024_277_6,
+        );
+        close(pmt(&[n(0.0), n(10.0), n(1000.0)]), -100.0);
+        close(pv(&[n(0.05), n(10.0), n(-100.0)]), 772.173_492_918_482);
+        close(fv(&[n(0.05), n(10.0), n(-100.0)]), 1_257.789_253_554_883_7);
+        close(fv(&[n(0.0), n(10.0), n(-100.0), n(-50.0)]), 1050.0);
+        close(nper(&[n(0.05), n(-100.0), n(772.173_492_918_482)]), 10.0);
+        close(rate(&[n(10.0), n(-100.0), n(772.173_492_918_482)]), 0.05);
+        close(rate(&[n(10.0), n(-100.0), n(1000.0)]), 0.0);
+        assert_eq!(pmt(&[n(0.05), n(0.0), n(100.0)]), fail(ErrorKind::Num));
+        assert_eq!(nper(&[n(0.0), n(0.0), n(100.0)]), fail(ErrorKind::Num));
+    }
+
+    #[test]
+    fn cash_flows() {
+        close(
+            npv(&[n(0.1), n(-100.0), n(60.0), n(60.0)]),
+            3.756_574_004_507_875,
+        );
+        close(irr(&[col(&[-100.0, 60.0, 60.0])]), 0.130_662_386_291_807_1);
+        assert_eq!(irr(&[col(&[100.0, 60.0])]), fail(ErrorKind::Num));
+        let values = col(&[-1000.0, 600.0, 600.0]);
+        let dates = col(&[45658.0, 46023.0, 46388.0]);
+        close(
+            xnpv(&[n(0.1), values.clone(), dates.clone()]),
+            41.322_314_049_586_78,
+        );
+        close(
+            xirr(&[values.clone(), dates.clone()]),
+            0.130_662_386_291_807_1,
+        );
+        assert_eq!(xnpv(&[n(0.1), values, col(&[1.0])]), fail(ErrorKind::Num));
+        // Pathological flows terminate with #NUM!.
+        let _ = irr(&[col(&[-1.0, 1e308, -1e308, 1e308])]);
+    }
+}

@@ -1,0 +1,416 @@
+//! Lookup and reference functions: `MATCH`, `VLOOKUP`, `HLOOKUP`, `XLOOKUP`,
+//! `INDEX`, `CHOOSE`, with Excel's exact (wildcard) and approximate
+//! (sorted) matching.
+
+use std::cmp::Ordering;
+
+use crate::engine::coerce::{Wildcard, compare, values_equal};
+use crate::engine::functions::args::{Arg, RangeRef, implicit_intersection};
+use crate::engine::functions::helpers::{
+    fail, is_given, num_arg, opt_bool_arg, opt_num_arg, scalar, trunc_i64,
+};
+use crate::engine::value::{CellError, ErrorKind, Value};
+
+/// One row or column of an argument, seen as a list.
+#[derive(Debug, Clone, Copy)]
+struct Line<'x, 'a> {
+    arg: &'x Arg<'a>,
+    /// True: walk down column `fixed`; false: walk along row `fixed`.
+    vertical: bool,
+    fixed: u32,
+    len: u32,
+}
+
+impl<'x, 'a> Line<'x, 'a> {
+    /// The whole argument if it is one row or one column (a single cell is a
+    /// column), else `None`.
+    fn of(arg: &'x Arg<'a>) -> Option<Self> {
+        match arg.dims() {
+            (rows, 1) => Some(Line {
+                arg,
+                vertical: true,
+                fixed: 0,
+                len: rows,
+            }),
+            (1, cols) => Some(Line {
+                arg,
+                vertical: false,
+                fixed: 0,
+                len: cols,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The `i`-th value (0-based).
+    fn get(&self, i: u32) -> Value {
+        if self.vertical {
+            self.arg.get(i, self.fixed)
+        } else {
+            self.arg.get(self.fixed, i)
+        }
+    }
+}
+
+/// Same type class for lookups: numbers, text, booleans, errors.
+fn same_kind(a: &Value, b: &Value) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// How an exact lookup compares.
+fn exact_matcher(target: &Value, wildcards: bool) -> impl Fn(&Value) -> bool + '_ {
+    let pattern = match target {
+        Value::Text(t) if wildcards => Some(Wildcard::new(t)).filter(Wildcard::has_wildcards),
+        _ => None,
+    };
+    move |v: &Value| match (&pattern, v) {
+        (_, Value::Empty) => false,
+        (Some(p), Value::Text(t)) => p.matches(t),
+        (Some(_), _) => false,
+        (None, v) => values_equal(v, target),
+    }
+}
+
+/// Index order for a search: first to last or last to first.
+fn order(len: u32, reverse: bool) -> Box<dyn Iterator<Item = u32>> {
+    if reverse {
+        Box::new((0..len).rev())
+    } else {
+        Box::new(0..len)
+    }
+}
+
+/// First position (in search order) whose value equals `target`.
+fn find_exact(line: &Line<'_, '_>, target: &Value, wildcards: bool, reverse: bool) -> Option<u32> {
+    let matches = exact_matcher(target, wildcards);
+    order(line.len, reverse).find(|&i| matches(&line.get(i)))
+}
+
+/// Approximate match in a sorted line (`MATCH` types 1 / -1, `VLOOKUP`
+/// TRUE): the last position of the leading run whose values are ≤ target
+/// (ascending) or ≥ target (descending). Values of another type are skipped.
+fn find_sorted(line: &Line<'_, '_>, target: &Value, descending: bool) -> Option<u32> {
+    let mut found = None;
+    for i in 0..line.len {
+        let v = line.get(i);
+        if !same_kind(&v, target) {
+            continue;
+        }
+        let ord = compare(&v, target);
+        let ok = if descending {
+            ord != Ordering::Less
+        } else {
+            ord != Ordering::Greater
+        };
+        if !ok {
+            break;
+        }
+        found = Some(i);
+    }
+    found
+}
+
+/// `XLOOKUP`'s "exact or next smaller/larger": the closest value on the
+/// requested side among values of the target's type, first in search order.
+fn find_nearest(line: &Line<'_, '_>, target: &Value, larger: bool, reverse: bool) -> Option<u32> {
+    let mut best: Option<(u32, Value)> = None;
+    for i in order(line.len, reverse) {
+        let v = line.get(i);
+        if !same_kind(&v, target) {
+            continue;
+        }
+        match compare(&v, target) {
+            Ordering::Equal => return Some(i),
+            Ordering::Greater if !larger => continue,
+            Ordering::Less if larger => continue,
+            _ => {}
+        }
+        let better = match &best {
+            None => true,
+            Some((_, b)) => {
+                let ord = compare(&v, b);
+                if larger {
+                    ord == Ordering::Less
+                } else {
+                    ord == Ordering::Greater
+                }
+            }
+        };
+        if better {
+            best = Some((i, v));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// The lookup value: errors propagate, a blank finds nothing (`#N/A`).
+fn lookup_value(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    match scalar(args, 0) {
+        Value::Error(e) => Err(e),
+        Value::Empty => fail(ErrorKind::NA),
+        v => Ok(v),
+    }
+}
+
+/// `MATCH(value, array, [match_type=1])`: 1-based position; 0 exact (with
+/// wildcards), 1 largest ≤ in ascending data, -1 smallest ≥ in descending.
+pub fn match_(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let target = lookup_value(args)?;
+    let match_type = opt_num_arg(args, 2, 1.0)?;
+    let Some(line) = args.get(1).and_then(Line::of) else {
+        return fail(ErrorKind::NA);
+    };
+    let found = if match_type == 0.0 {
+        find_exact(&line, &target, true, false)
+    } else {
+        find_sorted(&line, &target, match_type < 0.0)
+    };
+    found
+        .map(|i| f64::from(i) + 1.0)
+        .ok_or_else(|| CellError::new(ErrorKind::NA))
+}
+
+/// Shared body of `VLOOKUP` (`vertical`) and `HLOOKUP`.
+fn table_lookup(args: &[Arg<'_>], vertical: bool) -> Result<Value, CellError> {
+    let target = lookup_value(args)?;
+    let Some(table) = args.get(1) else {
+        return fail(ErrorKind::Value);
+    };
+    let index = trunc_i64(num_arg(args, 2)?);
+    let approximate = opt_bool_arg(args, 3, true)?;
+    let (rows, cols) = table.dims();
+    let (len, width) = if vertical { (rows, cols) } else { (cols, rows) };
+    if index < 1 {
+        return fail(ErrorKind::Value);
+    }
+    if index > i64::from(width) {
+        return fail(ErrorKind::Ref);
+    }
+    let line = Line {
+        arg: table,
+        vertical,
+        fixed: 0,
+        len,
+    };
+    let found = if approximate {
+        find_sorted(&line, &target, false)
+    } else {
+        find_exact(&line, &target, true, false)
+    };
+    let i = found.ok_or_else(|| CellError::new(ErrorKind::NA))?;
+    let other = u32::try_from(index - 1).unwrap_or(0);
+    Ok(if vertical {
+        table.get(i, other)
+    } else {
+        table.get(other, i)
+    })
+}
+
+/// `VLOOKUP(value, table, col_index, [approximate=TRUE])`.
+pub fn vlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    table_lookup(args, true)
+}
+
+/// `HLOOKUP(value, table, row_index, [approximate=TRUE])`.
+pub fn hlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    table_lookup(args, false)
+}
+
+/// `XLOOKUP(value, lookup_array, return_array, [if_not_found],
+/// [match_mode=0], [search_mode=1])`. Match modes 0 exact, -1 exact or next
+/// smaller, 1 exact or next larger, 2 wildcard; search modes 1 / -1 (and the
+/// binary 2 / -2, answered by a linear search). A 2-D return array gives the
+/// first cell of the matching row/column (no spilling).
+pub fn xlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    let target = match scalar(args, 0) {
+        Value::Error(e) => return Err(e),
+        v => v,
+    };
+    let match_mode = trunc_i64(opt_num_arg(args, 4, 0.0)?);
+    let search_mode = trunc_i64(opt_num_arg(args, 5, 1.0)?);
+    let (Some(line), Some(results)) = (args.get(1).and_then(Line::of), args.get(2)) else {
+        return fail(ErrorKind::Value);
+    };
+    let (rows, cols) = results.dims();
+    let fits = if line.vertical && line.len != 1 {
+        rows == line.len
+    } else {
+        cols == line.len || rows == line.len
+    };
+    if !fits || !(-1..=2).contains(&match_mode) || ![1, -1, 2, -2].contains(&search_mode) {
+        return fail(ErrorKind::Value);
+    }
+    let reverse = search_mode == -1;
+    let found = match match_mode {
+        0 => find_exact(&line, &target, false, reverse),
+        2 => find_exact(&line, &target, true, reverse),
+        m => find_nearest(&line, &target, m == 1, reverse),
+    };
+    match found {
+        Some(i) if line.vertical && rows == line.len => Ok(results.get(i, 0)),
+        Some(i) => Ok(results.get(0, i)),
+        None if is_given(args, 3) => Ok(scalar(args, 3)),
+        None => fail(ErrorKind::NA),
+    }
+}
+
+/// `INDEX(array, row, [column])`: 1-based; a one-row array with only one
+/// index takes it as the column. Index 0 selects a whole row/column, read
+/// by implicit intersection. Out of range is `#REF!`, negative `#VALUE!`.
+pub fn index(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    let Some(array) = args.first() else {
+        return fail(ErrorKind::Value);
+    };
+    let (rows, cols) = array.dims();
+    let first = trunc_i64(num_arg(args, 1)?);
+    let (row, col) = if args.len() < 3 && rows == 1 && cols > 1 {
+        (1, first)
+    } else {
+        (first, trunc_i64(opt_num_arg(args, 2, 0.0)?))
+    };
+    if row < 0 || col < 0 {
+        return fail(ErrorKind::Value);
+    }
+    if row > i64::from(rows) || col > i64::from(cols) {
+        return fail(ErrorKind::Ref);
+    }
+    // A zero index on a dimension of size 1 is the same as 1.
+    let row = if row == 0 && rows == 1 { 1 } else { row };
+    let col = if col == 0 && cols == 1 { 1 } else { col };
+    match (u32::try_from(row), u32::try_from(col)) {
+        (Ok(r @ 1..), Ok(c @ 1..)) => Ok(array.get(r - 1, c - 1)),
+        (Ok(r), Ok(c)) => whole_line(array, r, c),
+        _ => fail(ErrorKind::Ref),
+    }
+}
+
+/// `INDEX` with a 0 row or column: the selected row/column of a reference,
+/// read by implicit intersection with the formula cell.
+fn whole_line(array: &Arg<'_>, row: u32, col: u32) -> Result<Value, CellError> {
+    let Arg::Range { range, at } = array else {
+        return fail(ErrorKind::Value);
+    };
+    let sub = RangeRef {
+        row0: range.row0 + row.saturating_sub(1),
+        col0: range.col0 + col.saturating_sub(1),
+        rows: if row == 0 { range.rows } else { 1 },
+        cols: if col == 0 { range.cols } else { 1 },
+        ..*range
+    };
+    match implicit_intersection(&sub, *at) {
+        Value::Error(e) => Err(e),
+        v => Ok(v),
+    }
+}
+
+/// `CHOOSE(index, value1, …)`: `#VALUE!` if the index is out of range.
+pub fn choose(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    let i = trunc_i64(num_arg(args, 0)?);
+    match usize::try_from(i) {
+        Ok(i @ 1..) if i < args.len() => Ok(scalar(args, i)),
+        _ => fail(ErrorKind::Value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::functions::args::Array;
+
+    fn grid(rows: u32, cols: u32, data: Vec<Value>) -> Arg<'static> {
+        Arg::Array(Array { rows, cols, data })
+    }
+
+    fn n(x: f64) -> Value {
+        Value::Number(x)
+    }
+
+    fn t(s: &str) -> Value {
+        Value::text(s)
+    }
+
+    fn a(v: Value) -> Arg<'static> {
+        Arg::Value(v)
+    }
+
+    #[test]
+    fn matching() {
+        let col = grid(4, 1, vec![n(1.0), n(3.0), n(5.0), n(7.0)]);
+        assert_eq!(match_(&[a(n(4.0)), col.clone()]), Ok(2.0));
+        assert_eq!(match_(&[a(n(0.0)), col.clone()]), fail(ErrorKind::NA));
+        assert_eq!(match_(&[a(n(5.0)), col.clone(), a(n(0.0))]), Ok(3.0));
+        assert_eq!(
+            match_(&[a(n(4.0)), col.clone(), a(n(0.0))]),
+            fail(ErrorKind::NA)
+        );
+        let desc = grid(1, 3, vec![n(9.0), n(5.0), n(1.0)]);
+        assert_eq!(match_(&[a(n(4.0)), desc, a(n(-1.0))]), Ok(2.0));
+        let names = grid(3, 1, vec![t("apple"), t("Banana"), t("cherry")]);
+        assert_eq!(match_(&[a(t("b*")), names.clone(), a(n(0.0))]), Ok(2.0));
+        assert_eq!(match_(&[a(t("BANANA")), names, a(n(0.0))]), Ok(2.0));
+        let square = grid(2, 2, vec![n(1.0); 4]);
+        assert_eq!(match_(&[a(n(1.0)), square, a(n(0.0))]), fail(ErrorKind::NA));
+    }
+
+    #[test]
+    fn table_lookups() {
+        let table = grid(3, 2, vec![n(1.0), t("a"), n(5.0), t("b"), n(9.0), t("c")]);
+        let v = |x: f64, col: f64, approx: bool| {
+            vlookup(&[a(n(x)), table.clone(), a(n(col)), a(Value::Bool(approx))])
+        };
+        assert_eq!(v(6.0, 2.0, true), Ok(t("b")));
+        assert_eq!(v(6.0, 2.0, false), fail(ErrorKind::NA));
+        assert_eq!(v(9.0, 2.0, false), Ok(t("c")));
+        assert_eq!(v(9.0, 3.0, false), fail(ErrorKind::Ref));
+        assert_eq!(v(9.0, 0.0, false), fail(ErrorKind::Value));
+        let row = grid(2, 3, vec![n(1.0), n(2.0), n(3.0), t("x"), t("y"), t("z")]);
+        assert_eq!(
+            hlookup(&[a(n(2.0)), row, a(n(2.0)), a(Value::Bool(false))]),
+            Ok(t("y"))
+        );
+    }
+
+    #[test]
+    fn xlookups() {
+        let keys = grid(4, 1, vec![n(10.0), n(20.0), n(30.0), n(20.0)]);
+        let vals = grid(4, 1, vec![t("a"), t("b"), t("c"), t("d")]);
+        let x = |target: f64, extra: Vec<Value>| {
+            let mut args = vec![a(n(target)), keys.clone(), vals.clone()];
+            args.extend(extra.into_iter().map(a));
+            xlookup(&args)
+        };
+        assert_eq!(x(20.0, vec![]), Ok(t("b")));
+        assert_eq!(x(20.0, vec![Value::Empty, n(0.0), n(-1.0)]), Ok(t("d")));
+        assert_eq!(x(25.0, vec![]), fail(ErrorKind::NA));
+        assert_eq!(x(25.0, vec![t("none")]), Ok(t("none")));
+        assert_eq!(x(25.0, vec![Value::Empty, n(-1.0)]), Ok(t("b")));
+        assert_eq!(x(25.0, vec![Value::Empty, n(1.0)]), Ok(t("c")));
+        assert_eq!(x(25.0, vec![Value::Empty, n(3.0)]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn index_and_choose() {
+        let g = grid(2, 3, (1..=6).map(|i| n(f64::from(i))).collect());
+        assert_eq!(index(&[g.clone(), a(n(2.0)), a(n(3.0))]), Ok(n(6.0)));
+        assert_eq!(
+            index(&[g.clone(), a(n(3.0)), a(n(1.0))]),
+            fail(ErrorKind::Ref)
+        );
+        assert_eq!(
+            index(&[g.clone(), a(n(-1.0)), a(n(1.0))]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(
+            index(&[g.clone(), a(n(0.0)), a(n(1.0))]),
+            fail(ErrorKind::Value)
+        );
+        let row = grid(1, 3, vec![n(7.0), n(8.0), n(9.0)]);
+        assert_eq!(index(&[row, a(n(2.0))]), Ok(n(8.0)));
+        assert_eq!(choose(&[a(n(2.0)), a(t("x")), a(t("y"))]), Ok(t("y")));
+        assert_eq!(
+            choose(&[a(n(3.0)), a(t("x")), a(t("y"))]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(choose(&[a(n(1e300)), a(t("x"))]), fail(ErrorKind::Value));
+    }
+}

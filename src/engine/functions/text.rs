@@ -1,0 +1,304 @@
+//! Text functions: lengths and slices (`LEN`, `LEFT`, `RIGHT`, `MID`, counted
+//! in Unicode scalar values), joining (`CONCAT`, `CONCATENATE`, `TEXTJOIN`,
+//! `REPT`), case and spacing (`UPPER`, `LOWER`, `TRIM`), searching
+//! (`FIND`, `SEARCH`, `EXACT`, `SUBSTITUTE`) and `VALUE`. `TEXT` lives in
+//! `format.rs`.
+
+use crate::engine::coerce::{Wildcard, parse_number_text, to_bool, to_text};
+use crate::engine::functions::args::Arg;
+use crate::engine::functions::helpers::{fail, num_arg, opt_num_arg, scalar, text_arg, trunc_i64};
+use crate::engine::value::{CellError, ErrorKind, Value};
+
+/// Longest text a cell can hold (Excel's limit); longer results are `#VALUE!`.
+pub const MAX_TEXT_CHARS: usize = 32_767;
+
+/// A character count argument: truncated, negative is `#VALUE!`, huge
+/// counts saturate.
+fn count_arg(args: &[Arg<'_>], i: usize, default: f64) -> Result<usize, CellError> {
+    let n = opt_num_arg(args, i, default)?;
+    if n < 0.0 {
+        return fail(ErrorKind::Value);
+    }
+    Ok(usize::try_from(trunc_i64(n)).unwrap_or(usize::MAX))
+}
+
+/// `Err(#VALUE!)` if `s` is longer than a cell can hold.
+fn limited(s: String) -> Result<String, CellError> {
+    if s.chars().count() > MAX_TEXT_CHARS {
+        fail(ErrorKind::Value)
+    } else {
+        Ok(s)
+    }
+}
+
+/// `LEN(text)`: number of characters.
+pub fn len(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(text_arg(args, 0)?.chars().count() as f64)
+}
+
+/// `LEFT(text, [count=1])`.
+pub fn left(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    let n = count_arg(args, 1, 1.0)?;
+    Ok(s.chars().take(n).collect())
+}
+
+/// `RIGHT(text, [count=1])`.
+pub fn right(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    let n = count_arg(args, 1, 1.0)?;
+    let len = s.chars().count();
+    Ok(s.chars().skip(len.saturating_sub(n)).collect())
+}
+
+/// `MID(text, start, count)`: `start` is 1-based; start < 1 or count < 0 is
+/// `#VALUE!`.
+pub fn mid(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    let start = num_arg(args, 1)?;
+    // NaN fails the range test too.
+    if !(1.0..).contains(&start) {
+        return fail(ErrorKind::Value);
+    }
+    let start = usize::try_from(trunc_i64(start)).unwrap_or(usize::MAX);
+    let n = count_arg(args, 2, 0.0)?;
+    Ok(s.chars().skip(start - 1).take(n).collect())
+}
+
+/// `CONCAT(values…)`: joins all values, ranges included.
+pub fn concat(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let mut out = String::new();
+    for arg in args {
+        let mut first_error = None;
+        arg.for_each(|v| match to_text(v) {
+            Ok(s) if first_error.is_none() => out.push_str(&s),
+            Err(e) if first_error.is_none() => first_error = Some(e),
+            _ => {}
+        });
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        if out.len() > 4 * MAX_TEXT_CHARS {
+            return fail(ErrorKind::Value);
+        }
+    }
+    limited(out)
+}
+
+/// `CONCATENATE(text1, …)`: joins single values (ranges by implicit
+/// intersection).
+pub fn concatenate(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let mut out = String::new();
+    for arg in args {
+        out.push_str(&to_text(&arg.scalar())?);
+    }
+    limited(out)
+}
+
+/// `TEXTJOIN(delimiter, ignore_empty, values…)`.
+pub fn textjoin(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let delimiter = text_arg(args, 0)?;
+    let ignore_empty = to_bool(&scalar(args, 1))?;
+    let mut parts = Vec::new();
+    for arg in args.iter().skip(2) {
+        let mut first_error = None;
+        arg.for_each(|v| match to_text(v) {
+            Ok(s) if ignore_empty && s.is_empty() => {}
+            Ok(s) if first_error.is_none() => parts.push(s),
+            Err(e) if first_error.is_none() => first_error = Some(e),
+            _ => {}
+        });
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+    }
+    limited(parts.join(&delimiter))
+}
+
+/// `REPT(text, times)`.
+pub fn rept(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    let times = count_arg(args, 1, 0.0)?;
+    match s.chars().count().checked_mul(times) {
+        Some(total) if total <= MAX_TEXT_CHARS => Ok(s.repeat(times)),
+        _ => fail(ErrorKind::Value),
+    }
+}
+
+/// `UPPER(text)`.
+pub fn upper(args: &[Arg<'_>]) -> Result<String, CellError> {
+    Ok(text_arg(args, 0)?.to_uppercase())
+}
+
+/// `LOWER(text)`.
+pub fn lower(args: &[Arg<'_>]) -> Result<String, CellError> {
+    Ok(text_arg(args, 0)?.to_lowercase())
+}
+
+/// `TRIM(text)`: removes leading and trailing spaces and collapses inner
+/// runs of spaces to one (only the space character, as in Excel).
+pub fn trim(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    Ok(s.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+/// `SUBSTITUTE(text, old, new, [instance])`: every occurrence, or only the
+/// `instance`-th (1-based; < 1 is `#VALUE!`).
+pub fn substitute(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    let old = text_arg(args, 1)?;
+    let new = text_arg(args, 2)?;
+    let instance = if args.len() > 3 {
+        let k = num_arg(args, 3)?;
+        if !(1.0..).contains(&k) {
+            return fail(ErrorKind::Value);
+        }
+        Some(usize::try_from(trunc_i64(k)).unwrap_or(usize::MAX))
+    } else {
+        None
+    };
+    if old.is_empty() {
+        return Ok(s);
+    }
+    let Some(k) = instance else {
+        return Ok(s.replace(&old, &new));
+    };
+    match s.match_indices(&old).nth(k - 1) {
+        Some((pos, _)) => {
+            let (head, tail) = s.split_at(pos);
+            let rest = tail.get(old.len()..).unwrap_or_default();
+            Ok(format!("{head}{new}{rest}"))
+        }
+        None => Ok(s),
+    }
+}
+
+/// `EXACT(text1, text2)`: case-sensitive equality.
+pub fn exact(args: &[Arg<'_>]) -> Result<bool, CellError> {
+    Ok(text_arg(args, 0)? == text_arg(args, 1)?)
+}
+
+/// The 0-based start character for `FIND`/`SEARCH`, checked against the
+/// text length (`#VALUE!` outside 1..=len+1).
+fn start_arg(args: &[Arg<'_>], len: usize) -> Result<usize, CellError> {
+    let start = opt_num_arg(args, 2, 1.0)?;
+    if !(1.0..=len as f64 + 1.0).contains(&start) {
+        return fail(ErrorKind::Value);
+    }
+    Ok((trunc_i64(start) as usize).saturating_sub(1))
+}
+
+/// `FIND(find, within, [start=1])`: case-sensitive, no wildcards; 1-based
+/// position or `#VALUE!`.
+pub fn find(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let needle: Vec<char> = text_arg(args, 0)?.chars().collect();
+    let hay: Vec<char> = text_arg(args, 1)?.chars().collect();
+    let start = start_arg(args, hay.len())?;
+    if needle.is_empty() {
+        return Ok(start as f64 + 1.0);
+    }
+    (start..hay.len())
+        .find(|&i| hay.get(i..i + needle.len()) == Some(needle.as_slice()))
+        .map(|i| i as f64 + 1.0)
+        .ok_or_else(|| CellError::new(ErrorKind::Value))
+}
+
+/// `SEARCH(find, within, [start=1])`: case-insensitive, with wildcards.
+pub fn search(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let needle = text_arg(args, 0)?;
+    let hay = text_arg(args, 1)?;
+    let start = start_arg(args, hay.chars().count())?;
+    if needle.is_empty() {
+        return Ok(start as f64 + 1.0);
+    }
+    Wildcard::new(&needle)
+        .find_in(&hay, start)
+        .map(|i| i as f64 + 1.0)
+        .ok_or_else(|| CellError::new(ErrorKind::Value))
+}
+
+/// `VALUE(text)`: text to number (`#VALUE!` if it is not one); numbers pass,
+/// an empty cell is 0, booleans are `#VALUE!`.
+pub fn value(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    match scalar(args, 0) {
+        Value::Number(n) => Ok(n),
+        Value::Empty => Ok(0.0),
+        Value::Text(t) => parse_number_text(&t).ok_or_else(|| CellError::new(ErrorKind::Value)),
+        Value::Bool(_) => fail(ErrorKind::Value),
+        Value::Error(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Arg<'static> {
+        Arg::Value(Value::text(s))
+    }
+
+    fn n(x: f64) -> Arg<'static> {
+        Arg::Value(Value::Number(x))
+    }
+
+    #[test]
+    fn slicing() {
+        assert_eq!(len(&[t("héllo")]), Ok(5.0));
+        assert_eq!(left(&[t("héllo")]), Ok("h".into()));
+        assert_eq!(left(&[t("héllo"), n(2.0)]), Ok("hé".into()));
+        assert_eq!(left(&[t("abc"), n(-1.0)]), fail(ErrorKind::Value));
+        assert_eq!(right(&[t("abc"), n(1e300)]), Ok("abc".into()));
+        assert_eq!(mid(&[t("abcdef"), n(3.0), n(2.0)]), Ok("cd".into()));
+        assert_eq!(mid(&[t("abc"), n(10.0), n(2.0)]), Ok(String::new()));
+        assert_eq!(mid(&[t("abc"), n(0.0), n(2.0)]), fail(ErrorKind::Value));
+        assert_eq!(left(&[n(1234.5), n(3.0)]), Ok("123".into()));
+    }
+
+    #[test]
+    fn joining_and_cleaning() {
+        assert_eq!(
+            concatenate(&[t("a"), n(1.0), Arg::Value(Value::Bool(true))]),
+            Ok("a1TRUE".into())
+        );
+        assert_eq!(
+            textjoin(&[t("-"), Arg::Value(Value::Bool(true)), t("a"), t(""), t("b")]),
+            Ok("a-b".into())
+        );
+        assert_eq!(trim(&[t("  a   b  ")]), Ok("a b".into()));
+        assert_eq!(rept(&[t("ab"), n(3.0)]), Ok("ababab".into()));
+        assert_eq!(rept(&[t("ab"), n(1e12)]), fail(ErrorKind::Value));
+        assert_eq!(upper(&[t("straße")]), Ok("STRASSE".into()));
+        assert_eq!(
+            substitute(&[t("a-b-c"), t("-"), t("+")]),
+            Ok("a+b+c".into())
+        );
+        assert_eq!(
+            substitute(&[t("a-b-c"), t("-"), t("+"), n(2.0)]),
+            Ok("a-b+c".into())
+        );
+        assert_eq!(
+            substitute(&[t("a-b-c"), t("-"), t("+"), n(5.0)]),
+            Ok("a-b-c".into())
+        );
+        assert_eq!(
+            substitute(&[t("abc"), t("b"), t("x"), n(0.0)]),
+            fail(ErrorKind::Value)
+        );
+    }
+
+    #[test]
+    fn searching() {
+        assert_eq!(find(&[t("b"), t("abcb")]), Ok(2.0));
+        assert_eq!(find(&[t("b"), t("abcb"), n(3.0)]), Ok(4.0));
+        assert_eq!(find(&[t("B"), t("abc")]), fail(ErrorKind::Value));
+        assert_eq!(search(&[t("B"), t("abc")]), Ok(2.0));
+        assert_eq!(search(&[t("c*"), t("abcd")]), Ok(3.0));
+        assert_eq!(search(&[t("x"), t("abc"), n(9.0)]), fail(ErrorKind::Value));
+        assert_eq!(exact(&[t("a"), t("A")]), Ok(false));
+        assert_eq!(value(&[t("1,000")]), Ok(1000.0));
+        assert_eq!(value(&[t("abc")]), fail(ErrorKind::Value));
+    }
+}

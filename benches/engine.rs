@@ -94,6 +94,16 @@ impl Kernel {
             Recipe::Round { a, b } => ((v(a) * 1.1 - v(b) * 0.1) * 100.0).round() / 100.0,
             Recipe::Clamp { a, b, c } => v(a).min(v(b)).max(v(c)),
             Recipe::Total { b, .. } => total / p as f64 + v(b),
+            Recipe::Rolling { a, b } => {
+                let back = |k: usize| {
+                    if period >= k {
+                        self.values[a * p + period - k]
+                    } else {
+                        0.0
+                    }
+                };
+                (back(2) + back(1) + v(a)) / 3.0 + v(b)
+            }
             Recipe::Mean4 { a, b, c, d } => (v(a) + v(b) + v(c) + v(d)) / 4.0,
         }
     }
@@ -138,6 +148,9 @@ impl Kernel {
                         | Recipe::Product { a, b, .. }
                         | Recipe::Round { a, b } => reads(a) || reads(b),
                         Recipe::Total { b, .. } => reads(b),
+                        Recipe::Rolling { a, b } => {
+                            (0..3).any(|k| q >= k && hit[a * p + q - k]) || reads(b)
+                        }
                         Recipe::Lag { a, b } => (q > 0 && hit[a * p + q - 1]) || reads(b),
                         Recipe::Choose { a, b, c, .. } | Recipe::Clamp { a, b, c } => {
                             reads(a) || reads(b) || reads(c)
@@ -334,6 +347,16 @@ fn ironcalc_model(rows: usize, periods: u32) -> ironcalc_base::Model<'static> {
                 Recipe::Clamp { a, b, c } => format!("=MAX(MIN({},{}),{})", at(a), at(b), at(c)),
                 Recipe::Total { a, b } => {
                     format!("=SUM($C${}:${last}${})/{periods}+{}", a + 1, a + 1, at(b))
+                }
+                Recipe::Rolling { a, b } => {
+                    let back = |k: u32| {
+                        if p >= k {
+                            format!("{}{}", col(p - k), a + 1)
+                        } else {
+                            "0".to_string()
+                        }
+                    };
+                    format!("=SUM({},{},{})/3+{}", back(2), back(1), at(a), at(b))
                 }
                 Recipe::Mean4 { a, b, c, d } => {
                     format!("=({}+{}+{}+{})/4", at(a), at(b), at(c), at(d))

@@ -100,10 +100,23 @@ impl<'a> Evaluator<'a> {
                 Ok(n) => Value::number(n / 100.0),
                 Err(e) => Value::Error(e),
             },
-            Node::Binary(op, left, right) => binary(*op, &self.eval(left), &self.eval(right)),
+            Node::Binary(op, left, right) => {
+                let (left, right) = (self.eval(left), self.eval(right));
+                // The common case first: arithmetic on two numbers.
+                if let (Value::Number(a), Value::Number(b)) = (&left, &right)
+                    && matches!(
+                        op,
+                        BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide
+                    )
+                {
+                    return arithmetic(*op, *a, *b);
+                }
+                binary(*op, &left, &right)
+            }
             Node::Call { function, args } => {
                 let array = function.array_args;
-                let args: Vec<Arg<'a>> = args
+                // Most calls have a few arguments: keep them off the heap.
+                let args: smallvec::SmallVec<[Arg<'a>; 4]> = args
                     .iter()
                     .map(|a| {
                         if array {
@@ -167,7 +180,50 @@ impl<'a> Evaluator<'a> {
                 Ok(None) => Arg::Value(Value::Empty),
                 Err(e) => Arg::Value(Value::Error(e)),
             },
-            _ => Arg::Value(self.eval(node)),
+            _ => Arg::Value(self.eval_fast(node)),
+        }
+    }
+
+    /// Evaluates `node`, trying the numbers-only path first: most formulas
+    /// of a metric model are arithmetic on numbers, and computing them as
+    /// plain `f64` avoids building a [`Value`] at every step.
+    pub fn eval_fast(&self, node: &'a Node) -> Value {
+        match self.number(node) {
+            Some(n) => Value::number(n),
+            None => self.eval(node),
+        }
+    }
+
+    /// The value of `node` if it is arithmetic on numbers (or empty cells,
+    /// which count as 0) that cannot fail; `None` sends the caller to the
+    /// general path, which gives the exact result or error.
+    fn number(&self, node: &'a Node) -> Option<f64> {
+        match node {
+            Node::Const(Value::Number(n)) => Some(*n),
+            Node::Cell { sheet, row, col } => {
+                number_or_zero(self.cell(*sheet, *row, col.at(self.col)?))
+            }
+            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+                Ok(Some(col)) => number_or_zero(self.cell(*sheet, *row, col)),
+                Ok(None) => Some(0.0),
+                Err(_) => None,
+            },
+            Node::Negate(inner) => Some(-self.number(inner)?),
+            Node::Plus(inner) => self.number(inner),
+            Node::Percent(inner) => Some(self.number(inner)? / 100.0),
+            Node::Binary(op, left, right) => {
+                let a = self.number(left)?;
+                let b = self.number(right)?;
+                let n = match op {
+                    BinaryOp::Add => a + b,
+                    BinaryOp::Subtract => a - b,
+                    BinaryOp::Multiply => a * b,
+                    BinaryOp::Divide if b != 0.0 => a / b,
+                    _ => return None,
+                };
+                n.is_finite().then_some(n)
+            }
+            _ => None,
         }
     }
 
@@ -240,6 +296,14 @@ impl<'a> Evaluator<'a> {
             .values
             .get(row as usize * sheet.n_cols as usize + col as usize)
             .unwrap_or(&EMPTY)
+    }
+}
+
+fn number_or_zero(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => Some(*n),
+        Value::Empty => Some(0.0),
+        _ => None,
     }
 }
 

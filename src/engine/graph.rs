@@ -3,6 +3,9 @@
 //! strongly connected components), all iterative so that a chain of a
 //! million cells cannot overflow the stack.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 /// Cells are dense indices; `dependents[u]` lists the cells that read `u`.
 pub type Dependents = [Vec<u32>];
 
@@ -71,21 +74,24 @@ pub fn plan(cells: &[u32], dependents: &Dependents, scratch: &mut Scratch) -> Pl
             }
         }
     }
-    let mut order: Vec<u32> = cells
+    // Kahn's algorithm, always taking the smallest ready cell: cells are
+    // numbered row by row, so the order stays as close to memory order as
+    // the dependencies allow, which keeps evaluation cache-friendly.
+    let mut ready: BinaryHeap<Reverse<u32>> = cells
         .iter()
         .copied()
         .filter(|&c| scratch.indegree[c as usize] == 0)
+        .map(Reverse)
         .collect();
-    let mut head = 0;
-    while head < order.len() {
-        let cell = order[head];
-        head += 1;
+    let mut order: Vec<u32> = Vec::with_capacity(cells.len());
+    while let Some(Reverse(cell)) = ready.pop() {
+        order.push(cell);
         for &d in dependents_of(dependents, cell) {
             if scratch.marked(d) {
                 let slot = &mut scratch.indegree[d as usize];
                 *slot -= 1;
                 if *slot == 0 {
-                    order.push(d);
+                    ready.push(Reverse(d));
                 }
             }
         }

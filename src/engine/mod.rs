@@ -147,6 +147,12 @@ pub struct Engine {
     dependents: Vec<Vec<u32>>,
     /// The full evaluation plan, kept until a formula changes.
     full_plan: Option<Arc<graph::Plan>>,
+    /// Each formula cell's position in the full plan (a topological rank),
+    /// valid while `full_plan` is; [`NO_RANK`] for other cells and
+    /// [`IN_CYCLE`] for the cells of circular references.
+    ranks: Vec<u32>,
+    /// Counts changes of which cells are formula cells (or of their formulas).
+    structure_version: u64,
     scratch: graph::Scratch,
     needed: Marks,
     built: bool,
@@ -191,6 +197,8 @@ impl Engine {
             free_formulas: Vec::new(),
             dependents: Vec::new(),
             full_plan: None,
+            ranks: Vec::new(),
+            structure_version: 0,
             scratch: graph::Scratch::default(),
             needed: Marks::default(),
             built: false,
@@ -277,20 +285,7 @@ impl Engine {
 
     /// Builds the dependency graph and recomputes every formula cell.
     pub fn recalc_all(&mut self) -> Recalc {
-        if !self.built {
-            self.build_graph();
-        }
-        let plan = match &self.full_plan {
-            Some(plan) => plan.clone(),
-            None => {
-                let cells: Vec<u32> = (0..self.sources.len() as u32)
-                    .filter(|&id| self.sources[id as usize].formula().is_some())
-                    .collect();
-                let plan = Arc::new(graph::plan(&cells, &self.dependents, &mut self.scratch));
-                self.full_plan = Some(plan.clone());
-                plan
-            }
-        };
+        let plan = self.full_plan();
         let mut recalc = Recalc::default();
         self.run_plan(&plan, None, &mut recalc);
         recalc
@@ -307,6 +302,7 @@ impl Engine {
         }
         let mut recalc = Recalc::default();
         let mut seeds: Vec<u32> = Vec::new();
+        let structure_before = self.structure_version;
         for edit in edits {
             let touched = self.set_input(edit.clone());
             for (id, old) in touched {
@@ -321,6 +317,14 @@ impl Engine {
                 seeds.push(id);
             }
         }
+        if self.structure_version == structure_before {
+            // Only values changed: the ranks of the full plan hold (they are
+            // recomputed once after formulas changed).
+            self.full_plan();
+            self.propagate(&seeds, &mut recalc);
+            return recalc;
+        }
+        // Formulas changed (perhaps into a new cycle): order what they reach.
         let reached = graph::reachable(&seeds, &self.dependents, &mut self.scratch);
         let formula_cells: Vec<u32> = reached
             .into_iter()
@@ -329,6 +333,66 @@ impl Engine {
         let plan = graph::plan(&formula_cells, &self.dependents, &mut self.scratch);
         self.run_plan(&plan, Some(&seeds), &mut recalc);
         recalc
+    }
+
+    /// Recomputes, in rank order, only the cells whose inputs changed:
+    /// a cell is queued when a cell it reads changes, so the work is
+    /// proportional to what actually changes.
+    fn propagate(&mut self, seeds: &[u32], recalc: &mut Recalc) {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut heap: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::new();
+        self.needed.clear(self.sources.len());
+        let queue = |id: u32,
+                     ranks: &[u32],
+                     needed: &mut Marks,
+                     heap: &mut BinaryHeap<Reverse<(u32, u32)>>| {
+            let rank = ranks.get(id as usize).copied().unwrap_or(NO_RANK);
+            if rank < IN_CYCLE && needed.insert(id) {
+                heap.push(Reverse((rank, id)));
+            }
+        };
+        for &seed in seeds {
+            queue(seed, &self.ranks, &mut self.needed, &mut heap);
+            if let Some(list) = self.dependents.get(seed as usize) {
+                for &d in list {
+                    queue(d, &self.ranks, &mut self.needed, &mut heap);
+                }
+            }
+        }
+        while let Some(Reverse((_, id))) = heap.pop() {
+            if self.compute(id, recalc)
+                && let Some(list) = self.dependents.get(id as usize)
+            {
+                for &d in list {
+                    queue(d, &self.ranks, &mut self.needed, &mut heap);
+                }
+            }
+        }
+    }
+
+    /// The full plan, computed (with the ranks) if a formula changed since.
+    fn full_plan(&mut self) -> Arc<graph::Plan> {
+        if !self.built {
+            self.build_graph();
+        }
+        if let Some(plan) = &self.full_plan {
+            return plan.clone();
+        }
+        let cells: Vec<u32> = (0..self.sources.len() as u32)
+            .filter(|&id| self.sources[id as usize].formula().is_some())
+            .collect();
+        let plan = Arc::new(graph::plan(&cells, &self.dependents, &mut self.scratch));
+        self.ranks.clear();
+        self.ranks.resize(self.sources.len(), NO_RANK);
+        for (rank, &id) in plan.order.iter().chain(&plan.after_cycles).enumerate() {
+            self.ranks[id as usize] = rank as u32;
+        }
+        for &id in plan.cycles.iter().flatten() {
+            self.ranks[id as usize] = IN_CYCLE;
+        }
+        self.full_plan = Some(plan.clone());
+        plan
     }
 
     /// The cells a cell's formula reads.
@@ -417,15 +481,16 @@ impl Engine {
                 let old_value = self.value(addr).clone();
                 let old_source = self.sources[id as usize];
                 let new_source = match input {
-                    Input::Empty => {
-                        if let Some(slot) = self.value_slot(addr) {
-                            *slot = Value::Empty;
+                    Input::Empty => match self.row_formula_for(addr) {
+                        // The row formula takes over; the cell is recomputed.
+                        Some(f) => Source::Row(f),
+                        None => {
+                            if let Some(slot) = self.value_slot(addr) {
+                                *slot = Value::Empty;
+                            }
+                            Source::Empty
                         }
-                        match self.row_formula_for(addr) {
-                            Some(f) => Source::Row(f),
-                            None => Source::Empty,
-                        }
-                    }
+                    },
                     Input::Constant(value) => {
                         if let Some(slot) = self.value_slot(addr) {
                             *slot = value;
@@ -497,8 +562,9 @@ impl Engine {
     }
 
     fn replace_source(&mut self, id: u32, addr: CellAddr, old: Source, new: Source) {
-        if old.formula() != new.formula() || old != new {
+        if old.formula() != new.formula() {
             self.full_plan = None;
+            self.structure_version += 1;
         }
         if self.built {
             if let Some(f) = old.formula() {
@@ -659,46 +725,47 @@ impl Engine {
     /// or a cell they read changed (early cut-off); otherwise all are.
     fn run_plan(&mut self, plan: &graph::Plan, seeds: Option<&[u32]>, recalc: &mut Recalc) {
         let cutoff = seeds.is_some();
-        if cutoff {
-            // Reuse the scratch stamps as "needs evaluation" marks.
-            self.scratch_mark_needed(seeds.unwrap_or(&[]));
-        }
-        for &id in &plan.order {
-            self.evaluate_cell(id, cutoff, recalc);
-        }
-        if !plan.cycles.is_empty() {
-            for cycle in &plan.cycles {
-                let detail = self.cycle_message(cycle);
-                for &id in cycle {
-                    let value =
-                        Value::Error(CellError::with_detail(ErrorKind::Circular, detail.clone()));
-                    self.store(id, value, recalc);
+        if let Some(seeds) = seeds {
+            self.needed.clear(self.sources.len());
+            for &seed in seeds {
+                self.needed.insert(seed);
+                if let Some(list) = self.dependents.get(seed as usize) {
+                    for &d in list {
+                        self.needed.insert(d);
+                    }
                 }
             }
-            for &id in &plan.after_cycles {
-                self.evaluate_cell(id, false, recalc);
-            }
         }
-    }
-
-    fn scratch_mark_needed(&mut self, seeds: &[u32]) {
-        self.needed.clear(self.sources.len());
-        for &seed in seeds {
-            self.needed.insert(seed);
-            if let Some(list) = self.dependents.get(seed as usize) {
+        for &id in &plan.order {
+            if cutoff && !self.needed.contains(id) {
+                continue;
+            }
+            if self.compute(id, recalc)
+                && cutoff
+                && let Some(list) = self.dependents.get(id as usize)
+            {
                 for &d in list {
                     self.needed.insert(d);
                 }
             }
         }
+        for cycle in &plan.cycles {
+            let detail = self.cycle_message(cycle);
+            for &id in cycle {
+                let value =
+                    Value::Error(CellError::with_detail(ErrorKind::Circular, detail.clone()));
+                self.store(id, value, recalc);
+            }
+        }
+        for &id in &plan.after_cycles {
+            self.compute(id, recalc);
+        }
     }
 
-    fn evaluate_cell(&mut self, id: u32, cutoff: bool, recalc: &mut Recalc) {
-        if cutoff && !self.needed.contains(id) {
-            return;
-        }
+    /// Evaluates one formula cell and stores its value; true if it changed.
+    fn compute(&mut self, id: u32, recalc: &mut Recalc) -> bool {
         let Some(formula) = self.sources[id as usize].formula() else {
-            return;
+            return false;
         };
         let addr = self.addr_of(id);
         let value = match self.formulas.get(formula as usize) {
@@ -709,9 +776,10 @@ impl Engine {
                 row: addr.row,
                 col: addr.col,
             }
-            .eval(&f.node),
+            .eval_fast(&f.node),
             _ => Value::error(ErrorKind::Ref),
         };
+        recalc.evaluated += 1;
         // As in spreadsheets, a formula never shows a blank: `=A1` of an
         // empty A1 is 0.
         let value = if value.is_empty() {
@@ -719,20 +787,17 @@ impl Engine {
         } else {
             value
         };
-        recalc.evaluated += 1;
-        if self.store(id, value, recalc)
-            && cutoff
-            && let Some(list) = self.dependents.get(id as usize)
-        {
-            for &d in list {
-                self.needed.insert(d);
-            }
-        }
+        self.store_at(addr, value, recalc)
     }
 
     /// Stores a value; records and returns whether it changed.
     fn store(&mut self, id: u32, value: Value, recalc: &mut Recalc) -> bool {
         let addr = self.addr_of(id);
+        self.store_at(addr, value, recalc)
+    }
+
+    /// Stores a value at a known address; records and returns whether it changed.
+    fn store_at(&mut self, addr: CellAddr, value: Value, recalc: &mut Recalc) -> bool {
         let Some(slot) = self.value_slot(addr) else {
             return false;
         };
@@ -782,6 +847,11 @@ impl Resolver for Engine {
     }
 }
 
+/// Rank of a cell that is not a formula cell.
+const NO_RANK: u32 = u32::MAX;
+/// Rank of a cell in a circular reference: never recomputed by value edits.
+const IN_CYCLE: u32 = u32::MAX - 1;
+
 /// A set of cells that is cleared in constant time (epoch stamps).
 #[derive(Debug, Default)]
 struct Marks {
@@ -801,9 +871,14 @@ impl Marks {
         }
     }
 
-    fn insert(&mut self, cell: u32) {
-        if let Some(slot) = self.stamp.get_mut(cell as usize) {
-            *slot = self.epoch;
+    /// Adds a cell; true if it was not in the set.
+    fn insert(&mut self, cell: u32) -> bool {
+        match self.stamp.get_mut(cell as usize) {
+            Some(slot) if *slot != self.epoch => {
+                *slot = self.epoch;
+                true
+            }
+            _ => false,
         }
     }
 

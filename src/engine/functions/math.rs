@@ -24,6 +24,47 @@ pub(crate) enum RoundMode {
 /// working on the 15-significant-digit decimal form of `x` as Excel does, so
 /// that `ROUND(1.005, 2)` is 1.01.
 pub(crate) fn round_decimal(x: f64, digits: i64, mode: RoundMode) -> f64 {
+    round_decimal_fast(x, digits, mode).unwrap_or_else(|| round_decimal_exact(x, digits, mode))
+}
+
+/// Powers of ten that are exact in an f64.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The common case in binary arithmetic, without going through decimal
+/// text: when the scaled number is far from a rounding boundary, the
+/// 15-digit snap cannot change the decision, and `k / 10^d` (one correctly
+/// rounded division of exact numbers) is the same f64 as parsing "k e-d".
+/// `None` near a boundary, for negative digits or huge magnitudes.
+fn round_decimal_fast(x: f64, digits: i64, mode: RoundMode) -> Option<f64> {
+    const MARGIN: f64 = 1e-5;
+    let scale = *POWERS_OF_TEN.get(usize::try_from(digits).ok()?)?;
+    let scaled = x.abs() * scale;
+    if !(scaled < 1e9) {
+        return None;
+    }
+    let frac = scaled - scaled.floor();
+    let safe = match mode {
+        RoundMode::Nearest => (frac - 0.5).abs() > MARGIN,
+        RoundMode::Up | RoundMode::Down => frac > MARGIN && frac < 1.0 - MARGIN,
+    };
+    if !safe {
+        return None;
+    }
+    let kept = match mode {
+        RoundMode::Nearest => scaled.round(),
+        RoundMode::Up => scaled.ceil(),
+        RoundMode::Down => scaled.floor(),
+    };
+    if kept == 0.0 {
+        return Some(0.0);
+    }
+    Some(x.signum() * (kept / scale))
+}
+
+/// Rounding on the 15-significant-digit decimal text of `x`, as Excel does.
+fn round_decimal_exact(x: f64, digits: i64, mode: RoundMode) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
@@ -350,6 +391,36 @@ pub fn floor_math(args: &[Arg<'_>]) -> Result<f64, CellError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_rounding_agrees_with_decimal_rounding() {
+        let mut state: u64 = 0x1234_5678_9abc_def1;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let bits = next();
+            let magnitude = 10f64.powi((bits % 14) as i32 - 4);
+            let x = ((bits >> 8) as f64 / (1u64 << 56) as f64 - 0.5) * magnitude;
+            // Also values on exact decimal steps, where ties live.
+            let x = if bits % 3 == 0 {
+                (x * 1000.0).round() / 1000.0 + 0.0005
+            } else {
+                x
+            };
+            for digits in 0..6 {
+                for mode in [RoundMode::Nearest, RoundMode::Up, RoundMode::Down] {
+                    if let Some(fast) = round_decimal_fast(x, digits, mode) {
+                        let exact = round_decimal_exact(x, digits, mode);
+                        assert_eq!(fast.to_bits(), exact.to_bits(), "{x} {digits} {mode:?}");
+                    }
+                }
+            }
+        }
+    }
     use crate::engine::functions::args::Array;
 
     fn n(x: f64) -> Arg<'static> {

@@ -41,7 +41,7 @@ fn round_decimal_fast(x: f64, digits: i64, mode: RoundMode) -> Option<f64> {
     const MARGIN: f64 = 1e-5;
     let scale = *POWERS_OF_TEN.get(usize::try_from(digits).ok()?)?;
     let scaled = x.abs() * scale;
-    if !(scaled < 1e9) {
+    if scaled.is_nan() || scaled >= 1e9 {
         return None;
     }
     let frac = scaled - scaled.floor();

@@ -280,6 +280,44 @@ fn edit_input(c: &mut Criterion) {
     group.finish();
 }
 
+/// The headline edit on the bundled sample: the list price in month 1.
+fn sample_price_edit(c: &mut Criterion) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/edtech-growth.ron");
+    let mut workbook = Workbook::load(std::path::Path::new(path)).expect("sample loads");
+    let (sheet, row) = workbook
+        .find_metric("list_price")
+        .expect("list_price exists");
+    let mut flip = false;
+    let mut group = c.benchmark_group("sample");
+    group.bench_function("edtech_price_edit", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let price = if flip { 82_390.0 } else { 74_900.0 };
+            let ripple = workbook.apply(vec![Command::SetCell {
+                sheet,
+                row,
+                period: 0,
+                input: CellInput::Number(price),
+            }]);
+            black_box(ripple.map(|r| r.changes.len()))
+        })
+    });
+    group.bench_function("edtech_full_recalc", |b| {
+        b.iter(|| black_box(workbook.recalc_all().evaluated))
+    });
+    group.finish();
+    let changed = workbook
+        .apply(vec![Command::SetCell {
+            sheet,
+            row,
+            period: 0,
+            input: CellInput::Number(80_000.0),
+        }])
+        .map(|r| r.changes.len())
+        .unwrap_or(0);
+    eprintln!("sample price edit changes {changed} cells");
+}
+
 fn load_and_save(c: &mut Criterion) {
     let mut group = c.benchmark_group("file");
     group.sample_size(10);
@@ -369,5 +407,12 @@ fn ironcalc_model(rows: usize, periods: u32) -> ironcalc_base::Model<'static> {
     model
 }
 
-criterion_group!(benches, memory, full_recalc, edit_input, load_and_save);
+criterion_group!(
+    benches,
+    memory,
+    sample_price_edit,
+    full_recalc,
+    edit_input,
+    load_and_save
+);
 criterion_main!(benches);

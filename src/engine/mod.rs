@@ -151,6 +151,10 @@ pub struct Engine {
     /// valid while `full_plan` is; [`NO_RANK`] for other cells and
     /// [`IN_CYCLE`] for the cells of circular references.
     ranks: Vec<u32>,
+    /// Formula cells by rank (the inverse of `ranks`).
+    rank_order: Vec<u32>,
+    /// The propagation queue: one bit per rank, all clear between edits.
+    queued: Vec<u64>,
     /// Counts changes of which cells are formula cells (or of their formulas).
     structure_version: u64,
     scratch: graph::Scratch,
@@ -198,6 +202,8 @@ impl Engine {
             dependents: Vec::new(),
             full_plan: None,
             ranks: Vec::new(),
+            rank_order: Vec::new(),
+            queued: Vec::new(),
             structure_version: 0,
             scratch: graph::Scratch::default(),
             needed: Marks::default(),
@@ -337,38 +343,52 @@ impl Engine {
 
     /// Recomputes, in rank order, only the cells whose inputs changed:
     /// a cell is queued when a cell it reads changes, so the work is
-    /// proportional to what actually changes.
+    /// proportional to what actually changes. The queue is a bit set over
+    /// ranks, read forwards: a cell only ever queues cells of higher rank.
     fn propagate(&mut self, seeds: &[u32], recalc: &mut Recalc) {
-        use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        let mut heap: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::new();
-        self.needed.clear(self.sources.len());
-        let queue = |id: u32,
-                     ranks: &[u32],
-                     needed: &mut Marks,
-                     heap: &mut BinaryHeap<Reverse<(u32, u32)>>| {
+        let mut queue = std::mem::take(&mut self.queued);
+        queue.resize(self.rank_order.len().div_ceil(64), 0);
+        let mut first = usize::MAX;
+        let mut enqueue = |id: u32, ranks: &[u32], queue: &mut Vec<u64>| {
             let rank = ranks.get(id as usize).copied().unwrap_or(NO_RANK);
-            if rank < IN_CYCLE && needed.insert(id) {
-                heap.push(Reverse((rank, id)));
+            if rank < IN_CYCLE {
+                let rank = rank as usize;
+                queue[rank / 64] |= 1 << (rank % 64);
+                first = first.min(rank);
             }
         };
         for &seed in seeds {
-            queue(seed, &self.ranks, &mut self.needed, &mut heap);
+            enqueue(seed, &self.ranks, &mut queue);
             if let Some(list) = self.dependents.get(seed as usize) {
                 for &d in list {
-                    queue(d, &self.ranks, &mut self.needed, &mut heap);
+                    enqueue(d, &self.ranks, &mut queue);
                 }
             }
         }
-        while let Some(Reverse((_, id))) = heap.pop() {
+        let mut word = first / 64;
+        while word < queue.len() {
+            let bits = queue[word];
+            if bits == 0 {
+                word += 1;
+                continue;
+            }
+            let bit = bits.trailing_zeros() as usize;
+            queue[word] &= !(1 << bit);
+            let rank = word * 64 + bit;
+            let id = self.rank_order[rank];
             if self.compute(id, recalc)
                 && let Some(list) = self.dependents.get(id as usize)
             {
                 for &d in list {
-                    queue(d, &self.ranks, &mut self.needed, &mut heap);
+                    let rank = self.ranks[d as usize];
+                    if rank < IN_CYCLE {
+                        let rank = rank as usize;
+                        queue[rank / 64] |= 1 << (rank % 64);
+                    }
                 }
             }
         }
+        self.queued = queue;
     }
 
     /// The full plan, computed (with the ranks) if a formula changed since.
@@ -385,7 +405,10 @@ impl Engine {
         let plan = Arc::new(graph::plan(&cells, &self.dependents, &mut self.scratch));
         self.ranks.clear();
         self.ranks.resize(self.sources.len(), NO_RANK);
-        for (rank, &id) in plan.order.iter().chain(&plan.after_cycles).enumerate() {
+        self.rank_order.clear();
+        self.rank_order
+            .extend(plan.order.iter().chain(&plan.after_cycles));
+        for (rank, &id) in self.rank_order.iter().enumerate() {
             self.ranks[id as usize] = rank as u32;
         }
         for &id in plan.cycles.iter().flatten() {

@@ -10,10 +10,11 @@
 //! model     workbook / sheets / metrics / timeline / scenarios / changelog,
 //!           the .ron format (load, save), edit commands + undo
 //!    ↑
-//! cli       headless commands (eval)
+//! ui (egui)           cli (eval, check)
 //! ```
 
 pub mod cli;
 pub mod engine;
 pub mod formula;
 pub mod model;
+pub mod ui;

@@ -1,8 +1,10 @@
-//! The headless command line: `lever eval` prints a model's computed values,
-//! `lever check` lists what is wrong in it. Errors go to stderr with the file,
+//! The command line: `lever [FILE]` opens the editor; `lever eval` prints a
+//! model's computed values, `lever check` lists what is wrong in it. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
+
+pub use output::csv_value;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,9 +15,11 @@ use crate::model::Workbook;
 
 /// Lever: a spreadsheet-style editor for metric models.
 #[derive(Debug, Parser)]
-#[command(name = "lever", version, about)]
+#[command(name = "lever", version, about, args_conflicts_with_subcommands = true)]
 pub struct Args {
-    /// What to do.
+    /// A model to open in the editor (default: the bundled sample).
+    pub file: Option<PathBuf>,
+    /// A headless command instead of the editor.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -65,10 +69,7 @@ pub fn run(args: Args) -> ExitCode {
 fn execute(args: Args) -> Result<ExitCode, String> {
     match args.command {
         None => {
-            println!(
-                "Lever {}: try `lever eval models/edtech-growth.ron` or `lever --help`",
-                env!("CARGO_PKG_VERSION")
-            );
+            crate::ui::run(args.file).map_err(|e| format!("the editor could not start: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Eval {

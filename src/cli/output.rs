@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::Value;
 use crate::model::{Workbook, display};
 
 /// The sheet as CSV: a header (`metric`, `unit`, period labels), then one line
@@ -24,28 +23,7 @@ pub fn csv(workbook: &Workbook, sheet: u32) -> String {
     out
 }
 
-/// A value as a CSV field: shortest round-trip numbers (`0.1`, `1e-7`),
-/// `TRUE`/`FALSE`, errors as spreadsheets write them, text as is.
-pub fn csv_value(value: &Value) -> String {
-    match value {
-        Value::Number(n) => shortest_number(*n),
-        other => other.to_string(),
-    }
-}
-
-/// The shortest text that reads back as `n`, with an exponent only for very
-/// large or small magnitudes.
-pub fn shortest_number(n: f64) -> String {
-    if n == 0.0 {
-        return "0".into();
-    }
-    let magnitude = n.abs();
-    if (1e-5..1e16).contains(&magnitude) {
-        format!("{n}")
-    } else {
-        format!("{n:e}")
-    }
-}
+pub use crate::model::display::plain_text as csv_value;
 
 fn push_csv_line(out: &mut String, fields: &[String]) {
     let line: Vec<String> = fields.iter().map(|f| csv_quote(f)).collect();
@@ -177,15 +155,6 @@ pub fn check(workbook: &Workbook, origin: &str) -> CheckReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_in_shortest_form() {
-        assert_eq!(shortest_number(0.1), "0.1");
-        assert_eq!(shortest_number(1234.5), "1234.5");
-        assert_eq!(shortest_number(1e-7), "1e-7");
-        assert_eq!(shortest_number(-3.0), "-3");
-        assert_eq!(shortest_number(1.5e20), "1.5e20");
-    }
 
     #[test]
     fn csv_fields_are_quoted_when_needed() {

@@ -41,6 +41,29 @@ fn general(n: f64) -> String {
     }
 }
 
+/// A value in full precision, as in CSV: shortest round-trip numbers (`0.1`,
+/// `1e-7`), `TRUE`/`FALSE`, errors as spreadsheets write them, text as is.
+pub fn plain_text(value: &Value) -> String {
+    match value {
+        Value::Number(n) => shortest_number(*n),
+        other => other.to_string(),
+    }
+}
+
+/// The shortest text that reads back as `n`, with an exponent only for very
+/// large or small magnitudes.
+pub fn shortest_number(n: f64) -> String {
+    if n == 0.0 {
+        return "0".into();
+    }
+    let magnitude = n.abs();
+    if (1e-5..1e16).contains(&magnitude) {
+        format!("{n}")
+    } else {
+        format!("{n:e}")
+    }
+}
+
 /// `n` rounded to `decimals` with `,` between thousands.
 pub fn grouped(n: f64, decimals: u8) -> String {
     let text = format!("{:.*}", decimals as usize, n);
@@ -73,6 +96,15 @@ pub fn grouped(n: f64, decimals: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_shortest_form() {
+        assert_eq!(shortest_number(0.1), "0.1");
+        assert_eq!(shortest_number(1234.5), "1234.5");
+        assert_eq!(shortest_number(1e-7), "1e-7");
+        assert_eq!(shortest_number(-3.0), "-3");
+        assert_eq!(shortest_number(1.5e20), "1.5e20");
+    }
 
     #[test]
     fn formats() {

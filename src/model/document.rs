@@ -152,3 +152,97 @@ pub struct ChangelogEntry {
     /// Metrics the change is expected to move.
     pub metrics: Vec<String>,
 }
+
+impl CellInput {
+    /// What a user's typing means, as in a spreadsheet: `=…` is a formula;
+    /// `1,234.5`, `-3`, `12%` and `1e6` are numbers; `TRUE`/`FALSE` are
+    /// booleans; a leading `'` forces text; empty is nothing.
+    pub fn from_typed(text: &str) -> CellInput {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return CellInput::Empty;
+        }
+        if trimmed.starts_with('=') {
+            return CellInput::Formula(trimmed.to_string());
+        }
+        if let Some(rest) = text.strip_prefix('\'') {
+            return CellInput::Text(rest.to_string());
+        }
+        if trimmed.eq_ignore_ascii_case("true") {
+            return CellInput::Bool(true);
+        }
+        if trimmed.eq_ignore_ascii_case("false") {
+            return CellInput::Bool(false);
+        }
+        let (digits, scale) = match trimmed.strip_suffix('%') {
+            Some(rest) => (rest.trim_end(), 0.01),
+            None => (trimmed, 1.0),
+        };
+        let plain: String = digits
+            .chars()
+            .filter(|&c| c != ',' && c != ' ' && c != '\u{a0}')
+            .collect();
+        match plain.parse::<f64>() {
+            Ok(n) if n.is_finite() && !plain.is_empty() && !plain.eq_ignore_ascii_case("nan") => {
+                CellInput::Number(n * scale)
+            }
+            _ => CellInput::Text(text.to_string()),
+        }
+    }
+
+    /// The text that shows this input in an editor (the inverse of
+    /// [`CellInput::from_typed`]).
+    pub fn to_typed(&self) -> String {
+        match self {
+            CellInput::Empty => String::new(),
+            CellInput::Number(n) => format!("{n}"),
+            CellInput::Bool(true) => "TRUE".into(),
+            CellInput::Bool(false) => "FALSE".into(),
+            CellInput::Formula(f) => f.clone(),
+            CellInput::Text(t) => {
+                if CellInput::from_typed(t) == CellInput::Text(t.clone()) {
+                    t.clone()
+                } else {
+                    format!("'{t}")
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_reads_like_a_spreadsheet() {
+        assert_eq!(CellInput::from_typed("1,234.5"), CellInput::Number(1234.5));
+        assert_eq!(CellInput::from_typed("12%"), CellInput::Number(0.12));
+        assert_eq!(
+            CellInput::from_typed(" =a+b "),
+            CellInput::Formula("=a+b".into())
+        );
+        assert_eq!(CellInput::from_typed("true"), CellInput::Bool(true));
+        assert_eq!(CellInput::from_typed("'42"), CellInput::Text("42".into()));
+        assert_eq!(CellInput::from_typed("inf"), CellInput::Text("inf".into()));
+        assert_eq!(
+            CellInput::from_typed("1e999"),
+            CellInput::Text("1e999".into())
+        );
+        assert_eq!(CellInput::from_typed(""), CellInput::Empty);
+    }
+
+    #[test]
+    fn typed_text_round_trips() {
+        for input in [
+            CellInput::Number(0.1),
+            CellInput::Number(-3.0),
+            CellInput::Text("42".into()),
+            CellInput::Text("hello".into()),
+            CellInput::Bool(false),
+            CellInput::Formula("=price * 2".into()),
+        ] {
+            assert_eq!(CellInput::from_typed(&input.to_typed()), input);
+        }
+    }
+}

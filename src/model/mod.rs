@@ -41,8 +41,9 @@ pub struct Workbook {
     doc: WorkbookFile,
     engine: Engine,
     names: Vec<Vec<String>>,
-    undo: Vec<Edit>,
-    redo: Vec<Edit>,
+    undo: Vec<(Edit, u64)>,
+    redo: Vec<(Edit, u64)>,
+    next_serial: u64,
 }
 
 impl Workbook {
@@ -55,6 +56,7 @@ impl Workbook {
             names,
             undo: Vec::new(),
             redo: Vec::new(),
+            next_serial: 1,
         }
     }
 
@@ -212,17 +214,18 @@ impl Workbook {
     /// On error nothing changes.
     pub fn apply(&mut self, edit: Edit) -> Result<Ripple, EditError> {
         let (inverse, ripple) = self.apply_commands(edit)?;
-        self.undo.push(inverse);
+        self.undo.push((inverse, self.next_serial));
+        self.next_serial += 1;
         self.redo.clear();
         Ok(ripple)
     }
 
     /// Undoes the last edit; `None` if there is nothing to undo.
     pub fn undo(&mut self) -> Option<Ripple> {
-        let edit = self.undo.pop()?;
+        let (edit, serial) = self.undo.pop()?;
         match self.apply_commands(edit) {
             Ok((inverse, ripple)) => {
-                self.redo.push(inverse);
+                self.redo.push((inverse, serial));
                 Some(ripple)
             }
             Err(_) => None,
@@ -231,14 +234,21 @@ impl Workbook {
 
     /// Redoes the last undone edit; `None` if there is nothing to redo.
     pub fn redo(&mut self) -> Option<Ripple> {
-        let edit = self.redo.pop()?;
+        let (edit, serial) = self.redo.pop()?;
         match self.apply_commands(edit) {
             Ok((inverse, ripple)) => {
-                self.undo.push(inverse);
+                self.undo.push((inverse, serial));
                 Some(ripple)
             }
             Err(_) => None,
         }
+    }
+
+    /// Identifies the document's current state in the undo history: equal
+    /// ids mean equal documents (used to tell whether there are unsaved
+    /// changes).
+    pub fn state_id(&self) -> u64 {
+        self.undo.last().map_or(0, |(_, serial)| *serial)
     }
 
     /// True if there is an edit to undo.

@@ -1,0 +1,242 @@
+//! Turning what the user did in the grid into model edits: committing an
+//! editor, clearing, pasting, filling. Each returns one [`Edit`] (one undo
+//! step) or a message saying why nothing happened.
+
+use super::clipboard;
+use super::view::{EditTarget, Editor, GridCell};
+use crate::model::{
+    CellInput, Command, Edit, FIRST_PERIOD_COL, LABEL_COL, RowFile, UNIT_COL, Workbook,
+};
+
+/// The most cells one paste may change (a bigger paste is refused with a
+/// message rather than freezing the editor).
+pub const MAX_PASTE_CELLS: usize = 200_000;
+
+/// What an editor should start with for `cell`: the input as typed, or the
+/// row formula for a cell that follows it.
+pub fn editor_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> (String, EditTarget) {
+    let Some(row) = workbook.rows(sheet).get(cell.row as usize) else {
+        return (String::new(), EditTarget::Cell);
+    };
+    match cell.period() {
+        None if cell.col == LABEL_COL => (row.label.clone(), EditTarget::Cell),
+        None => (row.unit.clone(), EditTarget::Cell),
+        Some(period) => match workbook.input(sheet, cell.row, period) {
+            CellInput::Empty if !row.formula.is_empty() => {
+                (row.formula.clone(), EditTarget::RowFormula)
+            }
+            input => (input.to_typed(), EditTarget::Cell),
+        },
+    }
+}
+
+/// The edit that commits `editor` (`None` if nothing changes).
+pub fn commit(workbook: &Workbook, sheet: u32, editor: &Editor) -> Option<Edit> {
+    let cell = editor.cell;
+    let row = workbook.rows(sheet).get(cell.row as usize)?;
+    match cell.period() {
+        None => {
+            let mut info = row.clone();
+            if cell.col == LABEL_COL {
+                if !info.section.is_empty() {
+                    info.section = editor.text.clone();
+                } else {
+                    info.label = editor.text.clone();
+                }
+            } else if cell.col == UNIT_COL {
+                info.unit = editor.text.clone();
+            }
+            (info != *row).then(|| {
+                vec![Command::SetRowInfo {
+                    sheet,
+                    row: cell.row,
+                    info,
+                }]
+            })
+        }
+        Some(period) => {
+            let input = CellInput::from_typed(&editor.text);
+            if editor.target == EditTarget::RowFormula {
+                let formula = match &input {
+                    CellInput::Formula(f) => f.clone(),
+                    CellInput::Empty => String::new(),
+                    // A value typed over a row formula overrides this cell.
+                    _ => {
+                        return Some(vec![Command::SetCell {
+                            sheet,
+                            row: cell.row,
+                            period,
+                            input,
+                        }]);
+                    }
+                };
+                return (formula != row.formula).then(|| {
+                    vec![Command::SetRowFormula {
+                        sheet,
+                        row: cell.row,
+                        formula,
+                    }]
+                });
+            }
+            (input != *workbook.input(sheet, cell.row, period)).then(|| {
+                vec![Command::SetCell {
+                    sheet,
+                    row: cell.row,
+                    period,
+                    input,
+                }]
+            })
+        }
+    }
+}
+
+/// The edit that empties the selected period cells (labels and units are
+/// left alone: deleting a row is a row operation).
+pub fn clear(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> Option<Edit> {
+    let mut edit = Vec::new();
+    for row in from.row..=to.row {
+        for col in from.col.max(FIRST_PERIOD_COL)..=to.col {
+            let period = col - FIRST_PERIOD_COL;
+            if period < workbook.periods()
+                && !matches!(workbook.input(sheet, row, period), CellInput::Empty)
+            {
+                edit.push(Command::SetCell {
+                    sheet,
+                    row,
+                    period,
+                    input: CellInput::Empty,
+                });
+            }
+        }
+    }
+    (!edit.is_empty()).then_some(edit)
+}
+
+/// The selected cells as clipboard text: inputs as typed where the user
+/// typed them, computed values (full precision) elsewhere — so pasting into
+/// another spreadsheet gives numbers, and pasting back into Lever gives the
+/// same inputs.
+pub fn copy(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> String {
+    let rows: Vec<Vec<String>> = (from.row..=to.row)
+        .map(|row| {
+            (from.col..=to.col)
+                .map(|col| {
+                    let cell = GridCell::new(row, col);
+                    match cell.period() {
+                        None => editor_text(workbook, sheet, cell).0,
+                        Some(period) => match workbook.input(sheet, row, period) {
+                            CellInput::Empty => crate::model::display::plain_text(
+                                workbook.value(sheet, row, period),
+                            ),
+                            input => input.to_typed(),
+                        },
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    clipboard::to_tsv(&rows)
+}
+
+/// The edit that pastes clipboard `text` with its top-left corner at `at`.
+pub fn paste(workbook: &Workbook, sheet: u32, at: GridCell, text: &str) -> Result<Edit, String> {
+    let block = clipboard::from_tsv(text);
+    let cells: usize = block.iter().map(Vec::len).sum();
+    if cells > MAX_PASTE_CELLS {
+        return Err(format!(
+            "the clipboard holds {cells} cells; Lever pastes at most {MAX_PASTE_CELLS} at once"
+        ));
+    }
+    let n_rows = workbook.rows(sheet).len() as u32;
+    let n_cols = FIRST_PERIOD_COL + workbook.periods();
+    let mut edit = Vec::new();
+    let mut clipped = false;
+    for (dr, line) in block.iter().enumerate() {
+        let row = at.row + dr as u32;
+        if row >= n_rows {
+            clipped = true;
+            break;
+        }
+        let mut info: Option<RowFile> = None;
+        for (dc, text) in line.iter().enumerate() {
+            let col = at.col + dc as u32;
+            if col >= n_cols {
+                clipped = true;
+                break;
+            }
+            let cell = GridCell::new(row, col);
+            match cell.period() {
+                Some(period) => {
+                    let input = CellInput::from_typed(text);
+                    if let CellInput::Formula(f) = &input {
+                        crate::formula::parse(f).map_err(|e| format!("{}: {e}", cell.a1()))?;
+                    }
+                    edit.push(Command::SetCell {
+                        sheet,
+                        row,
+                        period,
+                        input,
+                    });
+                }
+                None => {
+                    let current =
+                        info.get_or_insert_with(|| workbook.rows(sheet)[row as usize].clone());
+                    if col == LABEL_COL && current.section.is_empty() {
+                        current.label = text.clone();
+                    } else if col == UNIT_COL {
+                        current.unit = text.clone();
+                    }
+                }
+            }
+        }
+        if let Some(info) = info {
+            edit.push(Command::SetRowInfo { sheet, row, info });
+        }
+    }
+    if edit.is_empty() {
+        return Err(if clipped {
+            "nothing to paste here: the block falls outside the grid".into()
+        } else {
+            "the clipboard is empty".into()
+        });
+    }
+    Ok(edit)
+}
+
+/// The edit that copies the first row (`down`) or column of the selection
+/// into the rest of it, as Ctrl+D / Ctrl+R do.
+pub fn fill(
+    workbook: &Workbook,
+    sheet: u32,
+    from: GridCell,
+    to: GridCell,
+    down: bool,
+) -> Option<Edit> {
+    let mut edit = Vec::new();
+    for row in from.row..=to.row {
+        for col in from.col.max(FIRST_PERIOD_COL)..=to.col {
+            let source = if down {
+                GridCell::new(from.row, col)
+            } else {
+                GridCell::new(row, from.col.max(FIRST_PERIOD_COL))
+            };
+            let target = GridCell::new(row, col);
+            if source == target {
+                continue;
+            }
+            let (Some(src), Some(dst)) = (source.period(), target.period()) else {
+                continue;
+            };
+            let input = workbook.input(sheet, source.row, src).clone();
+            if input != *workbook.input(sheet, row, dst) {
+                edit.push(Command::SetCell {
+                    sheet,
+                    row,
+                    period: dst,
+                    input,
+                });
+            }
+        }
+    }
+    (!edit.is_empty()).then_some(edit)
+}

@@ -1,0 +1,437 @@
+//! The grid: metric rows × period columns, with the label and unit columns
+//! and the timeline header frozen. Built on `egui_table`, which virtualises
+//! rows *and* columns (only visible cells are laid out) and keeps sticky
+//! columns — what a 10,000 × 120 model needs, and what
+//! `egui_extras::TableBuilder` (rows only, no frozen columns) lacks.
+//!
+//! The grid only reads the workbook; clicks and double-clicks become
+//! [`GridEvent`]s that the app turns into selection changes and edits.
+
+use egui::accesskit::Role;
+use egui::{Align2, Color32, CornerRadius, FontId, Id, Sense, Stroke, StrokeKind, Ui, vec2};
+
+use super::theme::Theme;
+use super::trace::Trace;
+use super::view::{GridCell, ViewState};
+use crate::engine::Value;
+use crate::model::{CellInput, FIRST_PERIOD_COL, Format, Workbook, display};
+
+/// Row height in points.
+pub const ROW_HEIGHT: f32 = 24.0;
+/// Width of the label column.
+pub const LABEL_WIDTH: f32 = 250.0;
+/// Width of the unit column.
+pub const UNIT_WIDTH: f32 = 64.0;
+/// Width of a period column.
+pub const PERIOD_WIDTH: f32 = 92.0;
+
+/// What the user did in the grid this frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GridEvent {
+    /// Clicked a cell (with Shift: extend the selection).
+    Click { cell: GridCell, extend: bool },
+    /// Double-clicked a cell: edit it.
+    Edit(GridCell),
+    /// Clicked a section header's toggle.
+    ToggleSection(u32),
+    /// The cell editor's text changed.
+    EditorText(String),
+}
+
+/// Everything the grid needs for one frame.
+pub struct Grid<'a> {
+    /// The workbook shown.
+    pub workbook: &'a Workbook,
+    /// Selection, editor, ripple.
+    pub view: &'a ViewState,
+    /// Visible sheet rows, top to bottom.
+    pub rows: &'a [u32],
+    /// Precedents and dependents of the selected metric.
+    pub trace: &'a Trace,
+    /// Colours.
+    pub theme: &'a Theme,
+    /// Current time (seconds), for fading the ripple tint.
+    pub now: f64,
+    /// What happened.
+    pub events: Vec<GridEvent>,
+}
+
+impl Grid<'_> {
+    /// Shows the grid; returns its events.
+    pub fn show(mut self, ui: &mut Ui) -> Vec<GridEvent> {
+        let periods = self.workbook.periods();
+        let mut columns = vec![
+            egui_table::Column::new(LABEL_WIDTH)
+                .range(120.0..=600.0)
+                .resizable(true),
+            egui_table::Column::new(UNIT_WIDTH)
+                .range(40.0..=200.0)
+                .resizable(true),
+        ];
+        columns.extend((0..periods).map(|_| {
+            egui_table::Column::new(PERIOD_WIDTH)
+                .range(48.0..=300.0)
+                .resizable(true)
+        }));
+        let mut table = egui_table::Table::new()
+            .id_salt("grid")
+            .num_rows(self.rows.len() as u64)
+            .columns(columns)
+            .num_sticky_cols(2)
+            .headers([egui_table::HeaderRow::new(ROW_HEIGHT + 2.0)])
+            .auto_size_mode(egui_table::AutoSizeMode::Never);
+        if self.view.scroll_to_cursor
+            && let Some(index) = self.rows.iter().position(|&r| r == self.view.cursor.row)
+        {
+            table = table.scroll_to_row(index as u64, None);
+            if self.view.cursor.col >= FIRST_PERIOD_COL {
+                table = table.scroll_to_column(self.view.cursor.col as usize, None);
+            }
+        }
+        table.show(ui, &mut self);
+        self.events
+    }
+
+    fn cell_text_of(
+        workbook: &Workbook,
+        sheet: u32,
+        row: u32,
+        col: u32,
+        width: f32,
+    ) -> (String, Option<&Value>) {
+        let info = &workbook.rows(sheet)[row as usize];
+        match col {
+            0 if !info.section.is_empty() => (info.section.clone(), None),
+            0 => (info.label.clone(), None),
+            1 => (info.unit.clone(), None),
+            _ => {
+                let period = col - FIRST_PERIOD_COL;
+                let value = workbook.value(sheet, row, period);
+                (fit(value, info.format, width), Some(value))
+            }
+        }
+    }
+}
+
+/// The width a grid column starts with.
+fn default_width(col: u32) -> f32 {
+    match col {
+        0 => LABEL_WIDTH,
+        1 => UNIT_WIDTH,
+        _ => PERIOD_WIDTH,
+    }
+}
+
+/// A value as text that fits `width`: the row's format, or a compact form
+/// (`1.2M`) when the full one is too wide.
+pub fn fit(value: &Value, format: Format, width: f32) -> String {
+    let full = display::format_value(value, format);
+    let max_chars = ((width - 10.0) / 7.2).max(3.0) as usize;
+    match value {
+        Value::Number(n) if full.chars().count() > max_chars => compact(*n, format),
+        _ => full,
+    }
+}
+
+/// `1.2M`, `35K`, `4.5B`; percentages and multiples keep their sign.
+pub fn compact(n: f64, format: Format) -> String {
+    if let Format::Percent(_) = format {
+        return display::format_number(n, Format::Percent(0));
+    }
+    let (scaled, suffix) = match n.abs() {
+        a if a >= 1e12 => (n / 1e12, "T"),
+        a if a >= 1e9 => (n / 1e9, "B"),
+        a if a >= 1e6 => (n / 1e6, "M"),
+        a if a >= 1e3 => (n / 1e3, "K"),
+        _ => (n, ""),
+    };
+    let decimals = if scaled.abs() >= 100.0 { 0 } else { 1 };
+    format!("{}{suffix}", display::grouped(scaled, decimals))
+}
+
+impl egui_table::TableDelegate for Grid<'_> {
+    fn header_cell_ui(&mut self, ui: &mut Ui, cell: &egui_table::HeaderCellInfo) {
+        let col = cell.col_range.start as u32;
+        ui.set_min_width(default_width(col));
+        let rect = ui.max_rect();
+        ui.painter()
+            .rect_filled(rect, CornerRadius::ZERO, self.theme.header_bg);
+        ui.painter().hline(
+            rect.x_range(),
+            rect.bottom() - 0.5,
+            Stroke::new(1.0, self.theme.grid_line),
+        );
+        let (text, align) = match col {
+            0 => ("Metric".to_string(), Align2::LEFT_CENTER),
+            1 => ("Unit".to_string(), Align2::LEFT_CENTER),
+            _ => (
+                crate::model::timeline::period_label(
+                    &self.workbook.document().timeline,
+                    col - FIRST_PERIOD_COL,
+                ),
+                Align2::RIGHT_CENTER,
+            ),
+        };
+        let pos = match align {
+            Align2::RIGHT_CENTER => rect.right_center() - vec2(8.0, 0.0),
+            _ => rect.left_center() + vec2(8.0, 0.0),
+        };
+        ui.painter().text(
+            pos,
+            align,
+            text,
+            FontId::proportional(13.0),
+            self.theme.header_text,
+        );
+    }
+
+    fn cell_ui(&mut self, ui: &mut Ui, info: &egui_table::CellInfo) {
+        let Some(&row) = self.rows.get(info.row_nr as usize) else {
+            return;
+        };
+        let col = info.col_nr as u32;
+        let cell = GridCell::new(row, col);
+        // Cells are painted, not laid out: tell the table's sizing pass
+        // how wide a column wants to be.
+        ui.set_min_width(default_width(col));
+        let rect = ui.max_rect();
+        let theme = self.theme;
+        let sheet = self.view.sheet;
+        let row_info = &self.workbook.rows(sheet)[row as usize];
+        let is_section = !row_info.section.is_empty();
+        let painter = ui.painter().clone();
+
+        // Background: section band, trace, ripple tint, selection.
+        let mut background = if is_section {
+            theme.section_bg
+        } else if col < FIRST_PERIOD_COL {
+            theme.frozen_bg
+        } else {
+            theme.cell_bg
+        };
+        if let Some(tint) = self.trace.tint(row, theme) {
+            background = blend(background, tint, 1.0);
+        }
+        let ripple_change = cell
+            .period()
+            .and_then(|p| self.view.ripple.as_ref()?.cells.get(&(row, p)));
+        if let (Some(_), Some(ripple)) = (ripple_change, &self.view.ripple) {
+            let age = (self.now - ripple.at).max(0.0) as f32;
+            let strength = (1.0 - age / super::RIPPLE_FADE_SECONDS).clamp(0.0, 1.0);
+            if strength > 0.0 {
+                background = blend(background, theme.ripple, 0.25 + 0.5 * strength);
+            }
+        }
+        if self.view.is_selected(cell) && !is_section {
+            background = blend(background, theme.selection, 0.55);
+        }
+        painter.rect_filled(rect, CornerRadius::ZERO, background);
+        painter.hline(
+            rect.x_range(),
+            rect.bottom() - 0.5,
+            Stroke::new(1.0, theme.grid_line),
+        );
+        if col == 1 || col >= FIRST_PERIOD_COL {
+            painter.vline(
+                rect.left() + 0.5,
+                rect.y_range(),
+                Stroke::new(1.0, theme.grid_line),
+            );
+        }
+
+        // The open editor replaces the cell's text.
+        if let Some(editor) = &self.view.editor
+            && editor.cell == cell
+            && !editor.in_formula_bar
+        {
+            let mut text = editor.text.clone();
+            let edit = egui::TextEdit::singleline(&mut text)
+                .id(Id::unique("cell_editor"))
+                .frame(egui::Frame::NONE)
+                .margin(egui::Margin::symmetric(6, 3))
+                .desired_width(rect.width());
+            let response = ui
+                .put(rect.shrink(1.0), edit)
+                .accessible_name(format!("edit {}", cell.a1()));
+            if editor.needs_focus {
+                response.request_focus();
+            }
+            painter.rect_stroke(
+                rect.shrink(1.0),
+                CornerRadius::ZERO,
+                Stroke::new(2.0, theme.cursor),
+                StrokeKind::Inside,
+            );
+            if text != editor.text {
+                self.events.push(GridEvent::EditorText(text));
+            }
+            return;
+        }
+
+        let workbook = self.workbook;
+        let (text, value) = Self::cell_text_of(workbook, sheet, row, col, rect.width());
+        let response = ui.interact(rect, Id::unique(("cell", sheet, row, col)), Sense::click());
+        let shown = text.clone();
+        response.widget_info(|| {
+            let mut info = egui::WidgetInfo::labeled(Role::Cell, true, "");
+            info.current_text_value = Some(shown.clone());
+            info
+        });
+        let response = response.accessible_name(cell.a1());
+
+        // Text: numbers right-aligned; inputs blue, formulas in the body colour.
+        let is_input = cell.period().is_some_and(|p| {
+            !self.workbook.is_formula(sheet, row, p)
+                && !matches!(self.workbook.input(sheet, row, p), CellInput::Empty)
+        });
+        let color = match value {
+            Some(Value::Error(_)) => theme.error,
+            _ if is_section => theme.section_text,
+            _ if is_input => theme.input_text,
+            _ if col == 1 => theme.muted_text,
+            _ => theme.text,
+        };
+        let font = if is_section {
+            FontId::proportional(14.0)
+        } else {
+            FontId::proportional(13.5)
+        };
+        let numeric = matches!(value, Some(Value::Number(_)) | Some(Value::Error(_)));
+        if is_section && col == 0 {
+            let collapsed = self.view.collapsed.contains(&row);
+            let arrow = if collapsed { "▶" } else { "▼" };
+            painter.text(
+                rect.left_center() + vec2(8.0, 0.0),
+                Align2::LEFT_CENTER,
+                format!("{arrow}  {text}"),
+                font,
+                color,
+            );
+        } else if numeric {
+            painter.text(
+                rect.right_center() - vec2(8.0, 0.0),
+                Align2::RIGHT_CENTER,
+                &text,
+                font,
+                color,
+            );
+        } else {
+            let indent = if col == 0 { 22.0 } else { 8.0 };
+            painter.with_clip_rect(rect).text(
+                rect.left_center() + vec2(indent, 0.0),
+                Align2::LEFT_CENTER,
+                &text,
+                font,
+                color,
+            );
+        }
+
+        // An override of the row formula: a small corner mark.
+        if let Some(period) = cell.period()
+            && self.workbook.is_override(sheet, row, period)
+        {
+            let corner = rect.right_top();
+            painter.add(egui::Shape::convex_polygon(
+                vec![corner, corner + vec2(-7.0, 0.0), corner + vec2(0.0, 7.0)],
+                theme.override_mark,
+                Stroke::NONE,
+            ));
+        }
+        if self.view.cursor == cell {
+            painter.rect_stroke(
+                rect.shrink(1.0),
+                CornerRadius::ZERO,
+                Stroke::new(2.0, theme.cursor),
+                StrokeKind::Inside,
+            );
+        }
+
+        if response.clicked() {
+            if is_section && col == 0 {
+                self.events.push(GridEvent::ToggleSection(row));
+            }
+            let extend = ui.input(|i| i.modifiers.shift);
+            self.events.push(GridEvent::Click { cell, extend });
+        }
+        if response.double_clicked() && !is_section {
+            self.events.push(GridEvent::Edit(cell));
+        }
+        hover_details(response, value, ripple_change, row_info.format);
+    }
+
+    fn default_row_height(&self) -> f32 {
+        ROW_HEIGHT
+    }
+}
+
+/// Error messages and ripple changes on hover.
+fn hover_details(
+    response: egui::Response,
+    value: Option<&Value>,
+    change: Option<&(Value, Value)>,
+    format: Format,
+) {
+    let error = match value {
+        Some(Value::Error(e)) => Some(match &e.detail {
+            Some(detail) => format!("{}: {detail}", e.kind),
+            None => e.kind.to_string(),
+        }),
+        _ => None,
+    };
+    let change = change.map(|(old, new)| {
+        let mut text = format!(
+            "{} → {}",
+            display::format_value(old, format),
+            display::format_value(new, format)
+        );
+        if let (Value::Number(a), Value::Number(b)) = (old, new)
+            && *a != 0.0
+        {
+            text.push_str(&format!("  ({:+.1}%)", (b - a) / a.abs() * 100.0));
+        }
+        text
+    });
+    if error.is_none() && change.is_none() {
+        return;
+    }
+    response.on_hover_ui(|ui| {
+        if let Some(error) = &error {
+            ui.label(error);
+        }
+        if let Some(change) = &change {
+            ui.label(change);
+        }
+    });
+}
+
+/// Mixes `over` into `base` by `amount` (0–1), respecting `over`'s alpha.
+pub fn blend(base: Color32, over: Color32, amount: f32) -> Color32 {
+    let t = amount * over.a() as f32 / 255.0;
+    let mix = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * t).round() as u8;
+    Color32::from_rgb(
+        mix(base.r(), over.r()),
+        mix(base.g(), over.g()),
+        mix(base.b(), over.b()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_columns_get_compact_numbers() {
+        let big = Value::Number(123_456_789.0);
+        assert_eq!(fit(&big, Format::Money(0), 200.0), "123,456,789");
+        assert_eq!(fit(&big, Format::Money(0), 60.0), "123M");
+        assert_eq!(compact(1_234_567.0, Format::Integer), "1.2M");
+        assert_eq!(compact(-45_300.0, Format::Integer), "-45.3K");
+        assert_eq!(compact(0.1234, Format::Percent(1)), "12%");
+    }
+
+    #[test]
+    fn blending_moves_towards_the_overlay() {
+        let mixed = blend(Color32::WHITE, Color32::BLACK, 0.5);
+        assert!((120..=135).contains(&mixed.r()));
+    }
+}

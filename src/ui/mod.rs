@@ -1,0 +1,645 @@
+//! The desktop editor (egui). It reads the workbook through model queries
+//! and changes it only with edit commands, so undo/redo and the ripple have
+//! one source. The app holds the document, view state, and the dialogs.
+
+pub mod clipboard;
+pub mod edits;
+pub mod files;
+pub mod grid;
+pub mod panels;
+pub mod theme;
+pub mod trace;
+pub mod view;
+
+use std::path::PathBuf;
+
+use egui::{Key, KeyboardShortcut, Modifiers, Ui};
+
+use crate::model::{Edit, FIRST_PERIOD_COL, Ripple, Workbook};
+use files::Document;
+use grid::{Grid, GridEvent};
+use panels::PanelEvent;
+use theme::Theme;
+use trace::Trace;
+use view::{EditTarget, Editor, GridCell, RippleView, ViewState};
+
+/// How long the ripple tint takes to fade, in seconds.
+pub const RIPPLE_FADE_SECONDS: f32 = 6.0;
+
+/// The bundled sample model, opened when Lever starts without a file.
+pub const SAMPLE: &str = include_str!("../../models/edtech-growth.ron");
+
+const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+const REDO: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+const FILL_DOWN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::D);
+const FILL_RIGHT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::R);
+
+/// The editor application.
+pub struct App {
+    /// The open document.
+    pub doc: Document,
+    /// Selection, editor, ripple.
+    pub view: ViewState,
+    /// What the selected metric reads and feeds.
+    pub trace: Trace,
+    /// File dialogs, prompts and autosave.
+    pub files: files::Files,
+    /// True once the fonts are installed (they take effect a frame later).
+    fonts_ready: bool,
+}
+
+impl App {
+    /// An editor on the bundled sample model.
+    pub fn with_sample() -> App {
+        let workbook = Workbook::parse(SAMPLE, "edtech-growth.ron")
+            .unwrap_or_else(|_| Workbook::new(files::blank_document()));
+        App::new(Document::untitled(workbook, "edtech-growth.ron"))
+    }
+
+    /// An editor on `doc`.
+    pub fn new(doc: Document) -> App {
+        let mut app = App {
+            doc,
+            view: ViewState::default(),
+            trace: Trace::default(),
+            files: files::Files::default(),
+            fonts_ready: false,
+        };
+        app.select(app.first_metric_cell());
+        app
+    }
+
+    /// Opens `path`, or says why not (the error dialog shows it).
+    pub fn open_path(path: PathBuf) -> App {
+        match Document::open(&path) {
+            Ok(doc) => App::new(doc),
+            Err(error) => {
+                let mut app = App::with_sample();
+                app.files.error = Some(error);
+                app
+            }
+        }
+    }
+
+    fn first_metric_cell(&self) -> GridCell {
+        let row = self
+            .doc
+            .workbook
+            .rows(self.view.sheet)
+            .iter()
+            .position(|r| r.section.is_empty() && !r.label.is_empty())
+            .unwrap_or(0) as u32;
+        GridCell::new(row, FIRST_PERIOD_COL)
+    }
+
+    /// Draws the whole editor; used by eframe and by UI tests alike.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        if !self.fonts_ready {
+            // Fonts apply from the next frame: draw nothing until then.
+            theme::install_fonts(ui.ctx());
+            self.fonts_ready = true;
+            ui.ctx().request_repaint();
+            return;
+        }
+        let theme = Theme::for_visuals(ui.visuals());
+        self.files.frame(ui, &mut self.doc);
+        if self.files.take_reloaded() {
+            self.view = ViewState::default();
+            let first = self.first_metric_cell();
+            self.select(first);
+        }
+        self.handle_keys(ui);
+
+        let mut panel_events = Vec::new();
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                self.files.menu_ui(ui, &mut self.doc);
+                ui.menu_button("Edit", |ui| {
+                    if ui
+                        .add_enabled(self.doc.workbook.can_undo(), egui::Button::new("Undo"))
+                        .clicked()
+                    {
+                        self.undo();
+                    }
+                    if ui
+                        .add_enabled(self.doc.workbook.can_redo(), egui::Button::new("Redo"))
+                        .clicked()
+                    {
+                        self.redo();
+                    }
+                });
+            });
+        });
+        egui::Panel::top("formula_bar").show(ui, |ui| {
+            ui.add_space(4.0);
+            panels::formula_bar_ui(
+                ui,
+                &self.doc.workbook,
+                &self.view,
+                &theme,
+                &mut panel_events,
+            );
+            ui.add_space(2.0);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(&self.view.status).small());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(
+                        egui::RichText::new(self.doc.title())
+                            .small()
+                            .color(theme.muted_text),
+                    );
+                });
+            });
+        });
+        egui::Panel::right("side")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                panels::ripple_panel_ui(
+                    ui,
+                    &self.doc.workbook,
+                    &self.view,
+                    &theme,
+                    &mut panel_events,
+                );
+                ui.separator();
+                panels::trace_panel_ui(
+                    ui,
+                    &self.doc.workbook,
+                    &self.view,
+                    &self.trace,
+                    &theme,
+                    &mut panel_events,
+                );
+            });
+        let now = ui.input(|i| i.time);
+        let rows = view::visible_rows(
+            self.doc.workbook.rows(self.view.sheet),
+            &self.view.collapsed,
+        );
+        let events = egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                Grid {
+                    workbook: &self.doc.workbook,
+                    view: &self.view,
+                    rows: &rows,
+                    trace: &self.trace,
+                    theme: &theme,
+                    now,
+                    events: Vec::new(),
+                }
+                .show(ui)
+            })
+            .inner;
+        self.view.scroll_to_cursor = false;
+        if let Some(editor) = &mut self.view.editor {
+            editor.needs_focus = false;
+        }
+        for event in events {
+            self.grid_event(event);
+        }
+        for event in panel_events {
+            self.panel_event(event);
+        }
+        if let Some(ripple) = &self.view.ripple
+            && now - ripple.at < f64::from(RIPPLE_FADE_SECONDS)
+        {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    // ----- events -----
+
+    fn grid_event(&mut self, event: GridEvent) {
+        match event {
+            GridEvent::Click { cell, extend } => {
+                if self
+                    .view
+                    .editor
+                    .as_ref()
+                    .is_some_and(|e| e.cell != cell || e.in_formula_bar)
+                {
+                    self.commit_editor(None);
+                }
+                if extend {
+                    self.view.cursor = cell;
+                } else {
+                    self.select(cell);
+                }
+            }
+            GridEvent::Edit(cell) => {
+                self.select(cell);
+                self.start_editing(None);
+            }
+            GridEvent::ToggleSection(row) => {
+                if !self.view.collapsed.remove(&row) {
+                    self.view.collapsed.insert(row);
+                }
+            }
+            GridEvent::EditorText(text) => {
+                if let Some(editor) = &mut self.view.editor {
+                    editor.text = text;
+                }
+            }
+        }
+    }
+
+    fn panel_event(&mut self, event: PanelEvent) {
+        match event {
+            PanelEvent::FormulaText(text) => {
+                let cell = self.view.cursor;
+                let editor = self.view.editor.get_or_insert_with(|| {
+                    let (_, target) = edits::editor_text(&self.doc.workbook, self.view.sheet, cell);
+                    Editor {
+                        cell,
+                        text: String::new(),
+                        target,
+                        needs_focus: false,
+                        in_formula_bar: true,
+                    }
+                });
+                editor.text = text;
+            }
+            PanelEvent::CommitFormula => self.commit_editor(None),
+            PanelEvent::CancelFormula => self.view.editor = None,
+            PanelEvent::NameBox(text) => self.view.name_box = Some(text),
+            PanelEvent::NameBoxDone => self.view.name_box = None,
+            PanelEvent::GoTo(target) => {
+                self.view.name_box = None;
+                match self.locate(&target) {
+                    Some(cell) => {
+                        self.reveal(cell.row);
+                        self.select(cell);
+                    }
+                    None => {
+                        self.view.status = format!("No metric or cell named `{}`", target.trim())
+                    }
+                }
+            }
+            PanelEvent::SelectRow(row) => {
+                let col = self.view.cursor.col.max(FIRST_PERIOD_COL);
+                self.reveal(row);
+                self.select(GridCell::new(row, col));
+            }
+        }
+    }
+
+    /// The cell a name-box entry points at: `metric`, `metric period`
+    /// (e.g. `price Mar 2026`), or an A1 address.
+    fn locate(&self, target: &str) -> Option<GridCell> {
+        let target = target.trim();
+        let (name, period) = match target.split_once(' ') {
+            Some((name, period)) => (name, Some(period.trim())),
+            None => (target, None),
+        };
+        let labels = self.doc.workbook.period_labels();
+        let col = match period {
+            Some(p) => {
+                FIRST_PERIOD_COL + labels.iter().position(|l| l.eq_ignore_ascii_case(p))? as u32
+            }
+            None => self.view.cursor.col.max(FIRST_PERIOD_COL),
+        };
+        if let Some((sheet, row)) = self.doc.workbook.find_metric(name)
+            && sheet == self.view.sheet
+        {
+            return Some(GridCell::new(row, col));
+        }
+        let letters = name.chars().take_while(char::is_ascii_alphabetic).count();
+        if period.is_none() && crate::model::names::looks_like_cell(name) {
+            let col = name[..letters].chars().fold(0u32, |acc, c| {
+                acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+            }) - 1;
+            let row: u32 = name[letters..].parse::<u32>().ok()?.checked_sub(1)?;
+            let rows = self.doc.workbook.rows(self.view.sheet).len() as u32;
+            let cols = FIRST_PERIOD_COL + self.doc.workbook.periods();
+            return (row < rows && col < cols).then_some(GridCell::new(row, col));
+        }
+        None
+    }
+
+    /// Expands a collapsed section that hides `row`.
+    fn reveal(&mut self, row: u32) {
+        let hiding: Vec<u32> = self
+            .view
+            .collapsed
+            .iter()
+            .copied()
+            .filter(|&section| self.section_contains(section, row))
+            .collect();
+        for section in hiding {
+            self.view.collapsed.remove(&section);
+        }
+    }
+
+    fn section_contains(&self, section: u32, row: u32) -> bool {
+        let rows = self.doc.workbook.rows(self.view.sheet);
+        section < row
+            && rows[section as usize + 1..row as usize]
+                .iter()
+                .all(|r| r.section.is_empty())
+    }
+
+    // ----- keyboard -----
+
+    fn handle_keys(&mut self, ui: &mut Ui) {
+        let formula_bar_focused = ui.memory(|m| m.has_focus(egui::Id::unique("formula_bar")));
+        if self.view.name_box.is_some() {
+            return;
+        }
+        if let Some(editor) = &self.view.editor
+            && !editor.in_formula_bar
+        {
+            // Enter, Tab and Escape belong to the cell editor; arrows move its caret.
+            let (enter, shift_enter, tab, shift_tab, escape) = ui.input_mut(|i| {
+                (
+                    i.consume_key(Modifiers::NONE, Key::Enter),
+                    i.consume_key(Modifiers::SHIFT, Key::Enter),
+                    i.consume_key(Modifiers::NONE, Key::Tab),
+                    i.consume_key(Modifiers::SHIFT, Key::Tab),
+                    i.consume_key(Modifiers::NONE, Key::Escape),
+                )
+            });
+            if escape {
+                self.view.editor = None;
+            } else if enter {
+                self.commit_editor(Some((1, 0)));
+            } else if shift_enter {
+                self.commit_editor(Some((-1, 0)));
+            } else if tab {
+                self.commit_editor(Some((0, 1)));
+            } else if shift_tab {
+                self.commit_editor(Some((0, -1)));
+            }
+            return;
+        }
+        if formula_bar_focused || ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let mut typed = String::new();
+        let mut paste = None;
+        let mut copy = false;
+        ui.input_mut(|i| {
+            for event in &i.events {
+                match event {
+                    egui::Event::Text(text) => typed.push_str(text),
+                    egui::Event::Paste(text) => paste = Some(text.clone()),
+                    egui::Event::Copy | egui::Event::Cut => copy = true,
+                    _ => {}
+                }
+            }
+        });
+        let (undo, redo, fill_down, fill_right) = ui.input_mut(|i| {
+            (
+                i.consume_shortcut(&UNDO),
+                i.consume_shortcut(&REDO) || i.consume_shortcut(&REDO_Y),
+                i.consume_shortcut(&FILL_DOWN),
+                i.consume_shortcut(&FILL_RIGHT),
+            )
+        });
+        if undo {
+            self.undo();
+            return;
+        }
+        if redo {
+            self.redo();
+            return;
+        }
+        let (from, to) = self.view.selection();
+        if fill_down || fill_right {
+            if let Some(edit) =
+                edits::fill(&self.doc.workbook, self.view.sheet, from, to, fill_down)
+            {
+                self.apply(edit, None);
+            }
+            return;
+        }
+        if copy {
+            let text = edits::copy(&self.doc.workbook, self.view.sheet, from, to);
+            ui.ctx().copy_text(text);
+            self.view.status = "Copied".into();
+        }
+        if let Some(text) = paste {
+            self.paste(&text);
+            return;
+        }
+        let keys = ui.input_mut(|i| {
+            let mut moves = Vec::new();
+            for (key, dr, dc) in [
+                (Key::ArrowDown, 1, 0),
+                (Key::ArrowUp, -1, 0),
+                (Key::ArrowRight, 0, 1),
+                (Key::ArrowLeft, 0, -1),
+            ] {
+                if i.consume_key(Modifiers::NONE, key) {
+                    moves.push((dr, dc, false));
+                }
+                if i.consume_key(Modifiers::SHIFT, key) {
+                    moves.push((dr, dc, true));
+                }
+            }
+            if i.consume_key(Modifiers::NONE, Key::Tab) {
+                moves.push((0, 1, false));
+            }
+            if i.consume_key(Modifiers::SHIFT, Key::Tab) {
+                moves.push((0, -1, false));
+            }
+            if i.consume_key(Modifiers::NONE, Key::Enter) {
+                moves.push((1, 0, false));
+            }
+            let edit = i.consume_key(Modifiers::NONE, Key::F2);
+            let delete = i.consume_key(Modifiers::NONE, Key::Delete)
+                || i.consume_key(Modifiers::NONE, Key::Backspace);
+            (moves, edit, delete)
+        });
+        let (moves, edit, delete) = keys;
+        for (dr, dc, extend) in moves {
+            self.move_cursor(dr, dc, extend);
+        }
+        if edit {
+            self.start_editing(None);
+        } else if delete {
+            if let Some(edit) = edits::clear(&self.doc.workbook, self.view.sheet, from, to) {
+                self.apply(edit, None);
+            }
+        } else if !typed.is_empty() && !ui.input(|i| i.modifiers.command) {
+            self.start_editing(Some(typed));
+        }
+    }
+
+    fn move_cursor(&mut self, dr: i32, dc: i32, extend: bool) {
+        let rows = view::visible_rows(
+            self.doc.workbook.rows(self.view.sheet),
+            &self.view.collapsed,
+        );
+        let index = rows
+            .iter()
+            .position(|&r| r == self.view.cursor.row)
+            .unwrap_or(0) as i64;
+        let new_index = (index + i64::from(dr)).clamp(0, rows.len().saturating_sub(1) as i64);
+        let max_col = FIRST_PERIOD_COL + self.doc.workbook.periods() - 1;
+        let col =
+            (i64::from(self.view.cursor.col) + i64::from(dc)).clamp(0, i64::from(max_col)) as u32;
+        let cell = GridCell::new(rows.get(new_index as usize).copied().unwrap_or(0), col);
+        if extend {
+            self.view.cursor = cell;
+            self.view.scroll_to_cursor = true;
+        } else {
+            self.select(cell);
+        }
+    }
+
+    /// Selects a cell and traces its metric.
+    pub fn select(&mut self, cell: GridCell) {
+        self.view.select(cell);
+        let row = self
+            .doc
+            .workbook
+            .rows(self.view.sheet)
+            .get(cell.row as usize);
+        self.trace = match row {
+            Some(info) if info.section.is_empty() && !info.label.is_empty() => Trace::of(
+                &self.doc.workbook,
+                self.view.sheet,
+                cell.row,
+                cell.period().unwrap_or(0),
+            ),
+            _ => Trace::default(),
+        };
+    }
+
+    /// Opens the editor on the selected cell, with `typed` replacing its
+    /// content (typing) or the current input (Enter, F2, double-click).
+    pub fn start_editing(&mut self, typed: Option<String>) {
+        let cell = self.view.cursor;
+        let rows = self.doc.workbook.rows(self.view.sheet);
+        if rows
+            .get(cell.row as usize)
+            .is_none_or(|r| !r.section.is_empty() && cell.col != 0)
+        {
+            return;
+        }
+        let (current, target) = edits::editor_text(&self.doc.workbook, self.view.sheet, cell);
+        let (text, target) = match typed {
+            // Typing over a cell replaces it: in a formula row, an override.
+            Some(typed) => (typed, EditTarget::Cell),
+            None => (current, target),
+        };
+        self.view.editor = Some(Editor {
+            cell,
+            text,
+            target,
+            needs_focus: true,
+            in_formula_bar: false,
+        });
+    }
+
+    /// Commits the open editor, then moves the cursor by `step` (rows, cols).
+    pub fn commit_editor(&mut self, step: Option<(i32, i32)>) {
+        let Some(editor) = self.view.editor.take() else {
+            return;
+        };
+        if let Some(edit) = edits::commit(&self.doc.workbook, self.view.sheet, &editor)
+            && !self.apply(edit, editor.cell.period())
+        {
+            // Keep the editor open on a formula error, so nothing typed is lost.
+            self.view.editor = Some(Editor {
+                needs_focus: true,
+                ..editor
+            });
+            return;
+        }
+        if let Some((dr, dc)) = step {
+            self.move_cursor(dr, dc, false);
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        let (from, _) = self.view.selection();
+        match edits::paste(&self.doc.workbook, self.view.sheet, from, text) {
+            Ok(edit) => {
+                let cells = edit.len();
+                if self.apply(edit, None) {
+                    self.view.status = format!("Pasted {cells} cells");
+                }
+            }
+            Err(message) => self.view.status = format!("Paste: {message}"),
+        }
+    }
+
+    /// Applies an edit and shows its ripple; false (with a message in the
+    /// status bar) if the model refused it.
+    pub fn apply(&mut self, edit: Edit, period: Option<u32>) -> bool {
+        match self.doc.workbook.apply(edit) {
+            Ok(ripple) => {
+                self.show_ripple(&ripple, period);
+                true
+            }
+            Err(error) => {
+                self.view.status = format!("Not applied: {error}");
+                false
+            }
+        }
+    }
+
+    fn show_ripple(&mut self, ripple: &Ripple, period: Option<u32>) {
+        let now = self.files.now();
+        self.view.ripple = Some(RippleView::new(ripple, self.view.sheet, period, now));
+        let metrics = self.view.ripple.as_ref().map_or(0, |r| r.metrics.len());
+        self.view.status = format!(
+            "{} cells changed in {metrics} metrics",
+            ripple.changes.len()
+        );
+        let cursor = self.view.cursor;
+        self.select(cursor);
+    }
+
+    /// Undoes the last edit.
+    pub fn undo(&mut self) {
+        self.view.editor = None;
+        match self.doc.workbook.undo() {
+            Some(ripple) => self.show_ripple(&ripple, None),
+            None => self.view.status = "Nothing to undo".into(),
+        }
+    }
+
+    /// Redoes the last undone edit.
+    pub fn redo(&mut self) {
+        self.view.editor = None;
+        match self.doc.workbook.redo() {
+            Some(ripple) => self.show_ripple(&ripple, None),
+            None => self.view.status = "Nothing to redo".into(),
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        App::ui(self, ui);
+    }
+}
+
+/// Runs the editor on `path`, or on the bundled sample.
+pub fn run(path: Option<PathBuf>) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 820.0])
+            .with_title("Lever"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Lever",
+        options,
+        Box::new(move |_cc| {
+            Ok(Box::new(match path {
+                Some(path) => App::open_path(path),
+                None => App::with_sample(),
+            }))
+        }),
+    )
+}

@@ -1,0 +1,337 @@
+//! The panels around the grid: the formula bar (with the parse diagnostic
+//! under it), the ripple panel (what the last edit changed, in dependency
+//! order) and the trace panel (what the selected metric reads and feeds).
+
+use egui::{Color32, RichText, Ui};
+
+use super::theme::Theme;
+use super::trace::Trace;
+use super::view::{EditTarget, GridCell, ViewState};
+use crate::engine::Value;
+use crate::model::{FIRST_PERIOD_COL, Format, Workbook, display};
+
+/// What the user did in a panel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PanelEvent {
+    /// The formula bar's text changed (opens its editor if needed).
+    FormulaText(String),
+    /// Enter in the formula bar.
+    CommitFormula,
+    /// Escape in the formula bar.
+    CancelFormula,
+    /// Select a metric row (from the ripple or trace panel).
+    SelectRow(u32),
+    /// The name box's text while typing.
+    NameBox(String),
+    /// Enter in the name box: go to this metric or cell.
+    GoTo(String),
+    /// The name box lost focus without Enter.
+    NameBoxDone,
+}
+
+/// The formula bar: the cell's name, what it holds, and the diagnostic.
+pub fn formula_bar_ui(
+    ui: &mut Ui,
+    workbook: &Workbook,
+    view: &ViewState,
+    theme: &Theme,
+    events: &mut Vec<PanelEvent>,
+) {
+    let sheet = view.sheet;
+    let cell = view.cursor;
+    let (shown, target) = match &view.editor {
+        Some(editor) => (editor.text.clone(), editor.target),
+        None => super::edits::editor_text(workbook, sheet, cell),
+    };
+    ui.horizontal(|ui| {
+        let name = workbook
+            .rows(sheet)
+            .get(cell.row as usize)
+            .map(|_| workbook.metric_name(sheet, cell.row).to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| cell.a1());
+        let period = cell
+            .period()
+            .map(|p| crate::model::timeline::period_label(&workbook.document().timeline, p))
+            .unwrap_or_default();
+        // The name box: shows where the cursor is; type a metric name or
+        // a cell (`C12`) and press Enter to go there.
+        let mut location = view
+            .name_box
+            .clone()
+            .unwrap_or_else(|| format!("{name} {period}").trim().to_string());
+        let before = location.clone();
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut location)
+                    .id_salt("name_box")
+                    .desired_width(200.0)
+                    .text_color(theme.muted_text)
+                    .font(egui::TextStyle::Monospace),
+            )
+            .accessible_name("Name box");
+        if response.gained_focus() {
+            events.push(PanelEvent::NameBox(String::new()));
+        } else if location != before {
+            events.push(PanelEvent::NameBox(location.clone()));
+        }
+        if response.lost_focus() {
+            if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                events.push(PanelEvent::GoTo(location));
+            } else {
+                events.push(PanelEvent::NameBoxDone);
+            }
+        }
+        let scope = match (cell.period(), target) {
+            (Some(_), EditTarget::RowFormula) => "row formula",
+            (Some(_), EditTarget::Cell)
+                if workbook.is_override(sheet, cell.row, cell.period().unwrap_or(0)) =>
+            {
+                "override"
+            }
+            (Some(_), EditTarget::Cell) => "cell",
+            (None, _) if cell.col == 0 => "label",
+            (None, _) => "unit",
+        };
+        ui.label(RichText::new(scope).small().color(theme.muted_text));
+        let mut text = shown.clone();
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .id(egui::Id::unique("formula_bar"))
+                .desired_width(f32::INFINITY)
+                .font(egui::TextStyle::Monospace),
+        );
+        let response = response.accessible_name("Formula bar");
+        if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            events.push(PanelEvent::CancelFormula);
+        }
+        if text != shown {
+            events.push(PanelEvent::FormulaText(text));
+        }
+        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            events.push(PanelEvent::CommitFormula);
+        }
+    });
+    let diagnostic = shown
+        .trim_start()
+        .starts_with('=')
+        .then(|| crate::formula::parse(&shown).err())
+        .flatten();
+    let value_note = cell
+        .period()
+        .and_then(|p| match workbook.value(sheet, cell.row, p) {
+            Value::Error(e) => Some(match &e.detail {
+                Some(detail) => format!("{}: {detail}", e.kind),
+                None => e.kind.to_string(),
+            }),
+            _ => None,
+        });
+    let line = match (diagnostic, value_note) {
+        (Some(error), _) => Some(RichText::new(format!("⚠ {error}")).color(theme.error)),
+        (None, Some(note)) => Some(RichText::new(note).color(theme.error)),
+        _ => None,
+    };
+    if let Some(line) = line {
+        ui.label(line.small()).accessible_name("Formula diagnostic");
+    }
+}
+
+/// A change as `old → new` with the relative change.
+pub fn change_text(old: f64, new: f64, format: Format, unit: &str) -> String {
+    let unit = if unit.is_empty() || matches!(format, Format::Percent(_)) {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    let delta = new - old;
+    let percent = if old != 0.0 {
+        format!(" ({:+.1}%)", delta / old.abs() * 100.0)
+    } else {
+        String::new()
+    };
+    let sign = if delta >= 0.0 { "+" } else { "" };
+    format!(
+        "{sign}{}{unit}{percent}",
+        display::format_number(
+            delta,
+            if let Format::Percent(d) = format {
+                Format::Percent(d.max(1))
+            } else {
+                format
+            }
+        )
+    )
+}
+
+/// The ripple panel: changed metrics in dependency order, with the change
+/// in the edited period and over the whole timeline.
+pub fn ripple_panel_ui(
+    ui: &mut Ui,
+    workbook: &Workbook,
+    view: &ViewState,
+    theme: &Theme,
+    events: &mut Vec<PanelEvent>,
+) {
+    ui.heading("Ripple");
+    let Some(ripple) = &view.ripple else {
+        ui.label(RichText::new("Edit an input to see what it moves.").color(theme.muted_text));
+        return;
+    };
+    if ripple.metrics.is_empty() {
+        ui.label(RichText::new("The last edit changed no values.").color(theme.muted_text));
+        return;
+    }
+    let sheet = view.sheet;
+    let period_label = ripple
+        .period
+        .map(|p| crate::model::timeline::period_label(&workbook.document().timeline, p));
+    ui.label(
+        RichText::new(format!(
+            "{} metrics changed{}",
+            ripple.metrics.len(),
+            period_label
+                .as_deref()
+                .map(|l| format!(" · {l} and total"))
+                .unwrap_or_default()
+        ))
+        .color(theme.muted_text)
+        .small(),
+    );
+    ui.add_space(4.0);
+    egui::ScrollArea::vertical()
+        .id_salt("ripple_scroll")
+        .show(ui, |ui| {
+            for (index, metric) in ripple.metrics.iter().enumerate() {
+                let Some(row) = workbook.rows(sheet).get(metric.row as usize) else {
+                    continue;
+                };
+                let arrow = if index == 0 { "●" } else { "↳" };
+                let period_change = ripple
+                    .period
+                    .and_then(|p| ripple.cells.get(&(metric.row, p)))
+                    .and_then(|(old, new)| Some((old.as_number()?, new.as_number()?)));
+                let total_old: f64 = workbook
+                    .row_values(sheet, metric.row)
+                    .iter()
+                    .filter_map(Value::as_number)
+                    .sum::<f64>()
+                    - (metric.new_total - metric.old_total);
+                let total_new = total_old + (metric.new_total - metric.old_total);
+                let up = metric.new_total >= metric.old_total;
+                let color = if up { theme.up } else { theme.down };
+                let response = ui
+                    .vertical(|ui| {
+                        let title = ui.add(
+                            egui::Label::new(
+                                RichText::new(format!("{arrow} {}", row.label)).strong(),
+                            )
+                            .sense(egui::Sense::click()),
+                        );
+                        if let Some((old, new)) = period_change {
+                            ui.label(
+                                RichText::new(format!(
+                                    "   {}: {}",
+                                    period_label.as_deref().unwrap_or(""),
+                                    change_text(old, new, row.format, &row.unit)
+                                ))
+                                .color(color),
+                            );
+                        }
+                        ui.label(
+                            RichText::new(format!(
+                                "   total: {}",
+                                change_text(
+                                    total_old,
+                                    total_new,
+                                    total_format(row.format),
+                                    &row.unit
+                                )
+                            ))
+                            .color(color)
+                            .small(),
+                        );
+                        title
+                    })
+                    .inner;
+                let response = response.accessible_name(format!("ripple {}", row.label));
+                if response.clicked() {
+                    events.push(PanelEvent::SelectRow(metric.row));
+                }
+            }
+        });
+}
+
+/// Percentages do not add up over periods; their totals are shown as plain sums.
+fn total_format(format: Format) -> Format {
+    match format {
+        Format::Percent(_) => Format::Decimal(3),
+        other => other,
+    }
+}
+
+/// The trace panel: precedents and dependents of the selected metric, two
+/// levels deep.
+pub fn trace_panel_ui(
+    ui: &mut Ui,
+    workbook: &Workbook,
+    view: &ViewState,
+    trace: &Trace,
+    theme: &Theme,
+    events: &mut Vec<PanelEvent>,
+) {
+    ui.heading("Trace");
+    let sheet = view.sheet;
+    let Some(row) = trace.row else {
+        ui.label(
+            RichText::new("Select a metric to see what it reads and feeds.")
+                .color(theme.muted_text),
+        );
+        return;
+    };
+    let period = view.cursor.period().unwrap_or(0);
+    let label = |r: u32| {
+        workbook
+            .rows(sheet)
+            .get(r as usize)
+            .map(|info| info.label.clone())
+            .unwrap_or_default()
+    };
+    ui.label(RichText::new(label(row)).strong());
+    let mut section = |ui: &mut Ui,
+                       title: &str,
+                       rows: &[u32],
+                       color: Color32,
+                       next: &dyn Fn(u32) -> Vec<u32>| {
+        egui::CollapsingHeader::new(format!("{title} ({})", rows.len()))
+            .id_salt(title)
+            .default_open(true)
+            .show(ui, |ui| {
+                for &r in rows {
+                    let children = next(r);
+                    let header = egui::CollapsingHeader::new(RichText::new(label(r)).color(color))
+                        .id_salt((title, r))
+                        .default_open(false)
+                        .show(ui, |ui| {
+                            for &c in &children {
+                                if ui
+                                    .add(egui::Label::new(label(c)).sense(egui::Sense::click()))
+                                    .clicked()
+                                {
+                                    events.push(PanelEvent::SelectRow(c));
+                                }
+                            }
+                        });
+                    if header.header_response.double_clicked() {
+                        events.push(PanelEvent::SelectRow(r));
+                    }
+                }
+            });
+    };
+    section(ui, "Reads", &trace.precedents, theme.text, &|r| {
+        super::trace::precedent_rows(workbook, sheet, r, period)
+    });
+    section(ui, "Feeds", &trace.dependents, theme.text, &|r| {
+        super::trace::dependent_rows(workbook, sheet, r, period)
+    });
+    let _ = GridCell::new(row, FIRST_PERIOD_COL);
+}

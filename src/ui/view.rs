@@ -1,0 +1,207 @@
+//! What the editor remembers about the view, apart from the document:
+//! the selection, the cell being edited, collapsed sections, and the ripple
+//! of the last edit. Nothing here changes the model.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::engine::Value;
+use crate::model::ripple::MetricRipple;
+use crate::model::{FIRST_PERIOD_COL, Ripple, RowFile};
+
+/// A grid position: sheet row and grid column (0 = label, 1 = unit,
+/// 2.. = periods).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct GridCell {
+    /// Sheet row.
+    pub row: u32,
+    /// Grid column.
+    pub col: u32,
+}
+
+impl GridCell {
+    /// A cell.
+    pub fn new(row: u32, col: u32) -> Self {
+        GridCell { row, col }
+    }
+
+    /// The period of this column, if it is a period column.
+    pub fn period(self) -> Option<u32> {
+        self.col.checked_sub(FIRST_PERIOD_COL)
+    }
+
+    /// `C5`-style name, as in formulas.
+    pub fn a1(self) -> String {
+        format!(
+            "{}{}",
+            crate::engine::column_letters(self.col),
+            self.row + 1
+        )
+    }
+}
+
+/// What an open editor changes when committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditTarget {
+    /// The cell itself (in a row with a row formula: an override).
+    Cell,
+    /// The row formula of the cell's row (from the formula bar).
+    RowFormula,
+}
+
+/// An open cell editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Editor {
+    /// The cell being edited.
+    pub cell: GridCell,
+    /// The text typed so far.
+    pub text: String,
+    /// What committing changes.
+    pub target: EditTarget,
+    /// True until the editor has taken keyboard focus.
+    pub needs_focus: bool,
+    /// True when the editor lives in the formula bar rather than the cell.
+    pub in_formula_bar: bool,
+}
+
+/// The ripple of the last edit, as shown in the grid and the ripple panel.
+#[derive(Debug, Clone, Default)]
+pub struct RippleView {
+    /// Changed period cells: (row, period) → (old, new).
+    pub cells: HashMap<(u32, u32), (Value, Value)>,
+    /// Changed metrics in dependency order.
+    pub metrics: Vec<MetricRipple>,
+    /// The edited cell's period, if the edit was one period cell.
+    pub period: Option<u32>,
+    /// When the edit happened (seconds, egui time), for fading the tint.
+    pub at: f64,
+}
+
+impl RippleView {
+    /// The view of a ripple on `sheet`.
+    pub fn new(ripple: &Ripple, sheet: u32, period: Option<u32>, at: f64) -> RippleView {
+        let cells = ripple
+            .changes
+            .iter()
+            .filter(|c| c.sheet == sheet)
+            .filter_map(|c| {
+                c.period
+                    .map(|p| ((c.row, p), (c.old.clone(), c.new.clone())))
+            })
+            .collect();
+        RippleView {
+            cells,
+            metrics: ripple
+                .metrics()
+                .into_iter()
+                .filter(|m| m.sheet == sheet)
+                .collect(),
+            period,
+            at,
+        }
+    }
+}
+
+/// The view state of the editor.
+#[derive(Debug, Clone, Default)]
+pub struct ViewState {
+    /// The sheet shown.
+    pub sheet: u32,
+    /// The selected cell (where the keyboard acts).
+    pub cursor: GridCell,
+    /// The other corner of a range selection (equal to `cursor` for one cell).
+    pub anchor: GridCell,
+    /// The open editor, if any.
+    pub editor: Option<Editor>,
+    /// Section header rows whose metrics are hidden.
+    pub collapsed: HashSet<u32>,
+    /// The ripple of the last edit.
+    pub ripple: Option<RippleView>,
+    /// Scroll the grid to show the cursor on the next frame.
+    pub scroll_to_cursor: bool,
+    /// A message for the status bar.
+    pub status: String,
+    /// The name box's text while the user types in it.
+    pub name_box: Option<String>,
+}
+
+impl ViewState {
+    /// The selected rectangle: (top-left, bottom-right), inclusive.
+    pub fn selection(&self) -> (GridCell, GridCell) {
+        (
+            GridCell::new(
+                self.cursor.row.min(self.anchor.row),
+                self.cursor.col.min(self.anchor.col),
+            ),
+            GridCell::new(
+                self.cursor.row.max(self.anchor.row),
+                self.cursor.col.max(self.anchor.col),
+            ),
+        )
+    }
+
+    /// True if `cell` is inside the selection.
+    pub fn is_selected(&self, cell: GridCell) -> bool {
+        let (a, b) = self.selection();
+        (a.row..=b.row).contains(&cell.row) && (a.col..=b.col).contains(&cell.col)
+    }
+
+    /// Selects one cell.
+    pub fn select(&mut self, cell: GridCell) {
+        self.cursor = cell;
+        self.anchor = cell;
+        self.scroll_to_cursor = true;
+    }
+}
+
+/// The rows shown, top to bottom: every sheet row except the metrics of
+/// collapsed sections.
+pub fn visible_rows(rows: &[RowFile], collapsed: &HashSet<u32>) -> Vec<u32> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut hiding = false;
+    for (index, row) in rows.iter().enumerate() {
+        let index = index as u32;
+        if !row.section.is_empty() {
+            hiding = collapsed.contains(&index);
+            out.push(index);
+        } else if !hiding {
+            out.push(index);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapsed_sections_hide_their_metrics() {
+        let section = |s: &str| RowFile {
+            section: s.into(),
+            ..RowFile::default()
+        };
+        let metric = |l: &str| RowFile {
+            label: l.into(),
+            ..RowFile::default()
+        };
+        let rows = vec![
+            section("A"),
+            metric("a1"),
+            metric("a2"),
+            section("B"),
+            metric("b1"),
+        ];
+        assert_eq!(visible_rows(&rows, &HashSet::new()), vec![0, 1, 2, 3, 4]);
+        assert_eq!(visible_rows(&rows, &HashSet::from([0])), vec![0, 3, 4]);
+    }
+
+    #[test]
+    fn selection_is_a_rectangle() {
+        let mut view = ViewState::default();
+        view.select(GridCell::new(5, 4));
+        view.anchor = GridCell::new(2, 6);
+        assert_eq!(view.selection(), (GridCell::new(2, 4), GridCell::new(5, 6)));
+        assert!(view.is_selected(GridCell::new(3, 5)));
+        assert!(!view.is_selected(GridCell::new(1, 5)));
+    }
+}

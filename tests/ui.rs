@@ -1,0 +1,163 @@
+//! The real editor driven as a user would (egui_kittest, no display needed):
+//! select the price, type a new one, press Enter, read back the ripple in
+//! the grid and the ripple panel; undo; paste; rename; bad files.
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable as _};
+use lever::model::FIRST_PERIOD_COL;
+use lever::ui::App;
+use lever::ui::view::GridCell;
+
+fn harness(app: App) -> Harness<'static, App> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+/// The grid cell of metric `name` in `period` (a name like `C12`).
+fn cell_name(app: &App, name: &str, period: u32) -> String {
+    let (_, row) = app.doc.workbook.find_metric(name).expect("metric exists");
+    GridCell::new(row, FIRST_PERIOD_COL + period).a1()
+}
+
+/// Goes to a metric (in the first period) through the name box, as a user would.
+fn go_to(harness: &mut Harness<'_, App>, target: &str) {
+    harness.get_by_label("Name box").click();
+    harness.run();
+    harness.get_by_label("Name box").type_text(target);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+}
+
+/// The text a grid cell shows.
+fn shown(harness: &Harness<'_, App>, a1: &str) -> String {
+    harness
+        .get(By::new().role(Role::Cell).label(a1))
+        .value()
+        .unwrap_or_default()
+}
+
+fn format_money(n: f64) -> String {
+    lever::ui::grid::fit(
+        &lever::engine::Value::Number(n),
+        lever::model::Format::Money(0),
+        lever::ui::grid::PERIOD_WIDTH,
+    )
+}
+
+fn number(app: &App, name: &str, period: u32) -> f64 {
+    let (sheet, row) = app.doc.workbook.find_metric(name).expect("metric exists");
+    app.doc
+        .workbook
+        .value(sheet, row, period)
+        .as_number()
+        .expect("a number")
+}
+
+#[test]
+fn typing_a_new_price_ripples_to_revenue_and_support_cost() {
+    let app = App::with_sample();
+    let price = cell_name(&app, "list_price", 0);
+    let mut harness = harness(app);
+    let revenue_before = number(harness.state(), "gross_revenue", 0);
+    let support_before = number(harness.state(), "support_cost", 35);
+    let support_before_jan = number(harness.state(), "support_cost", 0);
+
+    go_to(&mut harness, "list_price Jan 2026");
+    harness
+        .get(By::new().role(Role::Cell).label(&price))
+        .click();
+    harness.run();
+    harness.event(egui::Event::Text("82390".into()));
+    harness.run();
+    assert!(
+        harness.state().view.editor.is_some(),
+        "typing opens the editor"
+    );
+    harness.key_press(Key::Enter);
+    harness.run();
+
+    assert_eq!(shown(&harness, &price), "82,390");
+    let app = harness.state();
+    assert!(app.view.editor.is_none());
+    // Enter moved the cursor down.
+    assert_eq!(
+        app.view.cursor.row,
+        app.doc.workbook.find_metric("list_price").unwrap().1 + 1
+    );
+    let revenue_after = number(app, "gross_revenue", 0);
+    assert_ne!(revenue_after, revenue_before);
+    assert!(number(app, "support_cost", 35) < support_before);
+    // The grid shows the new revenue and support cost.
+    let revenue_cell = cell_name(app, "gross_revenue", 0);
+    let support_cell = cell_name(app, "support_cost", 0);
+    go_to(&mut harness, "gross_revenue Jan 2026");
+    let revenue_text = shown(&harness, &revenue_cell);
+    assert_eq!(revenue_text, format_money(revenue_after), "revenue cell");
+    go_to(&mut harness, "support_cost Jan 2026");
+    let support_text = shown(&harness, &support_cell);
+    assert_eq!(
+        support_text,
+        format_money(number(harness.state(), "support_cost", 0))
+    );
+    assert_ne!(support_text, format_money(support_before_jan));
+
+    // The ripple panel lists the chain, price first.
+    let ripple = |label: &str| {
+        harness
+            .get(By::new().predicate(move |n| n.label().as_deref() == Some(label)))
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(ripple("ripple List price"), "● List price");
+    assert!(ripple("ripple Paid conversion (invoice → paid)").starts_with('↳'));
+    assert!(ripple("ripple Gross revenue").starts_with('↳'));
+    let order: Vec<String> = harness
+        .state()
+        .view
+        .ripple
+        .as_ref()
+        .expect("a ripple")
+        .metrics
+        .iter()
+        .map(|m| {
+            harness
+                .state()
+                .doc
+                .workbook
+                .metric_name(0, m.row)
+                .to_string()
+        })
+        .collect();
+    let at = |name: &str| order.iter().position(|n| n == name).expect(name);
+    assert!(at("list_price") < at("paid_conversion"));
+    assert!(at("paid_conversion") < at("gross_revenue"));
+    assert!(at("gross_revenue") < at("ebitda"));
+
+    // Undo restores the old values.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(number(harness.state(), "gross_revenue", 0), revenue_before);
+    go_to(&mut harness, "list_price Jan 2026");
+    assert_eq!(shown(&harness, &price), "74,900");
+}
+
+#[test]
+fn escape_cancels_an_edit() {
+    let app = App::with_sample();
+    let price = cell_name(&app, "list_price", 0);
+    let mut harness = harness(app);
+    go_to(&mut harness, "list_price Jan 2026");
+    harness.event(egui::Event::Text("1".into()));
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.state().view.editor.is_none());
+    assert_eq!(shown(&harness, &price), "74,900");
+    assert!(!harness.state().doc.workbook.can_undo());
+}

@@ -148,3 +148,15 @@ fn the_sample_models_evaluate_cleanly() {
         assert!(output.status.success(), "{model}: {}", stderr(&output));
     }
 }
+
+#[test]
+fn generate_writes_a_model_that_evaluates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("big.ron");
+    let path = file.to_str().expect("utf-8 path");
+    let output = lever(&["generate", path, "--rows", "200", "--periods", "24"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = lever(&["eval", path, "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 201);
+}

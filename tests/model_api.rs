@@ -324,3 +324,30 @@ fn inserting_and_deleting_rows_moves_a1_references() {
     assert_eq!(w.rows(0)[2].formula, "=SUM(C1:C2) + a");
     assert_eq!(number(&w, 3, 0), 70.0);
 }
+
+#[test]
+fn moving_rows_keeps_a1_references_on_their_cells() {
+    let mut w = workbook(
+        1,
+        vec![
+            metric("A", "", &[5.0]),
+            metric("B", "", &[7.0]),
+            metric("Ref", "=C1 * 10 + b", &[]),
+        ],
+    );
+    assert_eq!(number(&w, 2, 0), 57.0);
+    // Move A below Ref: A1 references follow it to row 3.
+    w.apply(vec![Command::MoveRows {
+        sheet: 0,
+        from: 0,
+        count: 1,
+        to: 2,
+    }])
+    .expect("move applies");
+    assert_eq!(w.rows(0)[2].label, "A");
+    assert_eq!(w.rows(0)[1].formula, "=C3 * 10 + b");
+    assert_eq!(number(&w, 1, 0), 57.0);
+    w.undo().expect("undo");
+    assert_eq!(w.rows(0)[2].formula, "=C1 * 10 + b");
+    assert_eq!(number(&w, 2, 0), 57.0);
+}

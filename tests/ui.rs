@@ -161,3 +161,94 @@ fn escape_cancels_an_edit() {
     assert_eq!(shown(&harness, &price), "74,900");
     assert!(!harness.state().doc.workbook.can_undo());
 }
+
+#[test]
+fn pasting_a_block_fills_cells_in_one_undo_step() {
+    let app = App::with_sample();
+    let mut harness = harness(app);
+    go_to(&mut harness, "visit_to_lead Mar 2026");
+    harness.event(egui::Event::Paste(
+        "0.05\t0.06\n4%\t5%\n1000\t2000\n".into(),
+    ));
+    harness.run();
+    let app = harness.state();
+    let (sheet, row) = app
+        .doc
+        .workbook
+        .find_metric("visit_to_lead")
+        .expect("metric");
+    let input = |r: u32, p: u32| app.doc.workbook.input(sheet, r, p).clone();
+    use lever::model::CellInput::Number;
+    assert_eq!(input(row, 2), Number(0.05));
+    assert_eq!(input(row, 3), Number(0.06));
+    assert_eq!(input(row + 1, 2), Number(0.04));
+    assert_eq!(input(row + 2, 3), Number(2000.0));
+    assert!(
+        app.view.status.starts_with("Pasted 6 cells"),
+        "{}",
+        app.view.status
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let app = harness.state();
+    assert_ne!(app.doc.workbook.input(sheet, row, 2).clone(), Number(0.05));
+    assert_ne!(
+        app.doc.workbook.input(sheet, row + 2, 3).clone(),
+        Number(2000.0)
+    );
+    assert!(!app.doc.workbook.can_undo());
+}
+
+#[test]
+fn renaming_a_metric_rewrites_the_formulas_that_use_it() {
+    let app = App::with_sample();
+    let mut harness = harness(app);
+    go_to(&mut harness, "units_sold Jan 2026");
+    harness.get_by_label("Rows").click();
+    harness.run();
+    harness.get_by_label_contains("Rename metric").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("New name").type_text("units");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let app = harness.state();
+    assert!(
+        app.rename.is_none(),
+        "the dialog closed: {}",
+        app.view.status
+    );
+    let workbook = &app.doc.workbook;
+    assert!(workbook.find_metric("units_sold").is_none());
+    let (sheet, _) = workbook.find_metric("units").expect("renamed");
+    let uses_new_name = workbook
+        .rows(sheet)
+        .iter()
+        .any(|r| r.formula.contains("units *") || r.formula.contains("* units"));
+    let uses_old_name = workbook
+        .rows(sheet)
+        .iter()
+        .any(|r| r.formula.contains("units_sold"));
+    assert!(uses_new_name && !uses_old_name);
+    assert!(workbook.errors().is_empty());
+}
+
+#[test]
+fn a_formula_typo_keeps_the_editor_open_with_the_message() {
+    let app = App::with_sample();
+    let mut harness = harness(app);
+    go_to(&mut harness, "gross_revenue Jan 2026");
+    harness.event(egui::Event::Text("=units_sold * (price".into()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let app = harness.state();
+    assert!(app.view.editor.is_some(), "the typed text is kept");
+    assert!(app.view.status.contains("column"), "{}", app.view.status);
+    let diagnostic = harness
+        .get(By::new().predicate(|n| n.label().as_deref() == Some("Formula diagnostic")))
+        .value()
+        .unwrap_or_default();
+    assert!(diagnostic.contains("column"), "{diagnostic}");
+}

@@ -44,6 +44,18 @@ pub enum Command {
         /// The model (`.ron`).
         file: PathBuf,
     },
+    /// Write a generated founder-style model of any size (for trying the
+    /// editor and the engine on big models).
+    Generate {
+        /// Where to write it (`.ron`).
+        out: PathBuf,
+        /// Number of metric rows.
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+        /// Number of monthly periods.
+        #[arg(long, default_value_t = 120)]
+        periods: u32,
+    },
 }
 
 /// How `eval` prints values.
@@ -99,6 +111,18 @@ fn execute(args: Args) -> Result<ExitCode, String> {
                 OutputFormat::Table => output::table(&workbook, sheet),
             };
             print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Generate { out, rows, periods }) => {
+            if periods == 0 || periods > crate::model::io::MAX_PERIODS || rows == 0 {
+                return Err(format!(
+                    "rows must be at least 1 and periods between 1 and {}",
+                    crate::model::io::MAX_PERIODS
+                ));
+            }
+            let model = crate::model::generate::founder_model(rows, periods, 42);
+            crate::model::io::save(&model, &out).map_err(|e| e.to_string())?;
+            println!("{}: {rows} rows × {periods} periods", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { file }) => {

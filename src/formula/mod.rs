@@ -23,5 +23,5 @@ pub use lexer::is_valid_name;
 pub use parser::{ParseError, parse};
 pub use print::print;
 pub use references::{function_names, references};
-pub use rewrite::{Structural, apply_structural, rename_metric, rename_sheet};
+pub use rewrite::{Structural, apply_structural, remap_rows, rename_metric, rename_sheet};
 pub use token::Span;

@@ -115,6 +115,40 @@ pub fn apply_structural(
     apply_edits(text, edits)
 }
 
+/// Renumbers the rows of A1 references into `target_sheet` with `map`
+/// (old row → new row), as when rows are moved: references follow the cells
+/// they point at. Metric references are untouched. Returns `None` if `text`
+/// does not parse or nothing changed.
+pub fn remap_rows(
+    text: &str,
+    formula_sheet: &str,
+    target_sheet: &str,
+    map: &dyn Fn(u32) -> u32,
+) -> Option<String> {
+    let (_, sites) = parse_with_sites(text).ok()?;
+    let mut edits = Vec::new();
+    for site in &sites {
+        let SiteBody::Cells(written) = &site.body else {
+            continue;
+        };
+        if !points_at(
+            reference_sheet(&site.reference),
+            formula_sheet,
+            target_sheet,
+        ) {
+            continue;
+        }
+        for (cell, span) in written {
+            let mut moved = *cell;
+            moved.row = map(cell.row);
+            if moved != *cell {
+                edits.push(Edit::new(*span, &cell_text(moved)));
+            }
+        }
+    }
+    apply_edits(text, edits)
+}
+
 /// The edits that `change` makes to one cell or range reference.
 fn structural_edits(site: &RefSite, written: &[(CellRef, Span)], change: Structural) -> Vec<Edit> {
     let Some(moved) = move_cells(written, change) else {
@@ -261,6 +295,22 @@ fn same_name(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moved_rows_take_their_references_along() {
+        // Rows 2 and 3 (zero-based 1 and 2) swap.
+        let swap = |r: u32| match r {
+            1 => 2,
+            2 => 1,
+            r => r,
+        };
+        assert_eq!(
+            remap_rows("=B2 + $B$3*2", "S", "S", &swap).as_deref(),
+            Some("=B3 + $B$2*2")
+        );
+        assert_eq!(remap_rows("=price + B9", "S", "S", &swap), None);
+        assert_eq!(remap_rows("=Other!B2", "S", "S", &swap), None);
+    }
 
     const ROWS_3_TO_4: Structural = Structural::DeleteRows { at: 2, count: 2 };
 

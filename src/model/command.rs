@@ -69,6 +69,18 @@ pub enum Command {
         /// How many.
         count: u32,
     },
+    /// Moves `count` rows starting at `from` so that they start at `to`
+    /// (counted after taking them out); A1 references follow the rows.
+    MoveRows {
+        /// Sheet index.
+        sheet: u32,
+        /// First row moved.
+        from: u32,
+        /// How many.
+        count: u32,
+        /// Where the block starts afterwards.
+        to: u32,
+    },
     /// Replaces all rows of a sheet (how structural edits are undone).
     ReplaceRows {
         /// Sheet index.
@@ -277,6 +289,32 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             });
             Ok((restore_changed(doc, snapshot), Reach::Structure))
         }
+        Command::MoveRows {
+            sheet,
+            from,
+            count,
+            to,
+        } => {
+            let len = sheet_ref(doc, sheet)?.rows.len() as u32;
+            if count == 0 || from + count > len || to + count > len {
+                return Err(EditError::OutOfRange(format!(
+                    "cannot move rows {}–{} to row {} of {len}",
+                    from + 1,
+                    from + count,
+                    to + 1
+                )));
+            }
+            let snapshot = snapshot_all(doc);
+            let sheet_name = doc.sheets[sheet as usize].name.clone();
+            let map = move |r: u32| moved_row(r, from, count, to);
+            rewrite_formulas(doc, |text, formula_sheet| {
+                rewrite::remap_rows(text, formula_sheet, &sheet_name, &map)
+            });
+            let rows = &mut doc.sheets[sheet as usize].rows;
+            let block: Vec<RowFile> = rows.drain(from as usize..(from + count) as usize).collect();
+            rows.splice(to as usize..to as usize, block);
+            Ok((restore_changed(doc, snapshot), Reach::Structure))
+        }
         Command::ReplaceRows { sheet, rows } => {
             let target = &mut sheet_mut(doc, sheet)?.rows;
             let old = std::mem::replace(target, rows);
@@ -285,6 +323,20 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 Reach::Structure,
             ))
         }
+    }
+}
+
+/// Where row `r` ends up when `count` rows at `from` move to start at `to`.
+pub fn moved_row(r: u32, from: u32, count: u32, to: u32) -> u32 {
+    if (from..from + count).contains(&r) {
+        return r - from + to;
+    }
+    // Take the block out, then put it back at `to`.
+    let without = if r >= from + count { r - count } else { r };
+    if without >= to {
+        without + count
+    } else {
+        without
     }
 }
 
@@ -381,4 +433,19 @@ fn restore_changed(doc: &WorkbookFile, snapshot: Vec<Vec<RowFile>>) -> Vec<Comma
             rows,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moving_a_block_down_and_up() {
+        // Rows 0..5; move rows 1–2 to start at 3: order becomes 0,3,4,1,2.
+        let new: Vec<u32> = (0..5).map(|r| moved_row(r, 1, 2, 3)).collect();
+        assert_eq!(new, vec![0, 3, 4, 1, 2]);
+        // Move row 3 up to 0: order 3,0,1,2,4.
+        let new: Vec<u32> = (0..5).map(|r| moved_row(r, 3, 1, 0)).collect();
+        assert_eq!(new, vec![1, 2, 3, 0, 4]);
+    }
 }

@@ -36,6 +36,8 @@ pub enum GridEvent {
     ToggleSection(u32),
     /// The cell editor's text changed.
     EditorText(String),
+    /// A row operation chosen from a label cell's context menu.
+    Row(super::RowAction),
 }
 
 /// Everything the grid needs for one frame.
@@ -355,6 +357,17 @@ impl egui_table::TableDelegate for Grid<'_> {
         }
         if response.double_clicked() && !is_section {
             self.events.push(GridEvent::Edit(cell));
+        }
+        if col < FIRST_PERIOD_COL {
+            let mut chosen = None;
+            response.context_menu(|ui| chosen = super::row_menu_ui(ui));
+            if let Some(action) = chosen {
+                self.events.push(GridEvent::Click {
+                    cell,
+                    extend: false,
+                });
+                self.events.push(GridEvent::Row(action));
+            }
         }
         hover_details(response, value, ripple_change, row_info.format);
     }

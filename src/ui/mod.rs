@@ -35,6 +35,11 @@ const REDO: KeyboardShortcut =
 const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
 const FILL_DOWN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::D);
 const FILL_RIGHT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::R);
+const MOVE_UP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::ArrowUp);
+const MOVE_DOWN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::ArrowDown);
+const INSERT_ROW: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Plus);
+const DELETE_ROWS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
 
 /// The editor application.
 pub struct App {
@@ -48,6 +53,27 @@ pub struct App {
     pub files: files::Files,
     /// True once the fonts are installed (they take effect a frame later).
     fonts_ready: bool,
+    /// The rename dialog: the row and the name typed so far.
+    pub rename: Option<(u32, String)>,
+}
+
+/// Row operations, from the Rows menu, the context menu or shortcuts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    /// Insert an empty row above the cursor.
+    InsertAbove,
+    /// Insert an empty row below the cursor.
+    InsertBelow,
+    /// Insert a section header above the cursor.
+    InsertSection,
+    /// Delete the selected rows.
+    Delete,
+    /// Move the selected rows up one.
+    MoveUp,
+    /// Move the selected rows down one.
+    MoveDown,
+    /// Open the rename dialog for the cursor's metric.
+    Rename,
 }
 
 impl App {
@@ -66,6 +92,7 @@ impl App {
             trace: Trace::default(),
             files: files::Files::default(),
             fonts_ready: false,
+            rename: None,
         };
         app.select(app.first_metric_cell());
         app
@@ -99,6 +126,11 @@ impl App {
         if !self.fonts_ready {
             // Fonts apply from the next frame: draw nothing until then.
             theme::install_fonts(ui.ctx());
+            match std::env::var("LEVER_THEME").as_deref() {
+                Ok("light") => ui.ctx().set_theme(egui::ThemePreference::Light),
+                Ok("dark") => ui.ctx().set_theme(egui::ThemePreference::Dark),
+                _ => {}
+            }
             self.fonts_ready = true;
             ui.ctx().request_repaint();
             return;
@@ -128,6 +160,22 @@ impl App {
                         .clicked()
                     {
                         self.redo();
+                    }
+                });
+                ui.menu_button("Rows", |ui| {
+                    if let Some(action) = row_menu_ui(ui) {
+                        self.row_action(action);
+                    }
+                });
+                ui.menu_button("View", |ui| {
+                    for (label, preference) in [
+                        ("Theme: follow the system", egui::ThemePreference::System),
+                        ("Theme: light", egui::ThemePreference::Light),
+                        ("Theme: dark", egui::ThemePreference::Dark),
+                    ] {
+                        if ui.button(label).clicked() {
+                            ui.ctx().set_theme(preference);
+                        }
                     }
                 });
             });
@@ -206,6 +254,7 @@ impl App {
         for event in panel_events {
             self.panel_event(event);
         }
+        self.rename_dialog_ui(ui);
         if let Some(ripple) = &self.view.ripple
             && now - ripple.at < f64::from(RIPPLE_FADE_SECONDS)
         {
@@ -242,6 +291,7 @@ impl App {
                     self.view.collapsed.insert(row);
                 }
             }
+            GridEvent::Row(action) => self.row_action(action),
             GridEvent::EditorText(text) => {
                 if let Some(editor) = &mut self.view.editor {
                     editor.text = text;
@@ -378,7 +428,7 @@ impl App {
             }
             return;
         }
-        if formula_bar_focused || ui.ctx().egui_wants_keyboard_input() {
+        if formula_bar_focused || self.rename.is_some() || ui.ctx().egui_wants_keyboard_input() {
             return;
         }
         let mut typed = String::new();
@@ -394,6 +444,23 @@ impl App {
                 }
             }
         });
+        let row_action = ui.input_mut(|i| {
+            if i.consume_shortcut(&MOVE_UP) {
+                Some(RowAction::MoveUp)
+            } else if i.consume_shortcut(&MOVE_DOWN) {
+                Some(RowAction::MoveDown)
+            } else if i.consume_shortcut(&INSERT_ROW) {
+                Some(RowAction::InsertAbove)
+            } else if i.consume_shortcut(&DELETE_ROWS) {
+                Some(RowAction::Delete)
+            } else {
+                None
+            }
+        });
+        if let Some(action) = row_action {
+            self.row_action(action);
+            return;
+        }
         let (undo, redo, fill_down, fill_right) = ui.input_mut(|i| {
             (
                 i.consume_shortcut(&UNDO),
@@ -599,6 +666,135 @@ impl App {
         self.select(cursor);
     }
 
+    /// Carries out a row operation on the selection.
+    pub fn row_action(&mut self, action: RowAction) {
+        use crate::model::{Command, RowFile};
+        self.commit_editor(None);
+        let sheet = self.view.sheet;
+        let (from, to) = self.view.selection();
+        let n_rows = self.doc.workbook.rows(sheet).len() as u32;
+        let count = to.row - from.row + 1;
+        let col = self.view.cursor.col;
+        let edit = match action {
+            RowAction::InsertAbove | RowAction::InsertBelow | RowAction::InsertSection => {
+                let at = if action == RowAction::InsertBelow {
+                    to.row + 1
+                } else {
+                    from.row
+                };
+                let row = if action == RowAction::InsertSection {
+                    RowFile {
+                        section: "New section".into(),
+                        ..RowFile::default()
+                    }
+                } else {
+                    RowFile::default()
+                };
+                let done = self.apply(
+                    vec![Command::InsertRows {
+                        sheet,
+                        at,
+                        rows: vec![row],
+                    }],
+                    None,
+                );
+                if done {
+                    self.select(GridCell::new(at, 0));
+                }
+                return;
+            }
+            RowAction::Delete => Command::DeleteRows {
+                sheet,
+                at: from.row,
+                count,
+            },
+            RowAction::MoveUp if from.row > 0 => Command::MoveRows {
+                sheet,
+                from: from.row,
+                count,
+                to: from.row - 1,
+            },
+            RowAction::MoveDown if to.row + 1 < n_rows => Command::MoveRows {
+                sheet,
+                from: from.row,
+                count,
+                to: from.row + 1,
+            },
+            RowAction::Rename => {
+                let name = self
+                    .doc
+                    .workbook
+                    .metric_name(sheet, self.view.cursor.row)
+                    .to_string();
+                self.rename = Some((self.view.cursor.row, name));
+                return;
+            }
+            RowAction::MoveUp | RowAction::MoveDown => return,
+        };
+        if self.apply(vec![edit], None) {
+            let (anchor_row, cursor_row) = match action {
+                RowAction::MoveUp => (from.row - 1, to.row - 1),
+                RowAction::MoveDown => (from.row + 1, to.row + 1),
+                _ => (
+                    from.row.min(n_rows.saturating_sub(count + 1)),
+                    from.row.min(n_rows.saturating_sub(count + 1)),
+                ),
+            };
+            self.select(GridCell::new(anchor_row, col));
+            self.view.cursor = GridCell::new(cursor_row, col);
+        }
+    }
+
+    /// The rename dialog: a new formula name for the metric; every formula
+    /// that uses the old one follows.
+    fn rename_dialog_ui(&mut self, ui: &mut Ui) {
+        let Some((row, mut name)) = self.rename.take() else {
+            return;
+        };
+        let label = self
+            .doc
+            .workbook
+            .rows(self.view.sheet)
+            .get(row as usize)
+            .map(|r| r.label.clone())
+            .unwrap_or_default();
+        let mut keep_open = true;
+        let mut commit = false;
+        egui::Modal::new(egui::Id::unique("rename_dialog")).show(ui.ctx(), |ui| {
+            ui.heading(format!("Rename “{label}”"));
+            ui.label("Formulas that use the old name are rewritten.");
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut name).desired_width(280.0))
+                .accessible_name("New name");
+            response.request_focus();
+            if ui.input(|i| i.key_pressed(Key::Enter)) {
+                commit = true;
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Rename").clicked() {
+                    commit = true;
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    keep_open = false;
+                }
+            });
+        });
+        if commit {
+            let command = crate::model::Command::RenameMetric {
+                sheet: self.view.sheet,
+                row,
+                name: name.trim().to_string(),
+            };
+            if self.apply(vec![command], None) {
+                self.view.status = format!("Renamed to `{}`", name.trim());
+                return;
+            }
+        }
+        if keep_open {
+            self.rename = Some((row, name));
+        }
+    }
+
     /// Undoes the last edit.
     pub fn undo(&mut self) {
         self.view.editor = None;
@@ -622,6 +818,29 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         App::ui(self, ui);
     }
+}
+
+/// The Rows menu (also the label cells' context menu); returns the choice.
+pub fn row_menu_ui(ui: &mut Ui) -> Option<RowAction> {
+    let mut chosen = None;
+    for (label, shortcut, action) in [
+        ("Insert row above", "Ctrl+Shift++", RowAction::InsertAbove),
+        ("Insert row below", "", RowAction::InsertBelow),
+        ("Insert section header", "", RowAction::InsertSection),
+        ("Delete rows", "Ctrl+-", RowAction::Delete),
+        ("Move up", "Alt+↑", RowAction::MoveUp),
+        ("Move down", "Alt+↓", RowAction::MoveDown),
+        ("Rename metric…", "", RowAction::Rename),
+    ] {
+        if ui
+            .add(egui::Button::new(label).shortcut_text(shortcut))
+            .clicked()
+        {
+            chosen = Some(action);
+            ui.close();
+        }
+    }
+    chosen
 }
 
 /// Runs the editor on `path`, or on the bundled sample.

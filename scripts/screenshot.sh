@@ -12,7 +12,7 @@ if [ -z "${LEVER_IN_XVFB:-}" ]; then
 fi
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
 LOG=$(mktemp)
-"$BIN" $MODEL > "$LOG" 2>&1 &
+LEVER_THEME=${LEVER_THEME:-light} "$BIN" $MODEL > "$LOG" 2>&1 &
 APP=$!
 WID=""
 for _ in $(seq 1 50); do
@@ -27,6 +27,6 @@ xdotool windowfocus --sync "$WID"
 xdotool mousemove 110 40 click 1; sleep 0.3
 xdotool type --delay 40 "list_price Jan 2026"; xdotool key Return; sleep 0.5
 xdotool type --delay 60 "82390"; xdotool key Return; sleep 1
-import -window root "$OUT"
+import -window root -crop 1280x820+0+0 +repage "$OUT"
 kill $APP; wait $APP 2>/dev/null || true
 test -s "$OUT" && echo "screenshot: $OUT"

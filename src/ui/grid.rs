@@ -85,7 +85,8 @@ impl Grid<'_> {
         if self.view.scroll_to_cursor
             && let Some(index) = self.rows.iter().position(|&r| r == self.view.cursor.row)
         {
-            table = table.scroll_to_row(index as u64, None);
+            let align = self.view.scroll_center.then_some(egui::Align::Center);
+            table = table.scroll_to_row(index as u64, align);
             if self.view.cursor.col >= FIRST_PERIOD_COL {
                 table = table.scroll_to_column(self.view.cursor.col as usize, None);
             }
@@ -221,7 +222,7 @@ impl egui_table::TableDelegate for Grid<'_> {
             let age = (self.now - ripple.at).max(0.0) as f32;
             let strength = (1.0 - age / super::RIPPLE_FADE_SECONDS).clamp(0.0, 1.0);
             if strength > 0.0 {
-                background = blend(background, theme.ripple, 0.25 + 0.5 * strength);
+                background = blend(background, theme.ripple, 0.2 + 0.45 * strength);
             }
         }
         if self.view.is_selected(cell) && !is_section {

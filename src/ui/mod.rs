@@ -245,6 +245,7 @@ impl App {
             })
             .inner;
         self.view.scroll_to_cursor = false;
+        self.view.scroll_center = false;
         if let Some(editor) = &mut self.view.editor {
             editor.needs_focus = false;
         }
@@ -326,6 +327,7 @@ impl App {
                     Some(cell) => {
                         self.reveal(cell.row);
                         self.select(cell);
+                        self.view.scroll_center = true;
                     }
                     None => {
                         self.view.status = format!("No metric or cell named `{}`", target.trim())
@@ -336,6 +338,7 @@ impl App {
                 let col = self.view.cursor.col.max(FIRST_PERIOD_COL);
                 self.reveal(row);
                 self.select(GridCell::new(row, col));
+                self.view.scroll_center = true;
             }
         }
     }

@@ -198,8 +198,11 @@ pub fn ripple_panel_ui(
         .small(),
     );
     ui.add_space(4.0);
+    // Leave room for the trace panel below.
+    let height = ui.available_height() * 0.6;
     egui::ScrollArea::vertical()
         .id_salt("ripple_scroll")
+        .max_height(height)
         .show(ui, |ui| {
             for (index, metric) in ripple.metrics.iter().enumerate() {
                 let Some(row) = workbook.rows(sheet).get(metric.row as usize) else {

@@ -64,7 +64,7 @@ impl Theme {
                 grid_line: Color32::from_rgb(48, 53, 61),
                 selection: Color32::from_rgb(60, 110, 190),
                 cursor: Color32::from_rgb(96, 150, 245),
-                ripple: Color32::from_rgb(190, 160, 40),
+                ripple: Color32::from_rgb(150, 125, 40),
                 precedent: Color32::from_rgb(40, 90, 150),
                 dependent: Color32::from_rgb(140, 80, 40),
                 override_mark: Color32::from_rgb(245, 150, 50),

@@ -118,6 +118,8 @@ pub struct ViewState {
     pub ripple: Option<RippleView>,
     /// Scroll the grid to show the cursor on the next frame.
     pub scroll_to_cursor: bool,
+    /// Put the cursor's row in the middle when scrolling to it (after a jump).
+    pub scroll_center: bool,
     /// A message for the status bar.
     pub status: String,
     /// The name box's text while the user types in it.

@@ -351,3 +351,24 @@ fn moving_rows_keeps_a1_references_on_their_cells() {
     assert_eq!(w.rows(0)[2].formula, "=C1 * 10 + b");
     assert_eq!(number(&w, 2, 0), 57.0);
 }
+
+#[test]
+fn if_returns_an_empty_reference_as_empty() {
+    // Excel: =IF(TRUE, A_EMPTY) & "x" is "x", and an empty result shows 0.
+    let w = workbook(
+        2,
+        vec![
+            metric("Blank", "", &[]),
+            RowFile {
+                label: "Joined".into(),
+                formula: "=IF(TRUE, blank) & \"x\"".into(),
+                ..RowFile::default()
+            },
+            metric("Shown", "=IF(TRUE, blank)", &[]),
+            metric("Lazy", "=IF(FALSE, 1 / 0, 7)", &[]),
+        ],
+    );
+    assert_eq!(w.value(0, 1, 0), &Value::text("x"));
+    assert_eq!(number(&w, 2, 0), 0.0);
+    assert_eq!(number(&w, 3, 0), 7.0);
+}

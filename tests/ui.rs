@@ -252,3 +252,27 @@ fn a_formula_typo_keeps_the_editor_open_with_the_message() {
         .unwrap_or_default();
     assert!(diagnostic.contains("column"), "{diagnostic}");
 }
+
+#[test]
+fn tab_completes_a_metric_name_in_a_formula() {
+    let app = App::with_sample();
+    let mut harness = harness(app);
+    go_to(&mut harness, "gross_revenue Jan 2026");
+    harness.event(egui::Event::Text("=units_so".into()));
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    let editor = harness.state().view.editor.clone().expect("still editing");
+    assert_eq!(editor.text, "=units_sold");
+    harness.event(egui::Event::Text(" * 2".into()));
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .view
+            .editor
+            .as_ref()
+            .map(|e| e.text.as_str()),
+        Some("=units_sold * 2")
+    );
+}

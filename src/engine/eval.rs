@@ -114,6 +114,9 @@ impl<'a> Evaluator<'a> {
                 binary(*op, &left, &right)
             }
             Node::Call { function, args } => {
+                if let Some(value) = self.lazy_call(function.name, args) {
+                    return value;
+                }
                 let array = function.array_args;
                 // Most calls have a few arguments: keep them off the heap.
                 let args: smallvec::SmallVec<[Arg<'a>; 4]> = args
@@ -128,6 +131,42 @@ impl<'a> Evaluator<'a> {
                     .collect();
                 (function.implementation)(&args)
             }
+        }
+    }
+
+    /// `IF`, `IFERROR` and `IFNA` evaluate only the branch they return, as
+    /// in spreadsheets: same results as the registry's versions, without
+    /// computing the branch that is thrown away.
+    fn lazy_call(&self, name: &str, args: &'a [Node]) -> Option<Value> {
+        match (name, args) {
+            ("IF", [condition, then, rest @ ..]) if rest.len() <= 1 => {
+                Some(match coerce::to_bool(&self.eval_fast(condition)) {
+                    Err(e) => Value::Error(e),
+                    Ok(true) => self.eval_fast(then),
+                    Ok(false) => match rest.first() {
+                        Some(otherwise) => self.eval_fast(otherwise),
+                        None => Value::Bool(false),
+                    },
+                })
+            }
+            ("IFERROR", [value, fallback]) => {
+                let value = self.eval_fast(value);
+                Some(if value.is_error() {
+                    self.eval_fast(fallback)
+                } else {
+                    value
+                })
+            }
+            ("IFNA", [value, fallback]) => {
+                let value = self.eval_fast(value);
+                let is_na = matches!(&value, Value::Error(e) if e.kind == ErrorKind::NA);
+                Some(if is_na {
+                    self.eval_fast(fallback)
+                } else {
+                    value
+                })
+            }
+            _ => None,
         }
     }
 
@@ -188,6 +227,10 @@ impl<'a> Evaluator<'a> {
     /// of a metric model are arithmetic on numbers, and computing them as
     /// plain `f64` avoids building a [`Value`] at every step.
     pub fn eval_fast(&self, node: &'a Node) -> Value {
+        // A bare reference keeps its own value (an empty cell stays empty).
+        if matches!(node, Node::Cell { .. } | Node::Metric { .. }) {
+            return self.eval(node);
+        }
         match self.number(node) {
             Some(n) => Value::number(n),
             None => self.eval(node),

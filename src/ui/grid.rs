@@ -250,6 +250,8 @@ impl egui_table::TableDelegate for Grid<'_> {
             let mut text = editor.text.clone();
             let edit = egui::TextEdit::singleline(&mut text)
                 .id(Id::unique("cell_editor"))
+                // Tab and Escape are the grid's (commit and move, cancel).
+                .lock_focus(true)
                 .frame(egui::Frame::NONE)
                 .margin(egui::Margin::symmetric(6, 3))
                 .desired_width(rect.width());
@@ -258,6 +260,15 @@ impl egui_table::TableDelegate for Grid<'_> {
                 .accessible_name(format!("edit {}", cell.a1()));
             if editor.needs_focus {
                 response.request_focus();
+                // Put the caret at the end (after typing's first key or a completion).
+                let id = Id::unique("cell_editor");
+                if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), id) {
+                    let end = egui::text::CCursor::new(text.chars().count());
+                    state
+                        .cursor
+                        .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                    state.store(ui.ctx(), id);
+                }
             }
             painter.rect_stroke(
                 rect.shrink(1.0),

@@ -319,6 +319,12 @@ impl App {
             }
             PanelEvent::CommitFormula => self.commit_editor(None),
             PanelEvent::CancelFormula => self.view.editor = None,
+            PanelEvent::Complete(text) => {
+                if let Some(editor) = &mut self.view.editor {
+                    editor.text = text;
+                    editor.needs_focus = !editor.in_formula_bar;
+                }
+            }
             PanelEvent::NameBox(text) => self.view.name_box = Some(text),
             PanelEvent::NameBoxDone => self.view.name_box = None,
             PanelEvent::GoTo(target) => {
@@ -418,6 +424,16 @@ impl App {
                     i.consume_key(Modifiers::NONE, Key::Escape),
                 )
             });
+            let completion = (tab && !editor.text.is_empty())
+                .then(|| panels::completions(&self.doc.workbook, self.view.sheet, &editor.text))
+                .and_then(|options| options.into_iter().next());
+            if let Some((_, completed)) = completion {
+                if let Some(editor) = &mut self.view.editor {
+                    editor.text = completed;
+                    editor.needs_focus = true;
+                }
+                return;
+            }
             if escape {
                 self.view.editor = None;
             } else if enter {

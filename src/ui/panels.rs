@@ -27,6 +27,8 @@ pub enum PanelEvent {
     GoTo(String),
     /// The name box lost focus without Enter.
     NameBoxDone,
+    /// A completion was chosen: the editor's text becomes this.
+    Complete(String),
 }
 
 /// The formula bar: the cell's name, what it holds, and the diagnostic.
@@ -112,6 +114,29 @@ pub fn formula_bar_ui(
             events.push(PanelEvent::CommitFormula);
         }
     });
+    if view.editor.is_some() {
+        let options = completions(workbook, sheet, &shown);
+        if !options.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new("Tab ↹ or click:")
+                        .small()
+                        .color(theme.muted_text),
+                );
+                for (option, completed) in options {
+                    if ui
+                        .add(egui::Button::new(
+                            RichText::new(&option).monospace().small(),
+                        ))
+                        .on_hover_text("insert")
+                        .clicked()
+                    {
+                        events.push(PanelEvent::Complete(completed));
+                    }
+                }
+            });
+        }
+    }
     let diagnostic = shown
         .trim_start()
         .starts_with('=')
@@ -134,6 +159,46 @@ pub fn formula_bar_ui(
     if let Some(line) = line {
         ui.label(line.small()).accessible_name("Formula diagnostic");
     }
+}
+
+/// Completions for the name being typed at the end of a formula: metric
+/// names of the sheet, then function names, as (shown, completed text).
+pub fn completions(workbook: &Workbook, sheet: u32, text: &str) -> Vec<(String, String)> {
+    const SHOWN: usize = 8;
+    if !text.trim_start().starts_with('=') {
+        return Vec::new();
+    }
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    let prefix = &text[start..];
+    if prefix.is_empty() || prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let lower = prefix.to_lowercase();
+    let head = &text[..start];
+    let mut out: Vec<(String, String)> = Vec::new();
+    let rows = workbook.rows(sheet).len() as u32;
+    for row in 0..rows {
+        let name = workbook.metric_name(sheet, row);
+        if name.len() > prefix.len() && name.to_lowercase().starts_with(&lower) {
+            out.push((name.to_string(), format!("{head}{name}")));
+        }
+    }
+    out.sort_by_key(|(name, _)| name.len());
+    for function in crate::engine::functions::FUNCTIONS {
+        if function.name.len() > prefix.len() && function.name.to_lowercase().starts_with(&lower) {
+            out.push((
+                format!("{}(", function.name),
+                format!("{head}{}(", function.name),
+            ));
+        }
+    }
+    out.truncate(SHOWN);
+    out
 }
 
 /// A change as `old → new` with the relative change.

@@ -276,3 +276,55 @@ fn tab_completes_a_metric_name_in_a_formula() {
         Some("=units_sold * 2")
     );
 }
+
+#[test]
+fn shift_arrows_select_a_range_and_delete_clears_it() {
+    let app = App::with_sample();
+    let mut harness = harness(app);
+    go_to(&mut harness, "visit_to_lead Jan 2026");
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    harness.run();
+    let (from, to) = harness.state().view.selection();
+    assert_eq!((to.col - from.col, to.row - from.row), (2, 0));
+    harness.key_press(Key::Delete);
+    harness.run();
+    let app = harness.state();
+    let (sheet, row) = app
+        .doc
+        .workbook
+        .find_metric("visit_to_lead")
+        .expect("metric");
+    // Month 1 and 3 held inputs; cleared, the row formula carries month 0's (now empty) value.
+    assert_eq!(
+        *app.doc.workbook.input(sheet, row, 0),
+        lever::model::CellInput::Empty
+    );
+    assert_eq!(
+        *app.doc.workbook.input(sheet, row, 2),
+        lever::model::CellInput::Empty
+    );
+    assert!(app.doc.workbook.can_undo());
+}
+
+#[test]
+fn clicking_a_section_header_folds_it() {
+    let app = App::with_sample();
+    let mut harness = harness(app);
+    // Row 0 is the first section header ("Assumptions"); row 1 its first metric.
+    harness.get(By::new().role(Role::Cell).label("A1")).click();
+    harness.run();
+    assert!(harness.state().view.collapsed.contains(&0));
+    assert!(
+        harness
+            .query(By::new().role(Role::Cell).label("A2"))
+            .is_none()
+    );
+    harness.get(By::new().role(Role::Cell).label("A1")).click();
+    harness.run();
+    assert!(
+        harness
+            .query(By::new().role(Role::Cell).label("A2"))
+            .is_some()
+    );
+}

@@ -36,6 +36,8 @@ pub enum GridEvent {
     ToggleSection(u32),
     /// The cell editor's text changed.
     EditorText(String),
+    /// A drag started on a cell: following cells extend the selection.
+    DragStart,
     /// A row operation chosen from a label cell's context menu.
     Row(super::RowAction),
 }
@@ -284,7 +286,11 @@ impl egui_table::TableDelegate for Grid<'_> {
 
         let workbook = self.workbook;
         let (text, value) = Self::cell_text_of(workbook, sheet, row, col, rect.width());
-        let response = ui.interact(rect, Id::unique(("cell", sheet, row, col)), Sense::click());
+        let response = ui.interact(
+            rect,
+            Id::unique(("cell", sheet, row, col)),
+            Sense::click_and_drag(),
+        );
         let shown = text.clone();
         response.widget_info(|| {
             let mut info = egui::WidgetInfo::labeled(Role::Cell, true, "");
@@ -360,6 +366,21 @@ impl egui_table::TableDelegate for Grid<'_> {
             );
         }
 
+        // Dragging across cells selects a range.
+        if response.drag_started() && !is_section {
+            self.events.push(GridEvent::Click {
+                cell,
+                extend: false,
+            });
+            self.events.push(GridEvent::DragStart);
+        } else if self.view.dragging
+            && !is_section
+            && self.view.cursor != cell
+            && response.contains_pointer()
+            && ui.input(|i| i.pointer.primary_down())
+        {
+            self.events.push(GridEvent::Click { cell, extend: true });
+        }
         if response.clicked() {
             if is_section && col == 0 {
                 self.events.push(GridEvent::ToggleSection(row));

@@ -246,6 +246,9 @@ impl App {
             .inner;
         self.view.scroll_to_cursor = false;
         self.view.scroll_center = false;
+        if !ui.input(|i| i.pointer.primary_down()) {
+            self.view.dragging = false;
+        }
         if let Some(editor) = &mut self.view.editor {
             editor.needs_focus = false;
         }
@@ -293,6 +296,7 @@ impl App {
                 }
             }
             GridEvent::Row(action) => self.row_action(action),
+            GridEvent::DragStart => self.view.dragging = true,
             GridEvent::EditorText(text) => {
                 if let Some(editor) = &mut self.view.editor {
                     editor.text = text;
@@ -415,16 +419,16 @@ impl App {
             && !editor.in_formula_bar
         {
             // Enter, Tab and Escape belong to the cell editor; arrows move its caret.
-            let (enter, shift_enter, tab, shift_tab, escape) = ui.input_mut(|i| {
-                (
-                    i.consume_key(Modifiers::NONE, Key::Enter),
-                    i.consume_key(Modifiers::SHIFT, Key::Enter),
-                    i.consume_key(Modifiers::NONE, Key::Tab),
-                    i.consume_key(Modifiers::SHIFT, Key::Tab),
-                    i.consume_key(Modifiers::NONE, Key::Escape),
-                )
+            let (shift_enter, enter, shift_tab, tab, escape) = ui.input_mut(|i| {
+                // Shift first: a plain pattern would also match Shift+key.
+                let shift_enter = i.consume_key(Modifiers::SHIFT, Key::Enter);
+                let enter = i.consume_key(Modifiers::NONE, Key::Enter);
+                let shift_tab = i.consume_key(Modifiers::SHIFT, Key::Tab);
+                let tab = i.consume_key(Modifiers::NONE, Key::Tab);
+                let escape = i.consume_key(Modifiers::NONE, Key::Escape);
+                (shift_enter, enter, shift_tab, tab, escape)
             });
-            let completion = (tab && !editor.text.is_empty())
+            let completion = (tab && !shift_tab && !editor.text.is_empty())
                 .then(|| panels::completions(&self.doc.workbook, self.view.sheet, &editor.text))
                 .and_then(|options| options.into_iter().next());
             if let Some((_, completed)) = completion {
@@ -436,14 +440,14 @@ impl App {
             }
             if escape {
                 self.view.editor = None;
-            } else if enter {
-                self.commit_editor(Some((1, 0)));
             } else if shift_enter {
                 self.commit_editor(Some((-1, 0)));
-            } else if tab {
-                self.commit_editor(Some((0, 1)));
+            } else if enter {
+                self.commit_editor(Some((1, 0)));
             } else if shift_tab {
                 self.commit_editor(Some((0, -1)));
+            } else if tab {
+                self.commit_editor(Some((0, 1)));
             }
             return;
         }
@@ -516,26 +520,30 @@ impl App {
         }
         let keys = ui.input_mut(|i| {
             let mut moves = Vec::new();
+            // Shift first: a plain pattern would also match Shift+key.
             for (key, dr, dc) in [
                 (Key::ArrowDown, 1, 0),
                 (Key::ArrowUp, -1, 0),
                 (Key::ArrowRight, 0, 1),
                 (Key::ArrowLeft, 0, -1),
             ] {
-                if i.consume_key(Modifiers::NONE, key) {
-                    moves.push((dr, dc, false));
-                }
-                if i.consume_key(Modifiers::SHIFT, key) {
+                for _ in 0..i.count_and_consume_key(Modifiers::SHIFT, key) {
                     moves.push((dr, dc, true));
                 }
+                for _ in 0..i.count_and_consume_key(Modifiers::NONE, key) {
+                    moves.push((dr, dc, false));
+                }
             }
-            if i.consume_key(Modifiers::NONE, Key::Tab) {
-                moves.push((0, 1, false));
-            }
-            if i.consume_key(Modifiers::SHIFT, Key::Tab) {
+            for _ in 0..i.count_and_consume_key(Modifiers::SHIFT, Key::Tab) {
                 moves.push((0, -1, false));
             }
-            if i.consume_key(Modifiers::NONE, Key::Enter) {
+            for _ in 0..i.count_and_consume_key(Modifiers::NONE, Key::Tab) {
+                moves.push((0, 1, false));
+            }
+            for _ in 0..i.count_and_consume_key(Modifiers::SHIFT, Key::Enter) {
+                moves.push((-1, 0, false));
+            }
+            for _ in 0..i.count_and_consume_key(Modifiers::NONE, Key::Enter) {
                 moves.push((1, 0, false));
             }
             let edit = i.consume_key(Modifiers::NONE, Key::F2);

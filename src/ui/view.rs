@@ -122,6 +122,8 @@ pub struct ViewState {
     pub scroll_center: bool,
     /// A message for the status bar.
     pub status: String,
+    /// True while a drag selects a range.
+    pub dragging: bool,
     /// The name box's text while the user types in it.
     pub name_box: Option<String>,
 }

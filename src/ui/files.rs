@@ -1,20 +1,45 @@
-//! The open document and everything about files: New, Open, Save, Save As
-//! with native dialogs, the title with its unsaved marker, the question
-//! before unsaved changes are dropped, and the error dialog for a file that
-//! fails to load or save (the current model stays open).
+//! The open document and everything about files: New, Open, Open Recent,
+//! Save, Save As with native dialogs, the title with its unsaved marker, the
+//! question before unsaved changes are dropped, the error dialog for a file
+//! that fails to load or save (the current model stays open), the recent
+//! files list kept in the config folder, and autosave with recovery.
+//!
+//! Native dialogs are only opened from the menu and shortcuts; everything
+//! they lead to goes through [`Files::open_file`] and [`Files::save_file_as`],
+//! which tests call directly.
+//!
+//! Where things live: the config folder is `$LEVER_CONFIG_DIR`, else
+//! `$XDG_CONFIG_HOME/lever`, else `$HOME/.config/lever` (see
+//! [`default_config_dir`]); it holds `recent.ron` and, for documents that
+//! have no file yet, `autosave/`. The autosave of `x.ron` is `.x.ron.autosave`
+//! next to it.
 
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 
 use crate::model::Workbook;
 use crate::model::document::{FORMAT_VERSION, RowFile, SheetFile, Step, Timeline, WorkbookFile};
+use crate::model::io::write_atomically;
 
 const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 const SAVE_AS: KeyboardShortcut =
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
 const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+
+/// Seconds between autosaves while there are unsaved changes.
+pub const AUTOSAVE_SECONDS: f64 = 60.0;
+/// How many files the Open Recent menu remembers.
+pub const RECENT_LIMIT: usize = 10;
+/// The recent files list, inside the config folder.
+pub const RECENT_FILE: &str = "recent.ron";
+/// The folder, inside the config folder, for autosaves of untitled documents.
+pub const AUTOSAVE_DIR: &str = "autosave";
+/// The environment variable that overrides the config folder.
+pub const CONFIG_DIR_VAR: &str = "LEVER_CONFIG_DIR";
 
 /// A workbook and where it lives.
 #[derive(Debug)]
@@ -54,6 +79,13 @@ impl Document {
     /// True if there are changes since the last save.
     pub fn is_modified(&self) -> bool {
         self.workbook.state_id() != self.saved_state
+    }
+
+    /// Marks the document as different from its file whatever its undo
+    /// history says (after recovering an autosave). State ids count up from
+    /// zero, so none ever equals `u64::MAX`.
+    pub fn mark_modified(&mut self) {
+        self.saved_state = u64::MAX;
     }
 
     /// The window title: file name, unsaved marker, app name.
@@ -96,6 +128,88 @@ pub fn blank_document() -> WorkbookFile {
     }
 }
 
+/// The config folder: `$LEVER_CONFIG_DIR`, else `$XDG_CONFIG_HOME/lever`,
+/// else `$HOME/.config/lever` (on Windows `%APPDATA%\lever`); `None` if
+/// none of them is set. Relative values are ignored, as the XDG spec asks.
+pub fn default_config_dir() -> Option<PathBuf> {
+    config_dir_from(|name| std::env::var_os(name))
+}
+
+/// [`default_config_dir`] with the environment given as a lookup.
+fn config_dir_from(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let var = |name: &str| env(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    var(CONFIG_DIR_VAR)
+        .or_else(|| var("XDG_CONFIG_HOME").map(|d| d.join("lever")))
+        .or_else(|| var("HOME").map(|h| h.join(".config").join("lever")))
+        .or_else(|| var("APPDATA").map(|d| d.join("lever")))
+}
+
+/// The autosave of `file`: `.x.ron.autosave` next to `x.ron`.
+pub fn autosave_for(file: &Path) -> PathBuf {
+    let name = format!(".{}.autosave", file_name(file));
+    match file.parent() {
+        Some(dir) => dir.join(name),
+        None => PathBuf::from(name),
+    }
+}
+
+/// How a file is written in the recent list: absolute, symlinks resolved
+/// if it exists.
+fn recent_key(path: &Path) -> PathBuf {
+    fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads a recent files list; anything unreadable counts as empty.
+fn read_recent(path: &Path) -> Vec<PathBuf> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let entries: Vec<String> = ron::from_str(&text).unwrap_or_default();
+    entries
+        .into_iter()
+        .map(PathBuf::from)
+        .take(RECENT_LIMIT)
+        .collect()
+}
+
+/// The list as RON text: one quoted path a line. Paths that are not valid
+/// Unicode cannot be written as text and are left out.
+fn recent_text(recent: &[PathBuf]) -> String {
+    let mut out = String::from("[\n");
+    for path in recent.iter().filter_map(|p| p.to_str()) {
+        out.push_str("    ");
+        out.push_str(&ron::to_string(path).unwrap_or_default());
+        out.push_str(",\n");
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// How long ago `time` was, in words.
+fn age(time: SystemTime) -> String {
+    let seconds = SystemTime::now()
+        .duration_since(time)
+        .map_or(0, |d| d.as_secs());
+    match seconds {
+        0..60 => "less than a minute ago".into(),
+        60..120 => "a minute ago".into(),
+        120..7200 => format!("{} minutes ago", seconds / 60),
+        7200..172_800 => format!("{} hours ago", seconds / 3600),
+        _ => format!("{} days ago", seconds / 86_400),
+    }
+}
+
+/// Removes a file; a file that is already gone is not a problem.
+fn remove(path: &Path) -> Result<(), String> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
 /// What to do once the user has answered "save changes?".
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
@@ -107,13 +221,44 @@ pub enum Pending {
     Close,
 }
 
-/// File actions, dialogs and prompts.
-#[derive(Debug, Default)]
+/// An autosave found when a file was opened, waiting for Recover or Discard.
+#[derive(Debug)]
+pub struct Recovery {
+    /// The file that was opened.
+    pub file: PathBuf,
+    /// Its autosave.
+    pub autosave: PathBuf,
+    /// How long ago the autosave was written, in words.
+    pub age: String,
+    /// The autosave's content, already parsed.
+    workbook: Workbook,
+}
+
+/// File actions, dialogs, prompts, recent files and autosave.
+#[derive(Debug)]
 pub struct Files {
     /// An error to show in a dialog.
     pub error: Option<String>,
     /// An action waiting for the answer to "save changes?".
     pub pending: Option<Pending>,
+    /// An autosave waiting for "Recover unsaved changes?".
+    pub recovery: Option<Recovery>,
+    /// The config folder (recent files, autosaves of untitled documents);
+    /// [`default_config_dir`] unless set. `None` keeps nothing.
+    pub config_dir: Option<PathBuf>,
+    /// Seconds between autosaves ([`AUTOSAVE_SECONDS`]).
+    pub autosave_interval: f64,
+    /// Why the last autosave failed, shown next to the File menu until one
+    /// succeeds.
+    pub autosave_problem: Option<String>,
+    /// The recent files, with the config folder they were read from.
+    recent: Option<(Option<PathBuf>, Vec<PathBuf>)>,
+    /// The autosave written (or recovered) for the open document.
+    autosaved: Option<PathBuf>,
+    /// The workbook state that autosave holds.
+    autosaved_state: Option<u64>,
+    /// When the next autosave is due (egui time), once there are changes.
+    next_autosave: Option<f64>,
     /// True once the user agreed to close the window.
     close_confirmed: bool,
     reloaded: bool,
@@ -121,7 +266,34 @@ pub struct Files {
     time: f64,
 }
 
+impl Default for Files {
+    fn default() -> Files {
+        Files::new(default_config_dir())
+    }
+}
+
 impl Files {
+    /// File handling that keeps its recent list and untitled autosaves in
+    /// `config_dir`.
+    pub fn new(config_dir: Option<PathBuf>) -> Files {
+        Files {
+            error: None,
+            pending: None,
+            recovery: None,
+            config_dir,
+            autosave_interval: AUTOSAVE_SECONDS,
+            autosave_problem: None,
+            recent: None,
+            autosaved: None,
+            autosaved_state: None,
+            next_autosave: None,
+            close_confirmed: false,
+            reloaded: false,
+            title: String::new(),
+            time: 0.0,
+        }
+    }
+
     /// Seconds since the app started (egui time), for timestamps.
     pub fn now(&self) -> f64 {
         self.time
@@ -132,7 +304,8 @@ impl Files {
         std::mem::take(&mut self.reloaded)
     }
 
-    /// Per-frame work: shortcuts, the title, dialogs, the close request.
+    /// Per-frame work: shortcuts, the title, autosave, dialogs, the close
+    /// request.
     pub fn frame(&mut self, ui: &mut Ui, doc: &mut Document) {
         self.time = ui.input(|i| i.time);
         let ctx = ui.ctx().clone();
@@ -167,10 +340,11 @@ impl Files {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.pending = Some(Pending::Close);
         }
+        self.autosave(&ctx, doc);
         self.dialogs_ui(&ctx, doc);
     }
 
-    /// The File menu.
+    /// The File menu, and a warning next to it if autosave is failing.
     pub fn menu_ui(&mut self, ui: &mut Ui, doc: &mut Document) {
         ui.menu_button("File", |ui| {
             if ui.button("New").clicked() {
@@ -179,6 +353,8 @@ impl Files {
             if ui.button("Open…").clicked() {
                 self.open_dialog(doc);
             }
+            ui.menu_button("Open Recent", |ui| self.recent_menu_ui(ui, doc));
+            ui.separator();
             if ui.button("Save").clicked() {
                 self.save(doc);
             }
@@ -186,6 +362,37 @@ impl Files {
                 self.save_as(doc);
             }
         });
+        if let Some(problem) = &self.autosave_problem {
+            ui.label(egui::RichText::new("⚠ Autosave failed").color(ui.visuals().warn_fg_color))
+                .on_hover_text(problem);
+        }
+    }
+
+    fn recent_menu_ui(&mut self, ui: &mut Ui, doc: &mut Document) {
+        let recent = self.recent().to_vec();
+        if recent.is_empty() {
+            ui.add_enabled(false, egui::Button::new("No recent files"));
+            return;
+        }
+        for path in recent {
+            let label = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => {
+                    format!("{} — {}", file_name(&path), dir.display())
+                }
+                _ => file_name(&path),
+            };
+            if ui
+                .button(label)
+                .on_hover_text(path.display().to_string())
+                .clicked()
+            {
+                self.open_recent(path, doc);
+            }
+        }
+        ui.separator();
+        if ui.button("Clear Recent").clicked() {
+            self.store_recent(Vec::new());
+        }
     }
 
     /// Opens `path`, asking first if there are unsaved changes.
@@ -197,16 +404,50 @@ impl Files {
         }
     }
 
+    /// Opens `path` (what Open… does once a file is picked): asks first if
+    /// there are unsaved changes; on failure the error dialog explains and
+    /// the current document stays; if the file has a newer autosave, offers
+    /// to recover it.
+    pub fn open_file(&mut self, path: PathBuf, doc: &mut Document) {
+        self.request(Pending::Open(path), doc);
+    }
+
+    /// Opens a file from the recent list; one that no longer exists is
+    /// taken off the list, with a message.
+    pub fn open_recent(&mut self, path: PathBuf, doc: &mut Document) {
+        if path.exists() {
+            self.open_file(path, doc);
+        } else {
+            self.forget_recent(&path);
+            self.error = Some(format!(
+                "{} no longer exists; it was removed from the recent files.",
+                path.display()
+            ));
+        }
+    }
+
     fn perform(&mut self, action: Pending, doc: &mut Document) {
         match action {
             Pending::Open(path) => match Document::open(&path) {
                 Ok(opened) => {
+                    // The old document's unsaved changes are being dropped.
+                    self.discard_autosave();
                     *doc = opened;
                     self.reloaded = true;
+                    self.remember(&path);
+                    self.offer_recovery(doc);
                 }
-                Err(error) => self.error = Some(error),
+                Err(error) => {
+                    if !path.exists() {
+                        self.forget_recent(&path);
+                    }
+                    self.error = Some(format!(
+                        "{error}\n\nThe file was not opened; the model you had open is unchanged."
+                    ));
+                }
             },
             Pending::New => {
+                self.discard_autosave();
                 *doc = Document::untitled(Workbook::new(blank_document()), "Untitled.ron");
                 self.reloaded = true;
             }
@@ -219,14 +460,14 @@ impl Files {
             .add_filter("Lever model", &["ron"])
             .pick_file();
         if let Some(path) = picked {
-            self.request(Pending::Open(path), doc);
+            self.open_file(path, doc);
         }
     }
 
     /// Saves to the document's file, or asks where.
     pub fn save(&mut self, doc: &mut Document) -> bool {
         match doc.path.clone() {
-            Some(path) => self.save_to(doc, &path),
+            Some(path) => self.save_file_as(&path, doc),
             None => self.save_as(doc),
         }
     }
@@ -237,14 +478,25 @@ impl Files {
             .set_file_name(&doc.name)
             .save_file();
         match picked {
-            Some(path) => self.save_to(doc, &path),
+            Some(path) => self.save_file_as(&path, doc),
             None => false,
         }
     }
 
-    fn save_to(&mut self, doc: &mut Document, path: &Path) -> bool {
+    /// Saves to `path` (what Save As… does once a place is picked), which
+    /// becomes the document's file. The write is atomic: if it fails, the
+    /// error dialog says why and the file on disk is unchanged. On success
+    /// the autosave goes and the file joins the recent list.
+    pub fn save_file_as(&mut self, path: &Path, doc: &mut Document) -> bool {
         match doc.save_to(path) {
-            Ok(()) => true,
+            Ok(()) => {
+                self.discard_autosave();
+                // A stale autosave of the file itself (from a crash) is now
+                // older than the file and would only confuse.
+                let _ = remove(&autosave_for(path));
+                self.remember(path);
+                true
+            }
             Err(error) => {
                 self.error = Some(format!(
                     "Could not save; the file on disk is unchanged.\n{error}"
@@ -253,6 +505,225 @@ impl Files {
             }
         }
     }
+
+    // ----- recent files -----
+
+    /// The recent files, most recent first (read from the config folder
+    /// the first time, or after the folder changed).
+    pub fn recent(&mut self) -> &[PathBuf] {
+        let stale = self
+            .recent
+            .as_ref()
+            .is_none_or(|(dir, _)| *dir != self.config_dir);
+        if stale {
+            let list = self
+                .recent_path()
+                .map(|p| read_recent(&p))
+                .unwrap_or_default();
+            self.recent = Some((self.config_dir.clone(), list));
+        }
+        self.recent
+            .as_ref()
+            .map_or(&[], |(_, list)| list.as_slice())
+    }
+
+    fn recent_path(&self) -> Option<PathBuf> {
+        self.config_dir.as_ref().map(|d| d.join(RECENT_FILE))
+    }
+
+    /// Puts `path` at the top of the recent list.
+    fn remember(&mut self, path: &Path) {
+        let path = recent_key(path);
+        // Start from the file, so that other Lever windows' entries are kept.
+        let mut list = self
+            .recent_path()
+            .map(|p| read_recent(&p))
+            .unwrap_or_default();
+        list.retain(|p| *p != path);
+        list.insert(0, path);
+        list.truncate(RECENT_LIMIT);
+        self.store_recent(list);
+    }
+
+    /// Takes `path` off the recent list.
+    fn forget_recent(&mut self, path: &Path) {
+        let path = recent_key(path);
+        let mut list = self.recent().to_vec();
+        let before = list.len();
+        list.retain(|p| *p != path);
+        if list.len() != before {
+            self.store_recent(list);
+        }
+    }
+
+    /// Replaces the recent list and writes it to the config folder. Failing
+    /// to write it is not worth interrupting anyone for.
+    fn store_recent(&mut self, list: Vec<PathBuf>) {
+        if let Some(file) = self.recent_path() {
+            let written = file
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    write_atomically(&file, recent_text(&list).as_bytes())
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(error) = written {
+                eprintln!("lever: could not write the recent files list: {error}");
+            }
+        }
+        self.recent = Some((self.config_dir.clone(), list));
+    }
+
+    // ----- autosave and recovery -----
+
+    /// Where the open document is autosaved: next to its file, or in the
+    /// config folder's `autosave/` if it has none.
+    pub fn autosave_path(&self, doc: &Document) -> Option<PathBuf> {
+        match &doc.path {
+            Some(path) => Some(autosave_for(path)),
+            None => self.config_dir.as_ref().map(|dir| {
+                dir.join(AUTOSAVE_DIR)
+                    .join(format!("{}.{}.autosave", doc.name, std::process::id()))
+            }),
+        }
+    }
+
+    /// Writes an autosave once changes have waited an interval; removes it
+    /// once there are none (saved, or undone back to the file).
+    fn autosave(&mut self, ctx: &egui::Context, doc: &Document) {
+        if !doc.is_modified() {
+            self.next_autosave = None;
+            self.discard_autosave();
+            return;
+        }
+        let state = doc.workbook.state_id();
+        if self.autosaved.is_some() && self.autosaved_state == Some(state) {
+            return;
+        }
+        let due = *self
+            .next_autosave
+            .get_or_insert(self.time + self.autosave_interval);
+        if self.time < due {
+            ctx.request_repaint_after(Duration::from_secs_f64(due - self.time));
+            return;
+        }
+        self.next_autosave = None;
+        let Some(path) = self.autosave_path(doc) else {
+            return;
+        };
+        // An autosave elsewhere (the document's place changed) goes; one at
+        // the same place is remembered even if this write fails, so that
+        // saving or discarding still removes it.
+        if let Some(old) = &self.autosaved
+            && *old != path
+        {
+            let _ = remove(old);
+            self.autosaved = None;
+        }
+        let written = path
+            .parent()
+            .filter(|_| doc.path.is_none())
+            .map_or(Ok(()), fs::create_dir_all)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                write_atomically(&path, doc.workbook.to_text().as_bytes())
+                    .map_err(|e| e.to_string())
+            });
+        match written {
+            Ok(()) => {
+                self.autosaved = Some(path);
+                self.autosaved_state = Some(state);
+                self.autosave_problem = None;
+            }
+            Err(error) => self.autosave_problem = Some(error),
+        }
+    }
+
+    /// Deletes the open document's autosave (its changes were saved or
+    /// dropped).
+    fn discard_autosave(&mut self) {
+        self.autosaved_state = None;
+        self.next_autosave = None;
+        if let Some(path) = self.autosaved.take()
+            && let Err(error) = remove(&path)
+        {
+            self.autosave_problem = Some(format!("Could not delete the autosave: {error}"));
+        }
+    }
+
+    /// After `doc` was opened: if its autosave is newer than the file and
+    /// holds something else, asks whether to recover it. An autosave that
+    /// does not parse is reported and left where it is.
+    fn offer_recovery(&mut self, doc: &Document) {
+        let Some(file) = doc.path.clone() else {
+            return;
+        };
+        let autosave = autosave_for(&file);
+        let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified());
+        let Ok(saved_at) = modified(&autosave) else {
+            return;
+        };
+        if modified(&file).is_ok_and(|file_at| file_at >= saved_at) {
+            return;
+        }
+        let text = match fs::read_to_string(&autosave) {
+            Ok(text) => text,
+            Err(error) => {
+                self.error = Some(format!(
+                    "An autosave of {} could not be read:\n{}: {error}",
+                    doc.name,
+                    autosave.display()
+                ));
+                return;
+            }
+        };
+        if text == doc.workbook.to_text() {
+            // Nothing in it that the file does not have.
+            let _ = remove(&autosave);
+            return;
+        }
+        match Workbook::parse(&text, &autosave.display().to_string()) {
+            Ok(workbook) => {
+                self.recovery = Some(Recovery {
+                    file,
+                    autosave,
+                    age: age(saved_at),
+                    workbook,
+                })
+            }
+            Err(error) => {
+                self.error = Some(format!(
+                    "An autosave of {} was found but is damaged, so {} opened as last saved. \
+                     The autosave was left where it is.\n{error}",
+                    doc.name, doc.name
+                ))
+            }
+        }
+    }
+
+    /// Answers "Recover unsaved changes?": `true` makes the autosave the
+    /// document (same file, marked modified); `false` deletes it.
+    pub fn resolve_recovery(&mut self, recover: bool, doc: &mut Document) {
+        let Some(recovery) = self.recovery.take() else {
+            return;
+        };
+        if recover {
+            if doc.path.as_deref() != Some(recovery.file.as_path()) {
+                return;
+            }
+            doc.workbook = recovery.workbook;
+            doc.mark_modified();
+            self.autosaved = Some(recovery.autosave);
+            self.autosaved_state = Some(doc.workbook.state_id());
+            self.next_autosave = None;
+            self.reloaded = true;
+        } else if let Err(error) = remove(&recovery.autosave) {
+            self.error = Some(format!("Could not delete the autosave:\n{error}"));
+        }
+    }
+
+    // ----- dialogs -----
 
     fn dialogs_ui(&mut self, ctx: &egui::Context, doc: &mut Document) {
         if let Some(error) = self.error.clone() {
@@ -267,6 +738,32 @@ impl Files {
                     self.error = None;
                 }
             });
+        }
+        if let Some(recovery) = &self.recovery {
+            let mut answer = None;
+            egui::Modal::new(egui::Id::unique("recovery_dialog")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading("Recover unsaved changes?");
+                ui.add_space(6.0);
+                ui.label(format!(
+                    "{} has changes that were autosaved {} but never saved.",
+                    file_name(&recovery.file),
+                    recovery.age
+                ));
+                ui.label("Recover opens them (save to keep them); Discard deletes them.");
+                ui.add_space(10.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Recover").clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button("Discard").clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+            if let Some(recover) = answer {
+                self.resolve_recovery(recover, doc);
+            }
         }
         if let Some(pending) = self.pending.clone() {
             egui::Modal::new(egui::Id::unique("unsaved_dialog")).show(ctx, |ui| {
@@ -292,10 +789,249 @@ impl Files {
 
     fn finish(&mut self, action: Pending, ctx: &egui::Context, doc: &mut Document) {
         if action == Pending::Close {
+            self.discard_autosave();
             self.close_confirmed = true;
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         } else {
             self.perform(action, doc);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CellInput, Command};
+
+    fn sample() -> Workbook {
+        Workbook::parse(crate::ui::SAMPLE, "sample.ron").expect("the sample parses")
+    }
+
+    /// An edit of the first period of the first row that has a label.
+    fn edit(workbook: &mut Workbook, value: f64) {
+        let row = workbook
+            .rows(0)
+            .iter()
+            .position(|r| r.section.is_empty() && !r.label.is_empty())
+            .expect("a metric row") as u32;
+        workbook
+            .apply(vec![Command::SetCell {
+                sheet: 0,
+                row,
+                period: 0,
+                input: CellInput::Number(value),
+            }])
+            .expect("the edit applies");
+    }
+
+    fn files_in(dir: &Path) -> Files {
+        Files::new(Some(dir.join("config")))
+    }
+
+    fn write_sample(dir: &Path, name: &str) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, sample().to_text()).expect("write the sample");
+        path
+    }
+
+    fn an_hour_ago(path: &Path) {
+        let file = fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("open for setting the time");
+        file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+            .expect("set the time");
+    }
+
+    #[test]
+    fn config_dir_prefers_the_override_then_xdg_then_home() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        static ALL: [(&str, &str); 3] = [
+            (CONFIG_DIR_VAR, "/tmp/lever-test"),
+            ("XDG_CONFIG_HOME", "/xdg"),
+            ("HOME", "/home/u"),
+        ];
+        assert_eq!(
+            config_dir_from(env(&ALL)),
+            Some(PathBuf::from("/tmp/lever-test"))
+        );
+        assert_eq!(
+            config_dir_from(env(&ALL[1..])),
+            Some(PathBuf::from("/xdg/lever"))
+        );
+        assert_eq!(
+            config_dir_from(env(&[("XDG_CONFIG_HOME", "relative"), ("HOME", "/home/u")])),
+            Some(PathBuf::from("/home/u/.config/lever"))
+        );
+        assert_eq!(config_dir_from(env(&[])), None);
+    }
+
+    #[test]
+    fn the_autosave_is_a_hidden_file_next_to_the_model() {
+        assert_eq!(
+            autosave_for(Path::new("/models/x.ron")),
+            PathBuf::from("/models/.x.ron.autosave")
+        );
+        let untitled = Document::untitled(sample(), "Untitled.ron");
+        let files = Files::new(Some(PathBuf::from("/cfg")));
+        let path = files.autosave_path(&untitled).expect("a config folder");
+        assert!(path.starts_with("/cfg/autosave"));
+        assert!(path.to_string_lossy().ends_with(".autosave"));
+        assert_eq!(Files::new(None).autosave_path(&untitled), None);
+    }
+
+    #[test]
+    fn recent_list_is_most_recent_first_without_duplicates_and_capped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut files = files_in(dir.path());
+        let paths: Vec<PathBuf> = (0..12)
+            .map(|i| write_sample(dir.path(), &format!("m{i}.ron")))
+            .collect();
+        for path in &paths {
+            files.remember(path);
+        }
+        files.remember(&paths[5]);
+        let recent = files.recent().to_vec();
+        assert_eq!(recent.len(), RECENT_LIMIT);
+        assert_eq!(recent[0], recent_key(&paths[5]));
+        assert_eq!(recent[1], recent_key(&paths[11]));
+        assert_eq!(recent.iter().filter(|p| **p == recent[0]).count(), 1);
+        // Another instance on the same folder reads the same list.
+        assert_eq!(files_in(dir.path()).recent(), recent.as_slice());
+    }
+
+    #[test]
+    fn recent_text_round_trips_awkward_paths() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join(RECENT_FILE);
+        let list = vec![
+            PathBuf::from("/a \"quoted\" dir/x.ron"),
+            PathBuf::from("/back\\slash/é.ron"),
+        ];
+        fs::write(&file, recent_text(&list)).expect("write");
+        assert_eq!(read_recent(&file), list);
+        fs::write(&file, "not ron at all [").expect("write");
+        assert!(read_recent(&file).is_empty());
+    }
+
+    #[test]
+    fn a_missing_recent_file_is_removed_with_a_message() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut files = files_in(dir.path());
+        let path = write_sample(dir.path(), "gone.ron");
+        files.remember(&path);
+        let key = recent_key(&path);
+        fs::remove_file(&path).expect("remove");
+        let mut doc = Document::untitled(sample(), "x.ron");
+        files.open_recent(key, &mut doc);
+        assert!(
+            files
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("gone.ron"))
+        );
+        assert!(files.recent().is_empty());
+        assert!(files_in(dir.path()).recent().is_empty());
+        assert_eq!(doc.name, "x.ron");
+    }
+
+    #[test]
+    fn a_failed_save_leaves_the_old_file_intact() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // The longest name a file can have: the save's temporary file, whose
+        // name is longer, cannot be created, so the save fails (even as root).
+        let path = dir.path().join(format!("{}.ron", "m".repeat(251)));
+        fs::write(&path, "old content").expect("write");
+        let mut files = files_in(dir.path());
+        let mut doc = Document::untitled(sample(), "x.ron");
+        edit(&mut doc.workbook, 5.0);
+        assert!(!files.save_file_as(&path, &mut doc));
+        assert!(
+            files
+                .error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("Could not save; the file on disk is unchanged."))
+        );
+        assert_eq!(fs::read_to_string(&path).expect("read"), "old content");
+        assert!(doc.is_modified());
+        assert_eq!(doc.path, None);
+    }
+
+    #[test]
+    fn a_damaged_autosave_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = write_sample(dir.path(), "model.ron");
+        an_hour_ago(&path);
+        let autosave = autosave_for(&path);
+        fs::write(&autosave, "(version: 1, oops").expect("write");
+        let mut files = files_in(dir.path());
+        let mut doc = Document::untitled(Workbook::new(blank_document()), "x.ron");
+        files.open_file(path.clone(), &mut doc);
+        assert_eq!(doc.path.as_deref(), Some(path.as_path()));
+        assert!(!doc.is_modified());
+        assert!(files.recovery.is_none());
+        assert!(
+            files
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("damaged"))
+        );
+        assert_eq!(
+            fs::read_to_string(&autosave).expect("still there"),
+            "(version: 1, oops"
+        );
+        assert_eq!(fs::read_to_string(&path).expect("read"), sample().to_text());
+    }
+
+    #[test]
+    fn an_autosave_older_than_the_file_or_equal_to_it_is_not_offered() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = write_sample(dir.path(), "model.ron");
+        let autosave = autosave_for(&path);
+        let mut edited = sample();
+        edit(&mut edited, 1.0);
+        fs::write(&autosave, edited.to_text()).expect("write");
+        an_hour_ago(&autosave);
+        let mut files = files_in(dir.path());
+        let mut doc = Document::untitled(sample(), "x.ron");
+        files.open_file(path.clone(), &mut doc);
+        assert!(files.recovery.is_none() && files.error.is_none());
+
+        // Newer but the same as the file: nothing to recover; it goes.
+        fs::write(&autosave, sample().to_text()).expect("write");
+        an_hour_ago(&path);
+        files.open_file(path, &mut doc);
+        assert!(files.recovery.is_none() && files.error.is_none());
+        assert!(!autosave.exists());
+    }
+
+    #[test]
+    fn recover_keeps_the_path_and_marks_the_document_modified() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = write_sample(dir.path(), "model.ron");
+        an_hour_ago(&path);
+        let mut edited = sample();
+        edit(&mut edited, 1234.0);
+        let autosave = autosave_for(&path);
+        fs::write(&autosave, edited.to_text()).expect("write");
+        let mut files = files_in(dir.path());
+        let mut doc = Document::untitled(sample(), "x.ron");
+        files.open_file(path.clone(), &mut doc);
+        assert!(files.recovery.is_some());
+        files.resolve_recovery(true, &mut doc);
+        assert_eq!(doc.workbook.to_text(), edited.to_text());
+        assert_eq!(doc.path.as_deref(), Some(path.as_path()));
+        assert!(doc.is_modified());
+        assert!(doc.title().contains('•'));
+        // Saving writes the recovered content and removes the autosave.
+        assert!(files.save(&mut doc));
+        assert!(!autosave.exists());
+        assert_eq!(fs::read_to_string(&path).expect("read"), edited.to_text());
     }
 }

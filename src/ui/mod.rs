@@ -99,15 +99,11 @@ impl App {
     }
 
     /// Opens `path`, or says why not (the error dialog shows it).
+    /// Recovery of a newer autosave is offered as for File → Open.
     pub fn open_path(path: PathBuf) -> App {
-        match Document::open(&path) {
-            Ok(doc) => App::new(doc),
-            Err(error) => {
-                let mut app = App::with_sample();
-                app.files.error = Some(error);
-                app
-            }
-        }
+        let mut app = App::with_sample();
+        app.files.open_file(path, &mut app.doc);
+        app
     }
 
     fn first_metric_cell(&self) -> GridCell {

@@ -153,6 +153,8 @@ pub struct Engine {
     ranks: Vec<u32>,
     /// Formula cells by rank (the inverse of `ranks`).
     rank_order: Vec<u32>,
+    /// The addresses of `rank_order`'s cells.
+    rank_addrs: Vec<CellAddr>,
     /// The propagation queue: one bit per rank, all clear between edits.
     queued: Vec<u64>,
     /// Counts changes of which cells are formula cells (or of their formulas).
@@ -203,6 +205,7 @@ impl Engine {
             full_plan: None,
             ranks: Vec::new(),
             rank_order: Vec::new(),
+            rank_addrs: Vec::new(),
             queued: Vec::new(),
             structure_version: 0,
             scratch: graph::Scratch::default(),
@@ -293,7 +296,18 @@ impl Engine {
     pub fn recalc_all(&mut self) -> Recalc {
         let plan = self.full_plan();
         let mut recalc = Recalc::default();
-        self.run_plan(&plan, None, &mut recalc);
+        if plan.cycles.is_empty() {
+            // The common case: every cell in rank order, addresses known.
+            let order = std::mem::take(&mut self.rank_order);
+            let addrs = std::mem::take(&mut self.rank_addrs);
+            for (&id, &addr) in order.iter().zip(&addrs) {
+                self.compute_at(id, addr, &mut recalc);
+            }
+            self.rank_order = order;
+            self.rank_addrs = addrs;
+        } else {
+            self.run_plan(&plan, None, &mut recalc);
+        }
         recalc
     }
 
@@ -376,7 +390,8 @@ impl Engine {
             queue[word] &= !(1 << bit);
             let rank = word * 64 + bit;
             let id = self.rank_order[rank];
-            if self.compute(id, recalc)
+            let addr = self.rank_addrs[rank];
+            if self.compute_at(id, addr, recalc)
                 && let Some(list) = self.dependents.get(id as usize)
             {
                 for &d in list {
@@ -411,6 +426,8 @@ impl Engine {
         for (rank, &id) in self.rank_order.iter().enumerate() {
             self.ranks[id as usize] = rank as u32;
         }
+        let addrs: Vec<CellAddr> = self.rank_order.iter().map(|&id| self.addr_of(id)).collect();
+        self.rank_addrs = addrs;
         for &id in plan.cycles.iter().flatten() {
             self.ranks[id as usize] = IN_CYCLE;
         }
@@ -787,10 +804,15 @@ impl Engine {
 
     /// Evaluates one formula cell and stores its value; true if it changed.
     fn compute(&mut self, id: u32, recalc: &mut Recalc) -> bool {
+        let addr = self.addr_of(id);
+        self.compute_at(id, addr, recalc)
+    }
+
+    /// [`Engine::compute`] for a cell whose address is known.
+    fn compute_at(&mut self, id: u32, addr: CellAddr, recalc: &mut Recalc) -> bool {
         let Some(formula) = self.sources[id as usize].formula() else {
             return false;
         };
-        let addr = self.addr_of(id);
         let value = match self.formulas.get(formula as usize) {
             Some(Some(f)) => Evaluator {
                 sheets: &self.values,

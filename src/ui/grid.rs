@@ -291,13 +291,12 @@ impl egui_table::TableDelegate for Grid<'_> {
             Id::unique(("cell", sheet, row, col)),
             Sense::click_and_drag(),
         );
-        let shown = text.clone();
+        // Built only when AccessKit is on: no per-cell name or text copy otherwise.
         response.widget_info(|| {
-            let mut info = egui::WidgetInfo::labeled(Role::Cell, true, "");
-            info.current_text_value = Some(shown.clone());
+            let mut info = egui::WidgetInfo::labeled(Role::Cell, true, cell.a1());
+            info.current_text_value = Some(text.clone());
             info
         });
-        let response = response.accessible_name(cell.a1());
 
         // Text: numbers right-aligned; inputs blue, formulas in the body colour.
         let is_input = cell.period().is_some_and(|p| {

@@ -228,32 +228,99 @@ pub fn change_text(old: f64, new: f64, format: Format, unit: &str) -> String {
     )
 }
 
+/// One line of the ripple panel, computed once per edit (a big edit can
+/// change thousands of metrics; the panel then only lays out what is visible).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RippleLine {
+    /// The metric's row.
+    pub row: u32,
+    /// `● List price` for the edited metric, `↳ …` for the ones it moves.
+    pub title: String,
+    /// The change in the edited period and over the timeline.
+    pub detail: String,
+    /// True if the metric went up over the timeline.
+    pub up: bool,
+    /// The metric's label (for the accessible name).
+    pub label: String,
+}
+
+/// The ripple panel's lines for the ripple in `view`.
+pub fn ripple_lines(
+    workbook: &Workbook,
+    sheet: u32,
+    ripple: &super::view::RippleView,
+) -> Vec<RippleLine> {
+    let period_label = ripple
+        .period
+        .map(|p| crate::model::timeline::period_label(&workbook.document().timeline, p));
+    ripple
+        .metrics
+        .iter()
+        .enumerate()
+        .filter_map(|(index, metric)| {
+            let row = workbook.rows(sheet).get(metric.row as usize)?;
+            let delta = metric.new_total - metric.old_total;
+            let total_new: f64 = workbook
+                .row_values(sheet, metric.row)
+                .iter()
+                .filter_map(Value::as_number)
+                .sum();
+            let total_old = total_new - delta;
+            let mut detail = String::new();
+            if let Some((old, new)) = ripple
+                .period
+                .and_then(|p| ripple.cells.get(&(metric.row, p)))
+                .and_then(|(old, new)| Some((old.as_number()?, new.as_number()?)))
+            {
+                detail.push_str(&format!(
+                    "{}: {}   ",
+                    period_label.as_deref().unwrap_or(""),
+                    change_text(old, new, row.format, &row.unit)
+                ));
+            }
+            detail.push_str(&format!(
+                "total: {}",
+                change_text(total_old, total_new, total_format(row.format), &row.unit)
+            ));
+            let arrow = if index == 0 { "●" } else { "↳" };
+            Some(RippleLine {
+                row: metric.row,
+                title: format!("{arrow} {}", row.label),
+                detail,
+                up: delta >= 0.0,
+                label: row.label.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The ripple panel: changed metrics in dependency order, with the change
 /// in the edited period and over the whole timeline.
 pub fn ripple_panel_ui(
     ui: &mut Ui,
     workbook: &Workbook,
     view: &ViewState,
+    lines: &[RippleLine],
     theme: &Theme,
     events: &mut Vec<PanelEvent>,
 ) {
+    const LINE_HEIGHT: f32 = 40.0;
     ui.heading("Ripple");
     let Some(ripple) = &view.ripple else {
         ui.label(RichText::new("Edit an input to see what it moves.").color(theme.muted_text));
         return;
     };
-    if ripple.metrics.is_empty() {
+    if lines.is_empty() {
         ui.label(RichText::new("The last edit changed no values.").color(theme.muted_text));
         return;
     }
-    let sheet = view.sheet;
     let period_label = ripple
         .period
         .map(|p| crate::model::timeline::period_label(&workbook.document().timeline, p));
     ui.label(
         RichText::new(format!(
             "{} metrics changed{}",
-            ripple.metrics.len(),
+            lines.len(),
             period_label
                 .as_deref()
                 .map(|l| format!(" · {l} and total"))
@@ -268,63 +335,29 @@ pub fn ripple_panel_ui(
     egui::ScrollArea::vertical()
         .id_salt("ripple_scroll")
         .max_height(height)
-        .show(ui, |ui| {
-            for (index, metric) in ripple.metrics.iter().enumerate() {
-                let Some(row) = workbook.rows(sheet).get(metric.row as usize) else {
-                    continue;
-                };
-                let arrow = if index == 0 { "●" } else { "↳" };
-                let period_change = ripple
-                    .period
-                    .and_then(|p| ripple.cells.get(&(metric.row, p)))
-                    .and_then(|(old, new)| Some((old.as_number()?, new.as_number()?)));
-                let total_old: f64 = workbook
-                    .row_values(sheet, metric.row)
-                    .iter()
-                    .filter_map(Value::as_number)
-                    .sum::<f64>()
-                    - (metric.new_total - metric.old_total);
-                let total_new = total_old + (metric.new_total - metric.old_total);
-                let up = metric.new_total >= metric.old_total;
-                let color = if up { theme.up } else { theme.down };
-                let response = ui
-                    .vertical(|ui| {
-                        let title = ui.add(
-                            egui::Label::new(
-                                RichText::new(format!("{arrow} {}", row.label)).strong(),
-                            )
-                            .sense(egui::Sense::click()),
-                        );
-                        if let Some((old, new)) = period_change {
-                            ui.label(
-                                RichText::new(format!(
-                                    "   {}: {}",
-                                    period_label.as_deref().unwrap_or(""),
-                                    change_text(old, new, row.format, &row.unit)
-                                ))
-                                .color(color),
-                            );
-                        }
-                        ui.label(
-                            RichText::new(format!(
-                                "   total: {}",
-                                change_text(
-                                    total_old,
-                                    total_new,
-                                    total_format(row.format),
-                                    &row.unit
-                                )
-                            ))
-                            .color(color)
-                            .small(),
-                        );
-                        title
-                    })
-                    .inner;
-                let response = response.accessible_name(format!("ripple {}", row.label));
-                if response.clicked() {
-                    events.push(PanelEvent::SelectRow(metric.row));
-                }
+        .auto_shrink([false, true])
+        .show_rows(ui, LINE_HEIGHT, lines.len(), |ui, range| {
+            for line in &lines[range] {
+                let width = ui.available_width();
+                ui.allocate_ui(egui::vec2(width, LINE_HEIGHT), |ui| {
+                    ui.set_min_height(LINE_HEIGHT);
+                    ui.spacing_mut().item_spacing.y = 1.0;
+                    let title = ui
+                        .add(
+                            egui::Label::new(RichText::new(&line.title).strong())
+                                .truncate()
+                                .sense(egui::Sense::click()),
+                        )
+                        .accessible_name(format!("ripple {}", line.label));
+                    let color = if line.up { theme.up } else { theme.down };
+                    ui.add(
+                        egui::Label::new(RichText::new(&line.detail).small().color(color))
+                            .truncate(),
+                    );
+                    if title.clicked() {
+                        events.push(PanelEvent::SelectRow(line.row));
+                    }
+                });
             }
         });
 }

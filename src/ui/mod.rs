@@ -55,8 +55,6 @@ pub struct App {
     fonts_ready: bool,
     /// The rename dialog: the row and the name typed so far.
     pub rename: Option<(u32, String)>,
-    /// The ripple panel's lines for the last edit.
-    ripple_lines: Vec<panels::RippleLine>,
 }
 
 /// Row operations, from the Rows menu, the context menu or shortcuts.
@@ -95,7 +93,6 @@ impl App {
             files: files::Files::default(),
             fonts_ready: false,
             rename: None,
-            ripple_lines: Vec::new(),
         };
         app.select(app.first_metric_cell());
         app
@@ -138,7 +135,6 @@ impl App {
         self.files.frame(ui, &mut self.doc);
         if self.files.take_reloaded() {
             self.view = ViewState::default();
-            self.ripple_lines.clear();
             let first = self.first_metric_cell();
             self.select(first);
         }
@@ -211,7 +207,6 @@ impl App {
                     ui,
                     &self.doc.workbook,
                     &self.view,
-                    &self.ripple_lines,
                     &theme,
                     &mut panel_events,
                 );
@@ -684,9 +679,7 @@ impl App {
 
     fn show_ripple(&mut self, ripple: &Ripple, period: Option<u32>) {
         let now = self.files.now();
-        let view = RippleView::new(ripple, self.view.sheet, period, now);
-        self.ripple_lines = panels::ripple_lines(&self.doc.workbook, self.view.sheet, &view);
-        self.view.ripple = Some(view);
+        self.view.ripple = Some(RippleView::new(ripple, self.view.sheet, period, now));
         let metrics = self.view.ripple.as_ref().map_or(0, |r| r.metrics.len());
         self.view.status = format!(
             "{} cells changed in {metrics} metrics",

@@ -244,54 +244,50 @@ pub struct RippleLine {
     pub label: String,
 }
 
-/// The ripple panel's lines for the ripple in `view`.
-pub fn ripple_lines(
+/// Line `index` of the ripple panel (computed only for lines in view: a big
+/// edit can change thousands of metrics).
+pub fn ripple_line(
     workbook: &Workbook,
     sheet: u32,
     ripple: &super::view::RippleView,
-) -> Vec<RippleLine> {
-    let period_label = ripple
-        .period
-        .map(|p| crate::model::timeline::period_label(&workbook.document().timeline, p));
-    ripple
-        .metrics
+    index: usize,
+) -> Option<RippleLine> {
+    let metric = ripple.metrics.get(index)?;
+    let row = workbook.rows(sheet).get(metric.row as usize)?;
+    let delta = metric.new_total - metric.old_total;
+    let total_new: f64 = workbook
+        .row_values(sheet, metric.row)
         .iter()
-        .enumerate()
-        .filter_map(|(index, metric)| {
-            let row = workbook.rows(sheet).get(metric.row as usize)?;
-            let delta = metric.new_total - metric.old_total;
-            let total_new: f64 = workbook
-                .row_values(sheet, metric.row)
-                .iter()
-                .filter_map(Value::as_number)
-                .sum();
-            let total_old = total_new - delta;
-            let mut detail = String::new();
-            if let Some((old, new)) = ripple
-                .period
-                .and_then(|p| ripple.cells.get(&(metric.row, p)))
-                .and_then(|(old, new)| Some((old.as_number()?, new.as_number()?)))
-            {
-                detail.push_str(&format!(
-                    "{}: {}   ",
-                    period_label.as_deref().unwrap_or(""),
-                    change_text(old, new, row.format, &row.unit)
-                ));
-            }
-            detail.push_str(&format!(
-                "total: {}",
-                change_text(total_old, total_new, total_format(row.format), &row.unit)
-            ));
-            let arrow = if index == 0 { "●" } else { "↳" };
-            Some(RippleLine {
-                row: metric.row,
-                title: format!("{arrow} {}", row.label),
-                detail,
-                up: delta >= 0.0,
-                label: row.label.clone(),
-            })
-        })
-        .collect()
+        .filter_map(Value::as_number)
+        .sum();
+    let total_old = total_new - delta;
+    let mut detail = String::new();
+    if let Some((old, new)) = ripple
+        .period
+        .and_then(|p| ripple.cells.get(&(metric.row, p)))
+        .and_then(|(old, new)| Some((old.as_number()?, new.as_number()?)))
+    {
+        let period_label = ripple
+            .period
+            .map(|p| crate::model::timeline::period_label(&workbook.document().timeline, p))
+            .unwrap_or_default();
+        detail.push_str(&format!(
+            "{period_label}: {}   ",
+            change_text(old, new, row.format, &row.unit)
+        ));
+    }
+    detail.push_str(&format!(
+        "total: {}",
+        change_text(total_old, total_new, total_format(row.format), &row.unit)
+    ));
+    let arrow = if index == 0 { "●" } else { "↳" };
+    Some(RippleLine {
+        row: metric.row,
+        title: format!("{arrow} {}", row.label),
+        detail,
+        up: delta >= 0.0,
+        label: row.label.clone(),
+    })
 }
 
 /// The ripple panel: changed metrics in dependency order, with the change
@@ -300,7 +296,6 @@ pub fn ripple_panel_ui(
     ui: &mut Ui,
     workbook: &Workbook,
     view: &ViewState,
-    lines: &[RippleLine],
     theme: &Theme,
     events: &mut Vec<PanelEvent>,
 ) {
@@ -310,7 +305,8 @@ pub fn ripple_panel_ui(
         ui.label(RichText::new("Edit an input to see what it moves.").color(theme.muted_text));
         return;
     };
-    if lines.is_empty() {
+    let count = ripple.metrics.len();
+    if count == 0 {
         ui.label(RichText::new("The last edit changed no values.").color(theme.muted_text));
         return;
     }
@@ -320,7 +316,7 @@ pub fn ripple_panel_ui(
     ui.label(
         RichText::new(format!(
             "{} metrics changed{}",
-            lines.len(),
+            count,
             period_label
                 .as_deref()
                 .map(|l| format!(" · {l} and total"))
@@ -336,8 +332,8 @@ pub fn ripple_panel_ui(
         .id_salt("ripple_scroll")
         .max_height(height)
         .auto_shrink([false, true])
-        .show_rows(ui, LINE_HEIGHT, lines.len(), |ui, range| {
-            for line in &lines[range] {
+        .show_rows(ui, LINE_HEIGHT, count, |ui, range| {
+            for line in range.filter_map(|index| ripple_line(workbook, view.sheet, ripple, index)) {
                 let width = ui.available_width();
                 ui.allocate_ui(egui::vec2(width, LINE_HEIGHT), |ui| {
                     ui.set_min_height(LINE_HEIGHT);

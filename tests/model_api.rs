@@ -372,3 +372,28 @@ fn if_returns_an_empty_reference_as_empty() {
     assert_eq!(number(&w, 2, 0), 0.0);
     assert_eq!(number(&w, 3, 0), 7.0);
 }
+
+#[test]
+fn aggregates_of_single_cells_follow_excel_on_blanks_and_text() {
+    let w = workbook(
+        1,
+        vec![
+            metric("Blank", "", &[]),
+            RowFile {
+                label: "Word".into(),
+                values: vec![CellInput::Text("n/a".into())],
+                ..RowFile::default()
+            },
+            metric("Max with blank", "=MAX(blank[0], -5)", &[]),
+            metric("Min with text", "=MIN(word[0], 3)", &[]),
+            metric("Sum with both", "=SUM(blank[0], word[0], 2)", &[]),
+            metric("Round", "=ROUND(2.675, 2)", &[]),
+            metric("Round down", "=ROUNDDOWN(-2.5, 0)", &[]),
+        ],
+    );
+    assert_eq!(number(&w, 2, 0), -5.0);
+    assert_eq!(number(&w, 3, 0), 3.0);
+    assert_eq!(number(&w, 4, 0), 2.0);
+    assert_eq!(number(&w, 5, 0), 2.68);
+    assert_eq!(number(&w, 6, 0), -2.0);
+}

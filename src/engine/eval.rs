@@ -266,7 +266,84 @@ impl<'a> Evaluator<'a> {
                 };
                 n.is_finite().then_some(n)
             }
+            Node::Call { function, args } => self.number_call(function.name, args),
             _ => None,
+        }
+    }
+
+    /// The common numeric functions on numbers, without building argument
+    /// lists: ROUND/ROUNDUP/ROUNDDOWN, ABS, SUM, MIN and MAX of single
+    /// values. Anything unusual (ranges, text, blanks where they matter,
+    /// errors) returns `None` and takes the registry's path.
+    fn number_call(&self, name: &str, args: &'a [Node]) -> Option<f64> {
+        use crate::engine::functions::helpers::{Sum, trunc_i64};
+        use crate::engine::functions::math::{RoundMode, round_decimal};
+        let round = |mode: RoundMode| -> Option<f64> {
+            let [x, digits] = args else {
+                return None;
+            };
+            let x = self.number(x)?;
+            let digits = self.number(digits)?;
+            let n = round_decimal(x, trunc_i64(digits), mode);
+            n.is_finite().then_some(n)
+        };
+        match name {
+            "ROUND" => round(RoundMode::Nearest),
+            "ROUNDUP" => round(RoundMode::Up),
+            "ROUNDDOWN" => round(RoundMode::Down),
+            "ABS" => match args {
+                [x] => Some(self.number(x)?.abs()),
+                _ => None,
+            },
+            "SUM" => {
+                let mut total = Sum::default();
+                for arg in args {
+                    // Blank cells add nothing, as 0 does.
+                    total.add(self.aggregate_number(arg, true)?);
+                }
+                let n = total.total();
+                n.is_finite().then_some(n)
+            }
+            "MIN" | "MAX" if !args.is_empty() => {
+                let mut best: Option<f64> = None;
+                for arg in args {
+                    // MIN and MAX skip blank cells: leave those to the registry.
+                    let x = self.aggregate_number(arg, false)?;
+                    best = Some(match best {
+                        None => x,
+                        Some(b) if name == "MIN" => b.min(x),
+                        Some(b) => b.max(x),
+                    });
+                }
+                best
+            }
+            _ => None,
+        }
+    }
+
+    /// One argument of an aggregate as a number: a referenced cell must hold
+    /// a number (or, with `blank_is_zero`, be blank); an expression is
+    /// evaluated as a number.
+    fn aggregate_number(&self, arg: &'a Node, blank_is_zero: bool) -> Option<f64> {
+        let referenced = |value: &Value| match value {
+            Value::Number(n) => Some(*n),
+            Value::Empty if blank_is_zero => Some(0.0),
+            _ => None,
+        };
+        match arg {
+            Node::Cell { sheet, row, col } => {
+                referenced(self.cell(*sheet, *row, col.at(self.col)?))
+            }
+            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+                Ok(Some(col)) => referenced(self.cell(*sheet, *row, col)),
+                Ok(None) if blank_is_zero => Some(0.0),
+                _ => None,
+            },
+            Node::Range { .. } | Node::MetricRow { .. } | Node::Const(_) => match arg {
+                Node::Const(Value::Number(n)) => Some(*n),
+                _ => None,
+            },
+            other => self.number(other),
         }
     }
 

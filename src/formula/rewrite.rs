@@ -97,22 +97,9 @@ pub fn apply_structural(
     target_sheet: &str,
     change: Structural,
 ) -> Option<String> {
-    let (_, sites) = parse_with_sites(text).ok()?;
-    let mut edits = Vec::new();
-    for site in &sites {
-        let SiteBody::Cells(written) = &site.body else {
-            continue;
-        };
-        if !points_at(
-            reference_sheet(&site.reference),
-            formula_sheet,
-            target_sheet,
-        ) {
-            continue;
-        }
-        edits.extend(structural_edits(site, written, change));
-    }
-    apply_edits(text, edits)
+    rewrite_cell_references(text, formula_sheet, target_sheet, |site, written| {
+        structural_edits(site, written, change)
+    })
 }
 
 /// Renumbers the rows of A1 references into `target_sheet` with `map`
@@ -125,25 +112,38 @@ pub fn remap_rows(
     target_sheet: &str,
     map: &dyn Fn(u32) -> u32,
 ) -> Option<String> {
+    rewrite_cell_references(text, formula_sheet, target_sheet, |_, written| {
+        written
+            .iter()
+            .filter_map(|(cell, span)| {
+                let mut moved = *cell;
+                moved.row = map(cell.row);
+                (moved != *cell).then(|| Edit::new(*span, &cell_text(moved)))
+            })
+            .collect()
+    })
+}
+
+/// Applies `edits_for` to every A1 cell or range reference into
+/// `target_sheet` (as seen from a formula on `formula_sheet`).
+fn rewrite_cell_references(
+    text: &str,
+    formula_sheet: &str,
+    target_sheet: &str,
+    mut edits_for: impl FnMut(&RefSite, &[(CellRef, Span)]) -> Vec<Edit>,
+) -> Option<String> {
     let (_, sites) = parse_with_sites(text).ok()?;
     let mut edits = Vec::new();
     for site in &sites {
         let SiteBody::Cells(written) = &site.body else {
             continue;
         };
-        if !points_at(
+        if points_at(
             reference_sheet(&site.reference),
             formula_sheet,
             target_sheet,
         ) {
-            continue;
-        }
-        for (cell, span) in written {
-            let mut moved = *cell;
-            moved.row = map(cell.row);
-            if moved != *cell {
-                edits.push(Edit::new(*span, &cell_text(moved)));
-            }
+            edits.extend(edits_for(site, written));
         }
     }
     apply_edits(text, edits)

@@ -328,3 +328,26 @@ fn clicking_a_section_header_folds_it() {
             .is_some()
     );
 }
+
+#[test]
+fn copy_puts_the_selection_on_the_clipboard_as_tab_separated_text() {
+    let app = App::with_sample();
+    let mut harness = harness(app);
+    go_to(&mut harness, "list_price Jan 2026");
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    harness.run();
+    harness.event(egui::Event::Copy);
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    // Month 1 is the typed price; month 2 follows the row formula, so its value is copied.
+    assert_eq!(copied, vec!["74900\t74900\n".to_string()]);
+}

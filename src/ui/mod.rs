@@ -453,12 +453,14 @@ impl App {
         let mut typed = String::new();
         let mut paste = None;
         let mut copy = false;
+        let mut cut = false;
         ui.input_mut(|i| {
             for event in &i.events {
                 match event {
                     egui::Event::Text(text) => typed.push_str(text),
                     egui::Event::Paste(text) => paste = Some(text.clone()),
-                    egui::Event::Copy | egui::Event::Cut => copy = true,
+                    egui::Event::Copy => copy = true,
+                    egui::Event::Cut => cut = true,
                     _ => {}
                 }
             }
@@ -505,10 +507,15 @@ impl App {
             }
             return;
         }
-        if copy {
+        if copy || cut {
             let text = edits::copy(&self.doc.workbook, self.view.sheet, from, to);
             ui.ctx().copy_text(text);
             self.view.status = "Copied".into();
+        }
+        if cut && let Some(edit) = edits::clear(&self.doc.workbook, self.view.sheet, from, to) {
+            // Cut: the block is on the clipboard and cleared here (one undo step).
+            self.apply(edit, None);
+            self.view.status = "Cut".into();
         }
         if let Some(text) = paste {
             self.paste(&text);

@@ -1,17 +1,19 @@
 //! The command line: `lever [FILE]` opens the editor; `lever eval` prints a
-//! model's computed values, `lever check` lists what is wrong in it. Errors go to stderr with the file,
+//! model's computed values, `lever check` lists what is wrong in it,
+//! `lever convert` writes it in another format (Excel). Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
 
 pub use output::csv_value;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::Workbook;
+use crate::model::interop::{ExportOptions, export_xlsx_with};
 
 /// Lever: a spreadsheet-style editor for metric models.
 #[derive(Debug, Parser)]
@@ -43,6 +45,18 @@ pub enum Command {
     Check {
         /// The model (`.ron`).
         file: PathBuf,
+    },
+    /// Convert a model to another format: `.ron` → `.xlsx` (an Excel
+    /// workbook with formulas and Lever's computed values).
+    Convert {
+        /// The model to read (`.ron`).
+        input: PathBuf,
+        /// The file to write (`.xlsx`).
+        output: PathBuf,
+        /// Leave out the computed values, so that the reader must recalculate
+        /// (for checking another program's results against Lever's).
+        #[arg(long)]
+        no_cached_values: bool,
     },
     /// Write a generated founder-style model of any size (for trying the
     /// editor and the engine on big models).
@@ -125,6 +139,11 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             println!("{}: {rows} rows × {periods} periods", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Convert {
+            input,
+            output,
+            no_cached_values,
+        }) => convert(&input, &output, no_cached_values),
         Some(Command::Check { file }) => {
             let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
             let report = output::check(&workbook, &file.display().to_string());
@@ -134,6 +153,44 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             } else {
                 ExitCode::from(1)
             })
+        }
+    }
+}
+
+/// The lower-cased extension of `path` (empty if none).
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// `lever convert`: reads `input` and writes `output`, the formats chosen by
+/// the file extensions.
+fn convert(input: &Path, output: &Path, no_cached_values: bool) -> Result<ExitCode, String> {
+    match (extension(input).as_str(), extension(output).as_str()) {
+        ("ron", "xlsx") => {
+            let workbook = Workbook::load(input).map_err(|e| e.to_string())?;
+            let options = ExportOptions {
+                cached_results: !no_cached_values,
+            };
+            export_xlsx_with(&workbook, output, &options).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        (from, to) => {
+            let show = |e: &str| {
+                if e.is_empty() {
+                    "(no extension)".to_string()
+                } else {
+                    format!(".{e}")
+                }
+            };
+            Err(format!(
+                "{} → {}: not supported yet: converting {} to {} (supported: .ron → .xlsx)",
+                input.display(),
+                output.display(),
+                show(from),
+                show(to)
+            ))
         }
     }
 }

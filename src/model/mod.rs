@@ -10,6 +10,7 @@ pub mod command;
 pub mod display;
 pub mod document;
 pub mod generate;
+pub mod interop;
 pub mod io;
 pub mod names;
 pub mod ripple;

@@ -1,0 +1,663 @@
+//! Writing a model to an Excel workbook (`.xlsx`) with real formulas.
+//!
+//! Each sheet becomes a worksheet of the same name laid out like Lever's grid
+//! (labels in A, units in B, periods from C), with one extra row on top: the
+//! header with the period labels (`Jan 2026`). Every A1 reference in a
+//! formula therefore moves down one row, and Lever's row *n* is Excel's row
+//! *n + 1*.
+//!
+//! Formulas are translated on the syntax tree ([`excel_formula`]): a metric
+//! name becomes the A1 cell of its row in the period being computed (`price`
+//! → `D12`), `price[-1]` the previous column (the literal `0` before the
+//! first period, as Lever reads an empty cell there), and a bare name where a
+//! function takes a range (see [`takes_range`]) the whole row of periods as
+//! an absolute range (`$C$12:$AL$12`). The value Lever computed is stored as
+//! each formula's cached result, so viewers that do not recalculate show the
+//! same numbers.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rust_xlsxwriter::{Format as XlsxFormat, Formula, Workbook as XlsxWorkbook, Worksheet};
+
+use crate::engine::Value;
+use crate::engine::compile::takes_range;
+use crate::engine::functions;
+use crate::formula::{self, CellRef, ErrorKind, Expr, Reference};
+use crate::model::document::{CellInput, Format, RowFile};
+use crate::model::{FIRST_PERIOD_COL, LABEL_COL, UNIT_COL, Workbook, io};
+
+/// Rows added above Lever's grid: the header with the period labels.
+pub const HEADER_ROWS: u32 = 1;
+
+/// Excel's last row (zero-based).
+const MAX_ROW: u32 = 1_048_575;
+/// Excel's last column (zero-based).
+const MAX_COL: u32 = 16_383;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// A sheet's name is not allowed in Excel (too long, or `[]:*?/\`).
+    #[error("{path}: sheet `{sheet}` cannot be an Excel sheet name: {message}")]
+    SheetName {
+        /// The output file.
+        path: String,
+        /// The sheet's name in the model.
+        sheet: String,
+        /// What Excel objects to.
+        message: String,
+    },
+    /// Building or writing the file failed.
+    #[error("{path}: cannot write the workbook: {message}")]
+    Write {
+        /// The output file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Choices for [`export_xlsx_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Store Lever's computed values as the formulas' cached results (the
+    /// default). Without them every formula caches `0` and the reader must
+    /// recalculate — useful to check that a spreadsheet program computes
+    /// the same values from the formulas alone.
+    pub cached_results: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            cached_results: true,
+        }
+    }
+}
+
+/// Writes `workbook` to `path` as an Excel workbook with formulas and cached
+/// results. The file is replaced atomically.
+pub fn export_xlsx(workbook: &Workbook, path: &Path) -> Result<(), ExportError> {
+    export_xlsx_with(workbook, path, &ExportOptions::default())
+}
+
+/// [`export_xlsx`] with options.
+pub fn export_xlsx_with(
+    workbook: &Workbook,
+    path: &Path,
+    options: &ExportOptions,
+) -> Result<(), ExportError> {
+    let bytes = to_xlsx_bytes(workbook, options).map_err(|e| match e {
+        BuildError::SheetName { sheet, message } => ExportError::SheetName {
+            path: path.display().to_string(),
+            sheet,
+            message,
+        },
+        BuildError::Xlsx(message) => ExportError::Write {
+            path: path.display().to_string(),
+            message,
+        },
+    })?;
+    io::write_atomically(path, &bytes).map_err(|e| ExportError::Write {
+        path: path.display().to_string(),
+        message: match e {
+            io::FileError::Io { source, .. } => source.to_string(),
+            other => other.to_string(),
+        },
+    })
+}
+
+enum BuildError {
+    SheetName { sheet: String, message: String },
+    Xlsx(String),
+}
+
+impl From<rust_xlsxwriter::XlsxError> for BuildError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        BuildError::Xlsx(e.to_string())
+    }
+}
+
+/// The cell formats used by the export.
+struct Styles {
+    bold: XlsxFormat,
+    numbers: Vec<(Format, XlsxFormat)>,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        Styles {
+            bold: XlsxFormat::new().set_bold(),
+            numbers: Vec::new(),
+        }
+    }
+
+    /// The cell format of a row format; `None` for General.
+    fn number(&mut self, format: Format) -> Option<XlsxFormat> {
+        if let Some((_, known)) = self.numbers.iter().find(|(f, _)| *f == format) {
+            return Some(known.clone());
+        }
+        let made = XlsxFormat::new().set_num_format(number_format(format)?);
+        self.numbers.push((format, made.clone()));
+        Some(made)
+    }
+}
+
+/// The Excel number format code for a row format; `None` for General.
+pub fn number_format(format: Format) -> Option<String> {
+    let decimals = |n: u8| {
+        if n == 0 {
+            String::new()
+        } else {
+            format!(".{}", "0".repeat(usize::from(n)))
+        }
+    };
+    match format {
+        Format::General => None,
+        Format::Integer => Some("#,##0".into()),
+        Format::Decimal(n) | Format::Money(n) => Some(format!("#,##0{}", decimals(n))),
+        Format::Percent(n) => Some(format!("0{}%", decimals(n))),
+        Format::Multiple(n) => Some(format!("0{}\"x\"", decimals(n))),
+    }
+}
+
+fn to_xlsx_bytes(workbook: &Workbook, options: &ExportOptions) -> Result<Vec<u8>, BuildError> {
+    let names = Names::new(workbook);
+    let mut book = XlsxWorkbook::new();
+    let mut styles = Styles::new();
+    let labels = workbook.period_labels();
+    for (index, sheet) in workbook.document().sheets.iter().enumerate() {
+        let sheet_index = index as u32;
+        let mut ws = Worksheet::new();
+        ws.set_name(&sheet.name)
+            .map_err(|e| BuildError::SheetName {
+                sheet: sheet.name.clone(),
+                message: e.to_string(),
+            })?;
+        ws.set_column_width(LABEL_COL as u16, 40)?;
+        ws.set_column_width(UNIT_COL as u16, 10)?;
+        ws.write_string_with_format(0, LABEL_COL as u16, "Metric", &styles.bold)?;
+        ws.write_string_with_format(0, UNIT_COL as u16, "Unit", &styles.bold)?;
+        for (period, label) in labels.iter().enumerate() {
+            let col = (FIRST_PERIOD_COL as usize + period) as u16;
+            ws.set_column_width(col, 12)?;
+            ws.write_string_with_format(0, col, label, &styles.bold)?;
+        }
+        ws.set_freeze_panes(HEADER_ROWS, FIRST_PERIOD_COL as u16)?;
+        for (r, row) in sheet.rows.iter().enumerate() {
+            write_row(
+                &mut ws,
+                workbook,
+                &names,
+                &mut styles,
+                options,
+                sheet_index,
+                r as u32,
+                row,
+            )?;
+        }
+        book.push_worksheet(ws);
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_row(
+    ws: &mut Worksheet,
+    workbook: &Workbook,
+    names: &Names,
+    styles: &mut Styles,
+    options: &ExportOptions,
+    sheet: u32,
+    row: u32,
+    info: &RowFile,
+) -> Result<(), BuildError> {
+    let xrow = row + HEADER_ROWS;
+    if !info.section.is_empty() {
+        ws.write_string_with_format(xrow, LABEL_COL as u16, &info.section, &styles.bold)?;
+        return Ok(());
+    }
+    if !info.label.is_empty() {
+        ws.write_string(xrow, LABEL_COL as u16, &info.label)?;
+    }
+    if !info.unit.is_empty() {
+        ws.write_string(xrow, UNIT_COL as u16, &info.unit)?;
+    }
+    let row_formula = (!info.formula.is_empty()).then(|| formula::parse(&info.formula).ok());
+    let format = styles.number(info.format);
+    for period in 0..workbook.periods() {
+        let col = (FIRST_PERIOD_COL + period) as u16;
+        let (parsed, anchor_col) = match workbook.input(sheet, row, period) {
+            CellInput::Empty => match &row_formula {
+                Some(parsed) => (parsed.clone(), FIRST_PERIOD_COL),
+                None => continue,
+            },
+            CellInput::Number(n) => {
+                match &format {
+                    Some(f) => ws.write_number_with_format(xrow, col, *n, f)?,
+                    None => ws.write_number(xrow, col, *n)?,
+                };
+                continue;
+            }
+            CellInput::Text(t) => {
+                ws.write_string(xrow, col, t)?;
+                continue;
+            }
+            CellInput::Bool(b) => {
+                ws.write_boolean(xrow, col, *b)?;
+                continue;
+            }
+            CellInput::Formula(text) => (formula::parse(text).ok(), u32::from(col)),
+        };
+        let text = match parsed {
+            Some(expr) => {
+                let context = Context {
+                    workbook,
+                    names,
+                    sheet,
+                    period,
+                    anchor_col,
+                };
+                formula::print(&context.translate(&expr, Position::Scalar))
+            }
+            // Lever shows a formula it cannot read as `#NAME?`.
+            None => ErrorKind::Name.as_str().to_string(),
+        };
+        let mut cell = Formula::new(text);
+        if options.cached_results {
+            cell = cell.set_result(cached_result(workbook.value(sheet, row, period)));
+        }
+        match &format {
+            Some(f) => ws.write_formula_with_format(xrow, col, cell, f)?,
+            None => ws.write_formula(xrow, col, cell)?,
+        };
+    }
+    Ok(())
+}
+
+/// A computed value as a formula's cached result.
+fn cached_result(value: &Value) -> String {
+    match value {
+        // A formula reading an empty cell shows 0 in Excel.
+        Value::Empty => "0".into(),
+        Value::Number(n) => format!("{n}"),
+        Value::Text(t) => t.to_string(),
+        Value::Bool(true) => "TRUE".into(),
+        Value::Bool(false) => "FALSE".into(),
+        Value::Error(e) => excel_error(e.kind).as_str().into(),
+    }
+}
+
+/// Excel has no `#CIRC!`; a cycle is reported by Excel itself, and the
+/// cached value or literal becomes `#N/A`.
+fn excel_error(kind: ErrorKind) -> ErrorKind {
+    match kind {
+        ErrorKind::Circular => ErrorKind::NA,
+        other => other,
+    }
+}
+
+/// Metric names of every sheet, for lookups while translating.
+struct Names {
+    sheets: HashMap<String, u32>,
+    metrics: HashMap<(u32, String), u32>,
+}
+
+impl Names {
+    fn new(workbook: &Workbook) -> Names {
+        let mut sheets = HashMap::new();
+        let mut metrics = HashMap::new();
+        for (s, sheet) in workbook.document().sheets.iter().enumerate() {
+            let s = s as u32;
+            sheets.entry(sheet.name.to_lowercase()).or_insert(s);
+            for row in 0..sheet.rows.len() as u32 {
+                let name = workbook.metric_name(s, row);
+                if !name.is_empty() {
+                    metrics.entry((s, name.to_lowercase())).or_insert(row);
+                }
+            }
+        }
+        Names { sheets, metrics }
+    }
+}
+
+/// Where an expression stands (as in the engine's compiler), which decides
+/// what a bare metric name means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    /// A single value: a bare name is this period.
+    Scalar,
+    /// A range parameter: a bare name is the whole row.
+    RangeParam,
+    /// Inside an array function (SUMPRODUCT): a bare name is the whole row,
+    /// operators included.
+    Array,
+}
+
+/// One period cell's formula being translated.
+struct Context<'a> {
+    workbook: &'a Workbook,
+    names: &'a Names,
+    sheet: u32,
+    period: u32,
+    /// The column relative A1 columns are written from: the first period for
+    /// a row formula, the cell's own column for a cell formula.
+    anchor_col: u32,
+}
+
+/// Translates Lever formula `text` (with or without `=`) as it is computed in
+/// `period` of a row on `sheet` into Excel formula text (without `=`) for the
+/// exported layout. `row_formula` says whether the text is the row's formula
+/// (relative A1 columns written from the first period) or the cell's own.
+/// Text that does not parse gives `#NAME?`, as Lever computes it.
+pub fn excel_formula(
+    workbook: &Workbook,
+    sheet: u32,
+    period: u32,
+    row_formula: bool,
+    text: &str,
+) -> String {
+    let Ok(expr) = formula::parse(text) else {
+        return ErrorKind::Name.as_str().to_string();
+    };
+    let names = Names::new(workbook);
+    let context = Context {
+        workbook,
+        names: &names,
+        sheet,
+        period,
+        anchor_col: if row_formula {
+            FIRST_PERIOD_COL
+        } else {
+            FIRST_PERIOD_COL + period
+        },
+    };
+    formula::print(&context.translate(&expr, Position::Scalar))
+}
+
+impl Context<'_> {
+    fn translate(&self, expr: &Expr, position: Position) -> Expr {
+        let operand = if position == Position::Array {
+            Position::Array
+        } else {
+            Position::Scalar
+        };
+        match expr {
+            Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Missing => expr.clone(),
+            Expr::Error(kind) => Expr::Error(excel_error(*kind)),
+            Expr::Group(inner) => Expr::Group(Box::new(self.translate(inner, position))),
+            Expr::Unary(op, inner) => Expr::Unary(*op, Box::new(self.translate(inner, operand))),
+            Expr::Percent(inner) => Expr::Percent(Box::new(self.translate(inner, operand))),
+            Expr::Binary(op, lhs, rhs) => Expr::Binary(
+                *op,
+                Box::new(self.translate(lhs, operand)),
+                Box::new(self.translate(rhs, operand)),
+            ),
+            Expr::Call { name, args } => self.call(name, args, position),
+            Expr::Reference(reference) => self.reference(reference, position),
+        }
+    }
+
+    fn call(&self, name: &str, args: &[Expr], position: Position) -> Expr {
+        let Some(function) = functions::lookup(name) else {
+            // Unknown in Lever (#NAME?); Excel says the same of an unknown name.
+            return Expr::Error(ErrorKind::Name);
+        };
+        if args.len() < function.min_args || args.len() > function.max_args {
+            // Lever computes #VALUE!; Excel would refuse the formula.
+            return Expr::Error(ErrorKind::Value);
+        }
+        let args = args
+            .iter()
+            .enumerate()
+            .map(|(index, arg)| {
+                let arg_position = if function.array_args || position == Position::Array {
+                    Position::Array
+                } else if takes_range(function.name, index) {
+                    Position::RangeParam
+                } else {
+                    Position::Scalar
+                };
+                self.translate(arg, arg_position)
+            })
+            .collect();
+        Expr::Call {
+            name: function.name.to_string(),
+            args,
+        }
+    }
+
+    fn reference(&self, reference: &Reference, position: Position) -> Expr {
+        match reference {
+            Reference::Invalid => Expr::Error(ErrorKind::Ref),
+            Reference::Cell { sheet, cell } => {
+                let Some(sheet) = self.sheet_prefix(sheet.as_deref()) else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
+                match self.cell(*cell) {
+                    Some(cell) => Expr::Reference(Reference::Cell { sheet, cell }),
+                    None => Expr::Error(ErrorKind::Ref),
+                }
+            }
+            Reference::Range { sheet, start, end } => {
+                let Some(sheet) = self.sheet_prefix(sheet.as_deref()) else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
+                match (self.cell(*start), self.cell(*end)) {
+                    (Some(start), Some(end)) => {
+                        Expr::Reference(Reference::Range { sheet, start, end })
+                    }
+                    _ => Expr::Error(ErrorKind::Ref),
+                }
+            }
+            Reference::Metric {
+                sheet,
+                name,
+                offset,
+                explicit_offset,
+            } => {
+                let Some(prefix) = self.sheet_prefix(sheet.as_deref()) else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
+                let target = match sheet {
+                    None => Some(self.sheet),
+                    Some(s) => self.names.sheets.get(&s.to_lowercase()).copied(),
+                };
+                let Some(target) = target else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
+                let Some(&row) = self.names.metrics.get(&(target, name.to_lowercase())) else {
+                    return Expr::Error(ErrorKind::Name);
+                };
+                let xrow = row + HEADER_ROWS;
+                let periods = self.workbook.periods();
+                if !explicit_offset && position != Position::Scalar {
+                    let end_col = FIRST_PERIOD_COL + periods.saturating_sub(1);
+                    let absolute = |col| CellRef {
+                        row: xrow,
+                        col,
+                        row_abs: true,
+                        col_abs: true,
+                    };
+                    return Expr::Reference(Reference::Range {
+                        sheet: prefix,
+                        start: absolute(FIRST_PERIOD_COL),
+                        end: absolute(end_col),
+                    });
+                }
+                let target_period = i64::from(self.period) + i64::from(*offset);
+                if target_period < 0 || target_period >= i64::from(periods) {
+                    // Lever reads an empty cell outside the timeline.
+                    return Expr::Number(0.0);
+                }
+                Expr::Reference(Reference::Cell {
+                    sheet: prefix,
+                    cell: CellRef {
+                        row: xrow,
+                        col: FIRST_PERIOD_COL + target_period as u32,
+                        row_abs: false,
+                        col_abs: false,
+                    },
+                })
+            }
+        }
+    }
+
+    /// The sheet prefix to print: `None` stays `None`; a named sheet is
+    /// spelled as in the model. `None` (outer) if the sheet does not exist.
+    fn sheet_prefix(&self, sheet: Option<&str>) -> Option<Option<String>> {
+        match sheet {
+            None => Some(None),
+            Some(name) => {
+                let index = *self.names.sheets.get(&name.to_lowercase())?;
+                let sheet = self.workbook.document().sheets.get(index as usize)?;
+                Some(Some(sheet.name.clone()))
+            }
+        }
+    }
+
+    /// An A1 cell of the formula as written in the exported cell: one row
+    /// down for the header, and a relative column moved to the period being
+    /// computed. `None` if it falls off the sheet.
+    fn cell(&self, cell: CellRef) -> Option<CellRef> {
+        let row = cell
+            .row
+            .checked_add(HEADER_ROWS)
+            .filter(|&r| r <= MAX_ROW)?;
+        let col = if cell.col_abs {
+            cell.col
+        } else {
+            let shifted = i64::from(cell.col) + i64::from(FIRST_PERIOD_COL + self.period)
+                - i64::from(self.anchor_col);
+            u32::try_from(shifted).ok().filter(|&c| c <= MAX_COL)?
+        };
+        Some(CellRef { row, col, ..cell })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODEL: &str = r#"(
+    version: 1,
+    timeline: (start: "2026-01", periods: 3, step: Month),
+    sheets: [
+        (
+            name: "Model",
+            rows: [
+                (section: "Units"),
+                (label: "Price", unit: "RUB", format: Money(0), formula: "=price[-1]", values: [100]),
+                (label: "Paid", formula: "=paid[-1] + 1", values: [10]),
+                (label: "Revenue", formula: "=price * paid"),
+                (label: "Customers", formula: "=customers[-1] + new"),
+                (label: "New", values: [1, 2, 3]),
+                (label: "Cash", formula: "=SUM(revenue) / 12"),
+                (label: "A", values: [1, -1, 2]),
+                (label: "B", values: [5, 6, 7]),
+                (label: "C", formula: "=IF(a > 0, b[-1], 0)"),
+                (label: "D", formula: "=MAX(cash[0], 0) + B2 + $C$3 + SUM(C2:D3)"),
+                (label: "E", formula: "=Inputs!rate * 'Unit economics'!x + SUMPRODUCT(a * b)"),
+            ],
+        ),
+        (name: "Inputs", rows: [(label: "Rate", values: [0.5, 0.6, 0.7])]),
+        (name: "Unit economics", rows: [(label: "X", formula: "=Inputs!rate * 2 + SUM(Inputs!rate)")]),
+    ],
+)"#;
+
+    fn book() -> Workbook {
+        match Workbook::parse(MODEL, "test") {
+            Ok(book) => book,
+            Err(e) => panic!("test model: {e}"),
+        }
+    }
+
+    fn row_formula(book: &Workbook, sheet: u32, name: &str, period: u32) -> String {
+        let (s, row) = book.find_metric(name).unwrap_or((sheet, 0));
+        let text = book.rows(s)[row as usize].formula.clone();
+        excel_formula(book, s, period, true, &text)
+    }
+
+    #[test]
+    fn this_period_names_become_the_same_column() {
+        let book = book();
+        assert_eq!(row_formula(&book, 0, "revenue", 0), "C3 * C4");
+        assert_eq!(row_formula(&book, 0, "revenue", 2), "E3 * E4");
+    }
+
+    #[test]
+    fn previous_period_is_the_column_before_or_zero() {
+        let book = book();
+        assert_eq!(row_formula(&book, 0, "customers", 0), "0 + C7");
+        assert_eq!(row_formula(&book, 0, "customers", 1), "C6 + D7");
+        assert_eq!(row_formula(&book, 0, "c", 1), "IF(D9 > 0, C10, 0)");
+        assert_eq!(row_formula(&book, 0, "c", 0), "IF(C9 > 0, 0, 0)");
+    }
+
+    #[test]
+    fn bare_names_in_range_parameters_are_the_whole_row() {
+        let book = book();
+        assert_eq!(row_formula(&book, 0, "cash", 1), "SUM($C$5:$E$5) / 12");
+        assert_eq!(
+            row_formula(&book, 0, "e", 0),
+            "Inputs!C2 * 'Unit economics'!C2 + SUMPRODUCT($C$9:$E$9 * $C$10:$E$10)"
+        );
+    }
+
+    #[test]
+    fn a1_references_move_down_for_the_header_and_follow_the_period() {
+        let book = book();
+        assert_eq!(
+            row_formula(&book, 0, "d", 0),
+            "MAX(C8, 0) + B3 + $C$4 + SUM(C3:D4)"
+        );
+        assert_eq!(
+            row_formula(&book, 0, "d", 2),
+            "MAX(E8, 0) + D3 + $C$4 + SUM(E3:F4)"
+        );
+        // A cell's own formula is written from its own column.
+        assert_eq!(excel_formula(&book, 0, 2, false, "=B2 + A1"), "B3 + A2");
+        // Off the bottom edge: #REF!.
+        assert_eq!(excel_formula(&book, 0, 0, true, "=A1048576"), "#REF!");
+    }
+
+    #[test]
+    fn cross_sheet_names_and_errors() {
+        let book = book();
+        assert_eq!(
+            excel_formula(&book, 2, 1, true, "=Inputs!rate * 2 + SUM(Inputs!rate)"),
+            "Inputs!D2 * 2 + SUM(Inputs!$C$2:$E$2)"
+        );
+        assert_eq!(excel_formula(&book, 0, 0, true, "=nope + 1"), "#NAME? + 1");
+        assert_eq!(excel_formula(&book, 0, 0, true, "=Nowhere!A1"), "#REF!");
+        assert_eq!(excel_formula(&book, 0, 0, true, "=ROUND(1)"), "#VALUE!");
+        assert_eq!(excel_formula(&book, 0, 0, true, "=1 +"), "#NAME?");
+    }
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(number_format(Format::General), None);
+        assert_eq!(number_format(Format::Integer).as_deref(), Some("#,##0"));
+        assert_eq!(
+            number_format(Format::Decimal(2)).as_deref(),
+            Some("#,##0.00")
+        );
+        assert_eq!(number_format(Format::Money(0)).as_deref(), Some("#,##0"));
+        assert_eq!(number_format(Format::Percent(1)).as_deref(), Some("0.0%"));
+        assert_eq!(number_format(Format::Percent(0)).as_deref(), Some("0%"));
+        assert_eq!(
+            number_format(Format::Multiple(1)).as_deref(),
+            Some("0.0\"x\"")
+        );
+    }
+
+    #[test]
+    fn cached_results_use_excel_spellings() {
+        assert_eq!(cached_result(&Value::Number(0.25)), "0.25");
+        assert_eq!(cached_result(&Value::Empty), "0");
+        assert_eq!(cached_result(&Value::Bool(true)), "TRUE");
+        assert_eq!(cached_result(&Value::error(ErrorKind::Div0)), "#DIV/0!");
+        assert_eq!(cached_result(&Value::error(ErrorKind::Circular)), "#N/A");
+    }
+}

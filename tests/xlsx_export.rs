@@ -7,6 +7,7 @@ use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use lever::engine::Value;
+use lever::formula::ErrorKind;
 use lever::model::interop::xlsx::{HEADER_ROWS, excel_formula};
 use lever::model::interop::{ExportOptions, export_xlsx, export_xlsx_with};
 use lever::model::{CellInput, FIRST_PERIOD_COL, Workbook};
@@ -24,6 +25,10 @@ fn same_value(lever: &Value, xlsx: &Data) -> bool {
         (Value::Number(a), Data::Int(b)) => *a == *b as f64,
         (Value::Text(a), Data::String(b)) => **a == **b,
         (Value::Bool(a), Data::Bool(b)) => a == b,
+        // Excel has no #CIRC!: a cycle is cached as #N/A.
+        (Value::Error(e), Data::Error(x)) if e.kind == ErrorKind::Circular => {
+            x.to_string() == "#N/A"
+        }
         (Value::Error(e), Data::Error(x)) => e.kind.as_str() == x.to_string(),
         _ => false,
     }
@@ -113,6 +118,11 @@ fn edtech_sample_exports_with_formulas_and_values() {
 #[test]
 fn cross_sheet_model_exports_with_formulas_and_values() {
     check_export("tests/data/xlsx/sheets.ron");
+}
+
+#[test]
+fn errors_and_cycles_export_with_error_results() {
+    check_export("tests/data/xlsx/errors.ron");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Incremental recalculation gives exactly what a full recalculation gives:
 //! random models, random edits (values, row formulas that may create
-//! circular references, cell overrides), then undo back to the start.
+//! circular references, cell overrides, row inserts, deletes and moves,
+//! renames), then undo back to the start.
 
 use lever::engine::Value;
 use lever::model::generate::{self, Recipe, Rng};
@@ -55,7 +56,7 @@ fn random_formula(rng: &mut Rng, rows: usize, periods: u32) -> String {
 fn random_command(rng: &mut Rng, rows: usize, periods: u32) -> Command {
     let row = rng.below(rows) as u32;
     let period = rng.below(periods as usize) as u32;
-    match rng.below(10) {
+    match rng.below(14) {
         0..=4 => Command::SetCell {
             sheet: 0,
             row,
@@ -80,10 +81,36 @@ fn random_command(rng: &mut Rng, rows: usize, periods: u32) -> Command {
             period,
             input: CellInput::Text("n/a".into()),
         },
-        _ => Command::SetRowFormula {
+        8 | 9 => Command::SetRowFormula {
             sheet: 0,
             row,
             formula: random_formula(rng, rows, periods),
+        },
+        // Structural edits: the engine is rebuilt, then edited incrementally.
+        10 => Command::InsertRows {
+            sheet: 0,
+            at: row,
+            rows: vec![lever::model::RowFile {
+                label: format!("Inserted {}", rng.below(1000)),
+                values: vec![CellInput::Number(7.0)],
+                ..Default::default()
+            }],
+        },
+        11 if rows > 3 => Command::DeleteRows {
+            sheet: 0,
+            at: row.min(rows as u32 - 2),
+            count: 1,
+        },
+        12 if rows > 2 => Command::MoveRows {
+            sheet: 0,
+            from: row.min(rows as u32 - 2),
+            count: 1,
+            to: rng.below(rows - 1) as u32,
+        },
+        _ => Command::RenameMetric {
+            sheet: 0,
+            row,
+            name: format!("renamed_{}", rng.below(100_000)),
         },
     }
 }
@@ -102,9 +129,15 @@ proptest! {
         let start = workbook.to_text();
         let mut rng = Rng::new(seed ^ 0xDEAD_BEEF);
         for step in 0..n_edits {
-            let command = random_command(&mut rng, rows, periods);
+            let current_rows = workbook.rows(0).len();
+            let command = random_command(&mut rng, current_rows, periods);
             let context = format!("seed {seed}, step {step}, {command:?}");
-            workbook.apply(vec![command]).expect("edit applies");
+            // Some random edits are refused (e.g. a rename onto a taken
+            // name); a refused edit must change nothing.
+            let before = workbook.to_text();
+            if workbook.apply(vec![command]).is_err() {
+                prop_assert_eq!(workbook.to_text(), before);
+            }
             assert_matches_full(&workbook, &context);
         }
         while workbook.undo().is_some() {

@@ -153,18 +153,6 @@ pub fn check(workbook: &Workbook, origin: &str) -> CheckReport {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_quote("CAC, RUB"), "\"CAC, RUB\"");
-        assert_eq!(csv_quote("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_quote("plain"), "plain");
-    }
-}
-
 /// A sensitivity run as CSV: `metric,low,base,high,elasticity`, numbers in
 /// full precision, empty where there is no number.
 pub fn sensitivity_csv(result: &[Sensitivity]) -> String {
@@ -246,4 +234,16 @@ pub fn sensitivity_table(workbook: &Workbook, target: &Target, result: &[Sensiti
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_quote("CAC, RUB"), "\"CAC, RUB\"");
+        assert_eq!(csv_quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_quote("plain"), "plain");
+    }
 }

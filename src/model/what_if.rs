@@ -246,9 +246,14 @@ pub fn sensitivity(
             elasticity,
         });
     }
-    // Widest first; inputs whose flex broke the target go last. Stable, so
-    // ties keep the model's order.
-    out.sort_by(|a, b| match (a.spread(), b.spread()) {
+    // Widest first; inputs whose flex broke the target go last. Spreads are
+    // compared at 10 significant digits so that float noise does not reorder
+    // equal bars, and the sort is stable, so ties keep the model's order.
+    let key = |s: &Sensitivity| {
+        s.spread()
+            .map(|x| format!("{x:.9e}").parse::<f64>().unwrap_or(x))
+    };
+    out.sort_by(|a, b| match (key(a), key(b)) {
         (Some(x), Some(y)) => y.total_cmp(&x),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -348,6 +353,12 @@ mod tests {
         }
         let n = result.len();
         assert_eq!(n, 8);
+        let top: Vec<&str> = result[..5].iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            top[0], "leads",
+            "equal bars keep the model's order: {top:?}"
+        );
+        assert_eq!(top[1..], STAGES, "equal bars keep the model's order");
         let last: Vec<&str> = result[n - 2..].iter().map(|s| s.name.as_str()).collect();
         assert!(
             last.contains(&"price") && last.contains(&"pp_step"),

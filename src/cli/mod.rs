@@ -1,6 +1,7 @@
 //! The command line: `lever [FILE]` opens the editor; `lever eval` prints a
 //! model's computed values, `lever check` lists what is wrong in it,
-//! `lever convert` writes it in another format (Excel). Errors go to stderr with the file,
+//! `lever convert` writes it in another format (Excel), `lever sensitivity`
+//! ranks the inputs by how far they move a target metric. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
@@ -12,8 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::model::Workbook;
 use crate::model::interop::{ExportOptions, export_xlsx_with};
+use crate::model::{Workbook, what_if};
 
 /// Lever: a spreadsheet-style editor for metric models.
 #[derive(Debug, Parser)]
@@ -57,6 +58,22 @@ pub enum Command {
         /// (for checking another program's results against Lever's).
         #[arg(long)]
         no_cached_values: bool,
+    },
+    /// Rank the inputs by how much a target moves when each is flexed
+    /// down and up by the swing (a tornado chart as a table).
+    Sensitivity {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `metric`, `metric@3` (period number), `metric@Mar 2026` (period
+        /// label) or `metric@total` (the default for a bare metric).
+        #[arg(long)]
+        target: String,
+        /// How far each input is flexed: `10%` or `0.1`.
+        #[arg(long, default_value = "10%")]
+        swing: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
     },
     /// Write a generated founder-style model of any size (for trying the
     /// editor and the engine on big models).
@@ -144,6 +161,23 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             output,
             no_cached_values,
         }) => convert(&input, &output, no_cached_values),
+        Some(Command::Sensitivity {
+            file,
+            target,
+            swing,
+            format,
+        }) => {
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let swing = parse_swing(&swing)?;
+            let target = what_if::parse_target(&workbook, &target)?;
+            let result = what_if::sensitivity(&mut workbook, &target, swing, None)?;
+            let text = match format {
+                OutputFormat::Csv => output::sensitivity_csv(&result),
+                OutputFormat::Table => output::sensitivity_table(&workbook, &target, &result),
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check { file }) => {
             let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
             let report = output::check(&workbook, &file.display().to_string());
@@ -154,6 +188,21 @@ fn execute(args: Args) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             })
         }
+    }
+}
+
+/// A swing as typed: `10%` or `0.1`.
+fn parse_swing(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let (digits, scale) = match trimmed.strip_suffix('%') {
+        Some(rest) => (rest.trim_end(), 0.01),
+        None => (trimmed, 1.0),
+    };
+    match digits.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n * scale),
+        _ => Err(format!(
+            "the swing `{text}` is not a number (e.g. 10% or 0.1)"
+        )),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::what_if::{Sensitivity, Target};
 use crate::model::{Workbook, display};
 
 /// The sheet as CSV: a header (`metric`, `unit`, period labels), then one line
@@ -150,6 +151,89 @@ pub fn check(workbook: &Workbook, origin: &str) -> CheckReport {
         text,
         clean: total == 0,
     }
+}
+
+/// A sensitivity run as CSV: `metric,low,base,high,elasticity`, numbers in
+/// full precision, empty where there is no number.
+pub fn sensitivity_csv(result: &[Sensitivity]) -> String {
+    let mut out = String::new();
+    let header: Vec<String> = ["metric", "low", "base", "high", "elasticity"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    push_csv_line(&mut out, &header);
+    let number = |n: Option<f64>| n.map(display::shortest_number).unwrap_or_default();
+    for s in result {
+        push_csv_line(
+            &mut out,
+            &[
+                s.name.clone(),
+                number(s.low),
+                display::shortest_number(s.base),
+                number(s.high),
+                number(s.elasticity),
+            ],
+        );
+    }
+    out
+}
+
+/// A sensitivity run as an aligned table, widest swing first: rank, metric,
+/// low, base, high (in the target row's format) and elasticity.
+pub fn sensitivity_table(workbook: &Workbook, target: &Target, result: &[Sensitivity]) -> String {
+    let (sheet, row) = target.cell_row();
+    let format = workbook
+        .rows(sheet)
+        .get(row as usize)
+        .map(|r| r.format)
+        .unwrap_or_default();
+    let number =
+        |n: Option<f64>| n.map_or_else(|| "—".to_string(), |n| display::format_number(n, format));
+    let mut lines: Vec<Vec<String>> = vec![
+        ["#", "metric", "low", "base", "high", "elasticity"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    ];
+    for (rank, s) in result.iter().enumerate() {
+        lines.push(vec![
+            (rank + 1).to_string(),
+            s.name.clone(),
+            number(s.low),
+            display::format_number(s.base, format),
+            number(s.high),
+            s.elasticity
+                .map_or_else(|| "—".to_string(), |e| format!("{e:.2}")),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|c| {
+            lines
+                .iter()
+                .filter_map(|l| l.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (text, &width))| {
+                let pad = " ".repeat(width.saturating_sub(text.chars().count()));
+                if c == 1 {
+                    format!("{text}{pad}")
+                } else {
+                    format!("{pad}{text}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    out
 }
 
 #[cfg(test)]

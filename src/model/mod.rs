@@ -15,6 +15,7 @@ pub mod io;
 pub mod names;
 pub mod ripple;
 pub mod timeline;
+pub mod what_if;
 
 use std::path::Path;
 
@@ -219,6 +220,27 @@ impl Workbook {
         self.next_serial += 1;
         self.redo.clear();
         Ok(ripple)
+    }
+
+    /// Applies `edit` for a look only: recalculates incrementally, lets
+    /// `read` see the changed workbook, then restores the document and
+    /// values. The undo and redo history are left exactly as they were (what
+    /// `apply` followed by `undo` does, without the redo entry). On error
+    /// nothing changes.
+    pub fn probe<R>(
+        &mut self,
+        edit: Edit,
+        read: impl FnOnce(&Workbook) -> R,
+    ) -> Result<R, EditError> {
+        let (inverse, _) = self.apply_commands(edit)?;
+        let result = read(self);
+        self.apply_commands(inverse)?;
+        Ok(result)
+    }
+
+    /// Number of edits that can be undone.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
     }
 
     /// Undoes the last edit; `None` if there is nothing to undo.

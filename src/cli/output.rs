@@ -67,17 +67,7 @@ pub fn table(workbook: &Workbook, sheet: u32) -> String {
         );
         lines.push(line);
     }
-    let n_cols = lines.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n_cols)
-        .map(|c| {
-            lines
-                .iter()
-                .filter_map(|l| l.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = column_widths(&lines);
     let mut out = String::new();
     let mut next_section = sections.iter().peekable();
     for (index, line) in lines.iter().enumerate() {
@@ -103,6 +93,21 @@ pub fn table(workbook: &Workbook, sheet: u32) -> String {
     out
 }
 
+/// The widest text (in characters) of each column of `lines`.
+fn column_widths(lines: &[Vec<String>]) -> Vec<usize> {
+    let n_cols = lines.iter().map(Vec::len).max().unwrap_or(0);
+    (0..n_cols)
+        .map(|c| {
+            lines
+                .iter()
+                .filter_map(|l| l.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
 /// The result of `lever check`.
 pub struct CheckReport {
     /// What to print.
@@ -125,11 +130,7 @@ pub fn check(workbook: &Workbook, origin: &str) -> CheckReport {
         let sheet_name = &workbook.document().sheets[*sheet as usize].name;
         let label = &workbook.rows(*sheet)[*row as usize].label;
         let period_label = labels.get(*period as usize).map_or("", String::as_str);
-        let cell = workbook.engine().cell_name(crate::engine::CellAddr::new(
-            *sheet,
-            *row,
-            crate::model::FIRST_PERIOD_COL + period,
-        ));
+        let cell = workbook.cell_name(*sheet, *row, crate::model::FIRST_PERIOD_COL + period);
         let _ = write!(
             text,
             "{origin}: {cell} ({sheet_name} / {label} / {period_label}): {}",
@@ -206,16 +207,7 @@ pub fn sensitivity_table(workbook: &Workbook, target: &Target, result: &[Sensiti
                 .map_or_else(|| "—".to_string(), |e| format!("{e:.2}")),
         ]);
     }
-    let widths: Vec<usize> = (0..6)
-        .map(|c| {
-            lines
-                .iter()
-                .filter_map(|l| l.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = column_widths(&lines);
     let mut out = String::new();
     for line in &lines {
         let cells: Vec<String> = line

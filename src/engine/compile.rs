@@ -84,8 +84,9 @@ pub fn compile(expr: &Expr, sheet: u32, anchor_col: u32, resolver: &dyn Resolver
 }
 
 /// Where an expression stands, which decides what a bare metric name means.
+/// Shared with the Excel export, which must read names the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Position {
+pub enum Position {
     /// A single value is expected: a bare name is this period.
     Scalar,
     /// A function parameter that takes ranges: a bare name is the whole row.
@@ -93,6 +94,30 @@ enum Position {
     /// Inside an array-taking function: operators work elementwise, a bare
     /// name is the whole row.
     Array,
+}
+
+impl Position {
+    /// The position of an operator's operands: operators keep the array
+    /// context but not the "range parameter" one (`SUM(a * 2)` multiplies
+    /// this period's `a`).
+    pub fn operand(self) -> Position {
+        if self == Position::Array {
+            Position::Array
+        } else {
+            Position::Scalar
+        }
+    }
+
+    /// The position of argument `index` of `function` called from here.
+    pub fn argument(self, function: &FunctionSpec, index: usize) -> Position {
+        if function.array_args || self == Position::Array {
+            Position::Array
+        } else if takes_range(function.name, index) {
+            Position::RangeParam
+        } else {
+            Position::Scalar
+        }
+    }
 }
 
 struct Compiler<'a> {
@@ -103,13 +128,7 @@ struct Compiler<'a> {
 
 impl Compiler<'_> {
     fn node(&self, expr: &Expr, position: Position) -> Node {
-        // Operators below keep the array context but not the "range
-        // parameter" one: `SUM(a * 2)` multiplies this period's `a`.
-        let operand_position = if position == Position::Array {
-            Position::Array
-        } else {
-            Position::Scalar
-        };
+        let operand_position = position.operand();
         match expr {
             Expr::Number(n) => Node::Const(Value::number(*n)),
             Expr::Text(s) => Node::Const(Value::Text(Arc::from(s.as_str()))),
@@ -159,16 +178,7 @@ impl Compiler<'_> {
         let args = args
             .iter()
             .enumerate()
-            .map(|(index, arg)| {
-                let arg_position = if function.array_args || position == Position::Array {
-                    Position::Array
-                } else if takes_range(function.name, index) {
-                    Position::RangeParam
-                } else {
-                    Position::Scalar
-                };
-                self.node(arg, arg_position)
-            })
+            .map(|(index, arg)| self.node(arg, position.argument(function, index)))
             .collect();
         Node::Call { function, args }
     }

@@ -24,7 +24,20 @@ pub use document::{CellInput, Format, RowFile, WorkbookFile};
 pub use io::FileError;
 pub use ripple::Ripple;
 
-use crate::engine::{self, CellAddr, Engine, Input, Periods, SheetSpec, Value};
+/// Values and column names as the model's readers (UI, CLI) see them.
+pub use crate::engine::{CellError, Value, column_letters};
+
+/// Why `text` is not a valid formula (with the column), if it is not.
+pub fn formula_error(text: &str) -> Option<String> {
+    crate::formula::parse(text).err().map(|e| e.to_string())
+}
+
+/// The names of every spreadsheet function Lever knows, for completions.
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    crate::engine::functions::FUNCTIONS.iter().map(|f| f.name)
+}
+
+use crate::engine::{self, CellAddr, Engine, Input, Periods, SheetSpec};
 use command::Reach;
 
 /// Column of the row labels.
@@ -177,6 +190,25 @@ impl Workbook {
             .get(row as usize)
             .is_some_and(|r| !r.formula.is_empty())
             && !matches!(self.input(sheet, row, period), CellInput::Empty)
+    }
+
+    /// Rows (other than `row`) whose period cells the metric's cell in
+    /// `period` reads, in sheet order.
+    pub fn precedent_rows(&self, sheet: u32, row: u32, period: u32) -> Vec<u32> {
+        let addr = CellAddr::new(sheet, row, FIRST_PERIOD_COL + period);
+        other_rows(self.engine.precedents(addr), sheet, row)
+    }
+
+    /// Rows (other than `row`) whose period cells read the metric's cell in
+    /// `period`, in sheet order.
+    pub fn dependent_rows(&self, sheet: u32, row: u32, period: u32) -> Vec<u32> {
+        let addr = CellAddr::new(sheet, row, FIRST_PERIOD_COL + period);
+        other_rows(self.engine.dependents(addr), sheet, row)
+    }
+
+    /// `Sheet!C5`-style name of a grid cell, for messages.
+    pub fn cell_name(&self, sheet: u32, row: u32, col: u32) -> String {
+        self.engine.cell_name(CellAddr::new(sheet, row, col))
     }
 
     /// Problems that stop formulas from working: unusable or duplicate names.
@@ -365,6 +397,16 @@ impl Workbook {
             })
             .collect()
     }
+}
+
+/// The distinct period-cell rows of `cells` on `sheet`, without `row`.
+fn other_rows(cells: Vec<CellAddr>, sheet: u32, row: u32) -> Vec<u32> {
+    let rows: std::collections::BTreeSet<u32> = cells
+        .into_iter()
+        .filter(|c| c.sheet == sheet && c.row != row && c.col >= FIRST_PERIOD_COL)
+        .map(|c| c.row)
+        .collect();
+    rows.into_iter().collect()
 }
 
 /// The engine's view of a cell input.

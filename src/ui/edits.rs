@@ -168,8 +168,10 @@ pub fn paste(workbook: &Workbook, sheet: u32, at: GridCell, text: &str) -> Resul
             match cell.period() {
                 Some(period) => {
                     let input = CellInput::from_typed(text);
-                    if let CellInput::Formula(f) = &input {
-                        crate::formula::parse(f).map_err(|e| format!("{}: {e}", cell.a1()))?;
+                    if let CellInput::Formula(f) = &input
+                        && let Some(error) = crate::model::formula_error(f)
+                    {
+                        return Err(format!("{}: {error}", cell.a1()));
                     }
                     edit.push(Command::SetCell {
                         sheet,

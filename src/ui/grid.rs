@@ -13,8 +13,7 @@ use egui::{Align2, Color32, CornerRadius, FontId, Id, Sense, Stroke, StrokeKind,
 use super::theme::Theme;
 use super::trace::Trace;
 use super::view::{GridCell, ViewState};
-use crate::engine::Value;
-use crate::model::{CellInput, FIRST_PERIOD_COL, Format, Workbook, display};
+use crate::model::{CellInput, FIRST_PERIOD_COL, Format, Value, Workbook, display};
 
 /// Row height in points.
 pub const ROW_HEIGHT: f32 = 24.0;

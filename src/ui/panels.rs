@@ -7,8 +7,7 @@ use egui::{Color32, RichText, Ui};
 use super::theme::Theme;
 use super::trace::Trace;
 use super::view::{EditTarget, GridCell, ViewState};
-use crate::engine::Value;
-use crate::model::{FIRST_PERIOD_COL, Format, Workbook, display};
+use crate::model::{FIRST_PERIOD_COL, Format, Value, Workbook, display};
 
 /// What the user did in a panel.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,7 +139,7 @@ pub fn formula_bar_ui(
     let diagnostic = shown
         .trim_start()
         .starts_with('=')
-        .then(|| crate::formula::parse(&shown).err())
+        .then(|| crate::model::formula_error(&shown))
         .flatten();
     let value_note = cell
         .period()
@@ -189,12 +188,9 @@ pub fn completions(workbook: &Workbook, sheet: u32, text: &str) -> Vec<(String, 
         }
     }
     out.sort_by_key(|(name, _)| name.len());
-    for function in crate::engine::functions::FUNCTIONS {
-        if function.name.len() > prefix.len() && function.name.to_lowercase().starts_with(&lower) {
-            out.push((
-                format!("{}(", function.name),
-                format!("{head}{}(", function.name),
-            ));
+    for function in crate::model::function_names() {
+        if function.len() > prefix.len() && function.to_lowercase().starts_with(&lower) {
+            out.push((format!("{function}("), format!("{head}{function}(")));
         }
     }
     out.truncate(SHOWN);
@@ -425,10 +421,10 @@ pub fn trace_panel_ui(
             });
     };
     section(ui, "Reads", &trace.precedents, theme.text, &|r| {
-        super::trace::precedent_rows(workbook, sheet, r, period)
+        workbook.precedent_rows(sheet, r, period)
     });
     section(ui, "Feeds", &trace.dependents, theme.text, &|r| {
-        super::trace::dependent_rows(workbook, sheet, r, period)
+        workbook.dependent_rows(sheet, r, period)
     });
     let _ = GridCell::new(row, FIRST_PERIOD_COL);
 }

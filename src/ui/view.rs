@@ -4,9 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::engine::Value;
 use crate::model::ripple::MetricRipple;
-use crate::model::{FIRST_PERIOD_COL, Ripple, RowFile};
+use crate::model::{FIRST_PERIOD_COL, Ripple, RowFile, Value};
 
 /// A grid position: sheet row and grid column (0 = label, 1 = unit,
 /// 2.. = periods).
@@ -31,11 +30,7 @@ impl GridCell {
 
     /// `C5`-style name, as in formulas.
     pub fn a1(self) -> String {
-        format!(
-            "{}{}",
-            crate::engine::column_letters(self.col),
-            self.row + 1
-        )
+        format!("{}{}", crate::model::column_letters(self.col), self.row + 1)
     }
 }
 

@@ -10,7 +10,7 @@
 //! name becomes the A1 cell of its row in the period being computed (`price`
 //! → `D12`), `price[-1]` the previous column (the literal `0` before the
 //! first period, as Lever reads an empty cell there), and a bare name where a
-//! function takes a range (see [`takes_range`]) the whole row of periods as
+//! function takes a range (see [`crate::engine::compile::takes_range`]) the whole row of periods as
 //! an absolute range (`$C$12:$AL$12`). The value Lever computed is stored as
 //! each formula's cached result, so viewers that do not recalculate show the
 //! same numbers.
@@ -21,7 +21,7 @@ use std::path::Path;
 use rust_xlsxwriter::{Format as XlsxFormat, Formula, Workbook as XlsxWorkbook, Worksheet};
 
 use crate::engine::Value;
-use crate::engine::compile::takes_range;
+use crate::engine::compile::Position;
 use crate::engine::functions;
 use crate::formula::{self, CellRef, ErrorKind, Expr, Reference};
 use crate::model::document::{CellInput, Format, RowFile};
@@ -322,19 +322,6 @@ impl Names {
     }
 }
 
-/// Where an expression stands (as in the engine's compiler), which decides
-/// what a bare metric name means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Position {
-    /// A single value: a bare name is this period.
-    Scalar,
-    /// A range parameter: a bare name is the whole row.
-    RangeParam,
-    /// Inside an array function (SUMPRODUCT): a bare name is the whole row,
-    /// operators included.
-    Array,
-}
-
 /// One period cell's formula being translated.
 struct Context<'a> {
     workbook: &'a Workbook,
@@ -378,11 +365,7 @@ pub fn excel_formula(
 
 impl Context<'_> {
     fn translate(&self, expr: &Expr, position: Position) -> Expr {
-        let operand = if position == Position::Array {
-            Position::Array
-        } else {
-            Position::Scalar
-        };
+        let operand = position.operand();
         match expr {
             Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Missing => expr.clone(),
             Expr::Error(kind) => Expr::Error(excel_error(*kind)),
@@ -411,16 +394,7 @@ impl Context<'_> {
         let args = args
             .iter()
             .enumerate()
-            .map(|(index, arg)| {
-                let arg_position = if function.array_args || position == Position::Array {
-                    Position::Array
-                } else if takes_range(function.name, index) {
-                    Position::RangeParam
-                } else {
-                    Position::Scalar
-                };
-                self.translate(arg, arg_position)
-            })
+            .map(|(index, arg)| self.translate(arg, position.argument(function, index)))
             .collect();
         Expr::Call {
             name: function.name.to_string(),

@@ -2,23 +2,10 @@
 //! messages with file, line and column.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn lever(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lever"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("lever runs")
-}
+mod common;
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::{lever, stderr, stdout};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

@@ -1,23 +1,9 @@
 //! `lever sensitivity`: the tornado ranking of a model's inputs, as a table
 //! and as CSV, and the messages for a bad target or swing.
 
-use std::process::{Command, Output};
+mod common;
 
-fn lever(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lever"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("lever runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::{lever, stderr, stdout};
 
 const STAGES: [&str; 5] = [
     "leads",

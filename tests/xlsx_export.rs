@@ -3,7 +3,7 @@
 //! and, as its cached result, the value Lever computed.
 
 use std::path::Path;
-use std::process::Command;
+mod common;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use lever::engine::Value;
@@ -182,13 +182,7 @@ fn a_bad_path_is_an_error_naming_the_file() {
 fn cli_converts_ron_to_xlsx_and_refuses_other_formats() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("funnel.xlsx");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_lever"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("lever runs")
-    };
+    let run = common::lever;
     let ok = run(&["convert", "models/funnel.ron", &out.to_string_lossy()]);
     assert!(
         ok.status.success(),

@@ -100,11 +100,6 @@ impl Workbook {
         &self.doc
     }
 
-    /// The calculation engine (read-only).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
     /// Number of periods.
     pub fn periods(&self) -> u32 {
         self.doc.timeline.periods

@@ -40,6 +40,24 @@ pub fn period_label(timeline: &Timeline, index: u32) -> String {
     }
 }
 
+/// Where a date `"YYYY-MM-DD"` falls on the timeline, in periods from the
+/// start of the first one: `2.5` is halfway through the third period.
+/// `None` if the date is malformed; dates before the start or after the end
+/// give positions outside `0..periods`.
+pub fn date_position(timeline: &Timeline, date: &str) -> Option<f64> {
+    let (month_text, day) = date.trim().rsplit_once('-')?;
+    let (year, month) = parse_month(month_text)?;
+    let day: u32 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let (start_year, start_month) = parse_month(&timeline.start)?;
+    let months = f64::from((year - start_year) * 12) + f64::from(month) - f64::from(start_month);
+    let months_per_period = match timeline.step {
+        Step::Month => 1.0,
+        Step::Quarter => 3.0,
+        Step::Year => 12.0,
+    };
+    Some((months + f64::from(day - 1) / 31.0) / months_per_period)
+}
+
 /// Every period's label.
 pub fn period_labels(timeline: &Timeline) -> Vec<String> {
     (0..timeline.periods)
@@ -74,6 +92,20 @@ mod tests {
             "Q3 2026"
         );
         assert_eq!(period_label(&timeline("2026-01", Step::Year), 2), "2028");
+    }
+
+    #[test]
+    fn dates_fall_inside_their_period() {
+        let t = timeline("2026-01", Step::Month);
+        assert_eq!(date_position(&t, "2026-01-01"), Some(0.0));
+        let march = date_position(&t, "2026-03-16").unwrap();
+        assert!((2.0..3.0).contains(&march), "{march}");
+        let q = timeline("2026-01", Step::Quarter);
+        let may = date_position(&q, "2026-05-01").unwrap();
+        assert!((1.0..2.0).contains(&may), "{may}");
+        assert!(date_position(&t, "2025-12-31").unwrap() < 0.0);
+        assert_eq!(date_position(&t, "2026-13-01"), None);
+        assert_eq!(date_position(&t, "soon"), None);
     }
 
     #[test]

@@ -2,12 +2,15 @@
 //! and changes it only with edit commands, so undo/redo and the ripple have
 //! one source. The app holds the document, view state, and the dialogs.
 
+pub mod analysis;
+pub mod chart;
 pub mod clipboard;
 pub mod edits;
 pub mod files;
 pub mod grid;
 pub mod panels;
 pub mod theme;
+pub mod tornado;
 pub mod trace;
 pub mod view;
 
@@ -55,6 +58,8 @@ pub struct App {
     fonts_ready: bool,
     /// The rename dialog: the row and the name typed so far.
     pub rename: Option<(u32, String)>,
+    /// The analysis panel (sensitivity, charts).
+    pub analysis: analysis::Analysis,
 }
 
 /// Row operations, from the Rows menu, the context menu or shortcuts.
@@ -93,6 +98,7 @@ impl App {
             files: files::Files::default(),
             fonts_ready: false,
             rename: None,
+            analysis: analysis::Analysis::default(),
         };
         app.select(app.first_metric_cell());
         app
@@ -163,6 +169,13 @@ impl App {
                         self.row_action(action);
                     }
                 });
+                ui.menu_button("Analysis", |ui| {
+                    for tool in analysis::Tool::ALL {
+                        if ui.button(tool.title()).clicked() {
+                            self.open_tool(tool);
+                        }
+                    }
+                });
                 ui.menu_button("View", |ui| {
                     for (label, preference) in [
                         ("Theme: follow the system", egui::ThemePreference::System),
@@ -220,6 +233,9 @@ impl App {
                     &mut panel_events,
                 );
             });
+        let at = self.selection();
+        self.analysis
+            .ui(ui, &mut self.doc.workbook, at, &theme, &mut panel_events);
         let now = ui.input(|i| i.time);
         let rows = view::visible_rows(
             self.doc.workbook.rows(self.view.sheet),
@@ -260,6 +276,20 @@ impl App {
         {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Opens a tool of the analysis panel on the current selection.
+    pub fn open_tool(&mut self, tool: analysis::Tool) {
+        let at = self.selection();
+        self.analysis.open(tool, &mut self.doc.workbook, at);
+    }
+
+    fn selection(&self) -> analysis::Selection {
+        analysis::Selection {
+            sheet: self.view.sheet,
+            row: self.view.cursor.row,
+            period: self.view.cursor.period(),
         }
     }
 

@@ -1,0 +1,123 @@
+//! The analysis panel under the grid: the what-if tools that read the whole
+//! model, one tab each — sensitivity (tornado) and charts. It owns the
+//! tools' settings; the model is changed only through edit commands sent
+//! back to the editor.
+
+use egui::Ui;
+
+use super::chart::ChartTool;
+use super::panels::PanelEvent;
+use super::theme::Theme;
+use super::tornado::SensitivityTool;
+use crate::model::Workbook;
+
+/// The tools, one tab each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// Sensitivity of a target to every input.
+    Sensitivity,
+    /// Metrics over the timeline.
+    Chart,
+}
+
+impl Tool {
+    /// Every tool, in tab order.
+    pub const ALL: [Tool; 2] = [Tool::Sensitivity, Tool::Chart];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tool::Sensitivity => "Sensitivity",
+            Tool::Chart => "Chart",
+        }
+    }
+}
+
+/// The panel's state.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// The open tab; `None` hides the panel.
+    pub open: Option<Tool>,
+    /// Sensitivity settings and result.
+    pub sensitivity: SensitivityTool,
+    /// Chart settings.
+    pub chart: ChartTool,
+}
+
+/// Where the editor's cursor is, for tools that start from the selection.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection {
+    /// The sheet shown.
+    pub sheet: u32,
+    /// The cursor's row.
+    pub row: u32,
+    /// The cursor's period, if it is on a period column.
+    pub period: Option<u32>,
+}
+
+impl Analysis {
+    /// Opens `tool`, seeding it from the selection the first time.
+    pub fn open(&mut self, tool: Tool, workbook: &mut Workbook, at: Selection) {
+        self.open = Some(tool);
+        let name = workbook.metric_name(at.sheet, at.row).to_string();
+        match tool {
+            Tool::Sensitivity => {
+                if self.sensitivity.target.is_empty() && !name.is_empty() {
+                    self.sensitivity.target = format!("{name}@total");
+                    self.sensitivity.run(workbook);
+                }
+            }
+            Tool::Chart => {
+                if self.chart.metrics.is_empty() {
+                    let _ = self.chart.add(workbook, at.sheet, at.row);
+                }
+            }
+        }
+    }
+
+    /// Draws the panel (nothing when closed).
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        workbook: &mut Workbook,
+        at: Selection,
+        theme: &Theme,
+        events: &mut Vec<PanelEvent>,
+    ) {
+        let Some(open) = self.open else {
+            return;
+        };
+        egui::Panel::bottom("analysis")
+            .resizable(true)
+            .default_size(300.0)
+            .min_size(160.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    for tool in Tool::ALL {
+                        if ui.selectable_label(open == tool, tool.title()).clicked() {
+                            self.open(tool, workbook, at);
+                        }
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .small_button("✕")
+                            .on_hover_text("Close the panel")
+                            .clicked()
+                        {
+                            self.open = None;
+                        }
+                    });
+                });
+                ui.separator();
+                match self.open {
+                    Some(Tool::Sensitivity) => {
+                        self.sensitivity.ui(ui, workbook, at.sheet, theme, events)
+                    }
+                    Some(Tool::Chart) => {
+                        self.chart.ui(ui, workbook, (at.sheet, at.row), &[], theme)
+                    }
+                    None => {}
+                }
+            });
+    }
+}

@@ -1,0 +1,337 @@
+//! The sensitivity tool: pick a target (a metric in one period or its total)
+//! and a swing; every input is flexed down and up in turn and the tornado
+//! chart ranks them by how far they move the target, next to a table of the
+//! target at low / base / high and the elasticity. Clicking a bar or a table
+//! row selects that input in the grid.
+
+use std::time::Instant;
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
+
+use super::panels::PanelEvent;
+use super::theme::Theme;
+use crate::model::what_if::{self, Sensitivity, Target};
+use crate::model::{Format, Workbook, display};
+
+/// Bars drawn in the chart (the table lists every input).
+const CHART_BARS: usize = 15;
+
+/// A run that took longer than this is not repeated on every edit; the
+/// panel offers a Refresh button instead.
+const LIVE_LIMIT_MS: f64 = 150.0;
+
+/// Colour of the input-down bars.
+pub const LOW_COLOUR: Color32 = Color32::from_rgb(70, 130, 180);
+/// Colour of the input-up bars.
+pub const HIGH_COLOUR: Color32 = Color32::from_rgb(230, 140, 40);
+
+/// The tool's settings and last result.
+#[derive(Debug, Clone)]
+pub struct SensitivityTool {
+    /// The target as typed: `ebitda@total`, `revenue@Dec 2027`, `units@3`.
+    pub target: String,
+    /// The swing in percent (10 = ±10%).
+    pub swing_percent: f64,
+    /// The last run, if it succeeded.
+    pub result: Option<Tornado>,
+    /// Why the last run failed.
+    pub error: Option<String>,
+    /// The model state the result was computed for.
+    computed_for: Option<(u64, u32)>,
+}
+
+/// One finished sensitivity run.
+#[derive(Debug, Clone)]
+pub struct Tornado {
+    /// The target's name as shown, e.g. `ebitda (total)`.
+    pub title: String,
+    /// The target's value as the model stands.
+    pub base: f64,
+    /// The swing, as a fraction.
+    pub swing: f64,
+    /// Inputs, widest bar first.
+    pub bars: Vec<Sensitivity>,
+    /// How values of the target are shown.
+    pub format: Format,
+    /// How long the run took.
+    pub millis: f64,
+}
+
+impl Default for SensitivityTool {
+    fn default() -> Self {
+        SensitivityTool {
+            target: String::new(),
+            swing_percent: 10.0,
+            result: None,
+            error: None,
+            computed_for: None,
+        }
+    }
+}
+
+impl SensitivityTool {
+    /// Runs the analysis for the current settings.
+    pub fn run(&mut self, workbook: &mut Workbook) {
+        self.computed_for = Some(run_key(workbook, self.swing_percent));
+        let target = match what_if::parse_target(workbook, &self.target) {
+            Ok(target) => target,
+            Err(message) => {
+                self.error = Some(message);
+                self.result = None;
+                return;
+            }
+        };
+        let swing = self.swing_percent / 100.0;
+        let started = Instant::now();
+        match what_if::sensitivity(workbook, &target, swing, None) {
+            Ok(bars) => {
+                let (sheet, row) = target.cell_row();
+                let name = workbook.metric_name(sheet, row).to_string();
+                let title = match target {
+                    Target::Total { .. } => format!("{name} (total)"),
+                    Target::Period { period, .. } => format!(
+                        "{name} ({})",
+                        crate::model::timeline::period_label(&workbook.document().timeline, period)
+                    ),
+                };
+                let format = workbook
+                    .rows(sheet)
+                    .get(row as usize)
+                    .map_or(Format::General, |r| r.format);
+                self.result = Some(Tornado {
+                    title,
+                    base: what_if::target_value(workbook, &target).unwrap_or(0.0),
+                    swing,
+                    bars,
+                    format,
+                    millis: started.elapsed().as_secs_f64() * 1000.0,
+                });
+                self.error = None;
+            }
+            Err(message) => {
+                self.error = Some(message);
+                self.result = None;
+            }
+        }
+    }
+
+    /// True if the model changed since the last run.
+    pub fn is_stale(&self, workbook: &Workbook) -> bool {
+        self.computed_for
+            .is_some_and(|key| key != run_key(workbook, self.swing_percent))
+    }
+
+    /// Draws the tool; a chosen input is reported as an event.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        workbook: &mut Workbook,
+        sheet: u32,
+        theme: &Theme,
+        events: &mut Vec<PanelEvent>,
+    ) {
+        let mut run = false;
+        ui.horizontal(|ui| {
+            ui.label("Target");
+            let response = ui.add(
+                egui::TextEdit::singleline(&mut self.target)
+                    .hint_text("ebitda@total")
+                    .desired_width(180.0),
+            );
+            run |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.label("Swing ±");
+            ui.add(
+                egui::DragValue::new(&mut self.swing_percent)
+                    .range(0.5..=90.0)
+                    .speed(0.5)
+                    .suffix("%"),
+            );
+            run |= ui.button("Run").clicked();
+            if self.is_stale(workbook) {
+                let fast = self
+                    .result
+                    .as_ref()
+                    .is_some_and(|r| r.millis < LIVE_LIMIT_MS);
+                if fast {
+                    // Cheap enough to follow every edit live.
+                    run = true;
+                } else {
+                    ui.label(RichText::new("The model changed.").color(theme.muted_text));
+                    run |= ui.button("Refresh").clicked();
+                }
+            }
+        });
+        if run {
+            self.run(workbook);
+        }
+        if let Some(error) = &self.error {
+            ui.label(RichText::new(error).color(theme.error));
+            return;
+        }
+        let Some(result) = &self.result else {
+            ui.label(
+                RichText::new(
+                    "Type a target — a metric, metric@total or metric@Dec 2027 — and press Run: \
+                     each input is moved down and up by the swing, one at a time.",
+                )
+                .color(theme.muted_text),
+            );
+            return;
+        };
+        ui.label(
+            RichText::new(format!(
+                "{}: {} as the model stands · {} inputs ±{}% · {:.0} ms",
+                result.title,
+                display::format_number(result.base, result.format),
+                result.bars.len(),
+                display::shortest_number(result.swing * 100.0),
+                result.millis
+            ))
+            .color(theme.muted_text),
+        );
+        let chosen = ui
+            .columns(2, |columns| {
+                let from_chart = tornado_chart(&mut columns[0], result);
+                let from_table = ranking_table(&mut columns[1], result, theme);
+                from_chart.or(from_table)
+            })
+            .map(|index| (result.bars[index].sheet, result.bars[index].row));
+        if let Some((input_sheet, row)) = chosen
+            && input_sheet == sheet
+        {
+            events.push(PanelEvent::SelectRow(row));
+        }
+    }
+}
+
+/// What a result depends on: the document state and the swing.
+fn run_key(workbook: &Workbook, swing_percent: f64) -> (u64, u32) {
+    (workbook.state_id(), (swing_percent * 1000.0) as u32)
+}
+
+/// The tornado chart of the widest bars; returns the index of a clicked bar.
+fn tornado_chart(ui: &mut Ui, result: &Tornado) -> Option<usize> {
+    let shown = result.bars.len().min(CHART_BARS);
+    let names: Vec<String> = result.bars[..shown]
+        .iter()
+        .map(|b| b.name.clone())
+        .collect();
+    // Rank 0 at the top.
+    let y_of = |rank: usize| (shown - 1 - rank) as f64;
+    let bar = |rank: usize, value: Option<f64>, side: &str| {
+        let value = value.unwrap_or(result.base);
+        Bar::new(y_of(rank), value - result.base)
+            .base_offset(result.base)
+            .name(format!(
+                "{} {side}: {}",
+                names[rank],
+                display::format_number(value, result.format)
+            ))
+    };
+    let swing = display::shortest_number(result.swing * 100.0);
+    let low = BarChart::new(
+        format!("input −{swing}%"),
+        (0..shown)
+            .map(|i| bar(i, result.bars[i].low, "low"))
+            .collect(),
+    )
+    .horizontal()
+    .width(0.7)
+    .color(LOW_COLOUR);
+    let high = BarChart::new(
+        format!("input +{swing}%"),
+        (0..shown)
+            .map(|i| bar(i, result.bars[i].high, "high"))
+            .collect(),
+    )
+    .horizontal()
+    .width(0.7)
+    .color(HIGH_COLOUR);
+    let format = result.format;
+    let y_names = names.clone();
+    let response = Plot::new("tornado")
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .y_axis_min_width(110.0)
+        .y_grid_spacer(move |_| {
+            (0..shown)
+                .map(|rank| GridMark {
+                    value: y_of(rank),
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .y_axis_formatter(move |mark, _| {
+            let rank = shown as f64 - 1.0 - mark.value;
+            if rank >= 0.0 && rank.fract() == 0.0 {
+                y_names.get(rank as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .x_axis_formatter(move |mark, _| display::format_number(mark.value, format))
+        .label_formatter(|_| None)
+        .show(ui, |plot| {
+            plot.bar_chart(low);
+            plot.bar_chart(high);
+            plot.response()
+                .clicked()
+                .then(|| plot.pointer_coordinate())
+                .flatten()
+        });
+    let point = response.inner?;
+    let rank = shown as f64 - 1.0 - point.y.round();
+    (rank >= 0.0 && (rank as usize) < shown).then_some(rank as usize)
+}
+
+/// The ranking as a table; returns the index of a clicked row.
+fn ranking_table(ui: &mut Ui, result: &Tornado, theme: &Theme) -> Option<usize> {
+    let mut chosen = None;
+    egui::ScrollArea::vertical()
+        .id_salt("tornado_table")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("tornado_grid")
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    for heading in ["Input", "Low", "High", "Swing", "Elasticity"] {
+                        ui.label(RichText::new(heading).strong());
+                    }
+                    ui.end_row();
+                    let shown = |v: Option<f64>| {
+                        v.map_or("—".to_string(), |v| {
+                            display::format_number(v, result.format)
+                        })
+                    };
+                    for (index, bar) in result.bars.iter().enumerate() {
+                        let label = if bar.label.is_empty() {
+                            bar.name.clone()
+                        } else {
+                            bar.label.clone()
+                        };
+                        if ui
+                            .selectable_label(false, label)
+                            .on_hover_text(format!("`{}`: click to select it", bar.name))
+                            .clicked()
+                        {
+                            chosen = Some(index);
+                        }
+                        ui.label(shown(bar.low));
+                        ui.label(shown(bar.high));
+                        ui.label(RichText::new(shown(bar.spread())).color(theme.muted_text));
+                        ui.label(
+                            bar.elasticity
+                                .map_or("—".to_string(), |e| format!("{e:+.2}")),
+                        )
+                        .on_hover_text("% change of the target per 1% change of this input");
+                        ui.end_row();
+                    }
+                });
+        });
+    chosen
+}

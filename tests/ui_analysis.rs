@@ -1,0 +1,152 @@
+//! The analysis panel driven as a user would (egui_kittest): open the
+//! sensitivity tool from the Analysis menu, read the ranking, click an input
+//! to select it; chart metrics and watch the chart follow an edit.
+
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable as _};
+use lever::model::{CellInput, Command};
+use lever::ui::App;
+use lever::ui::analysis::Tool;
+
+fn harness(app: App) -> Harness<'static, App> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn by_label(text: &str) -> By<'_> {
+    By::new().predicate(move |node| node.label().as_deref() == Some(text))
+}
+
+/// Goes to a metric (in the first period) through the name box.
+fn go_to(harness: &mut Harness<'_, App>, target: &str) {
+    harness.get_by_label("Name box").click();
+    harness.run();
+    harness.get_by_label("Name box").type_text(target);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+}
+
+/// Opens a tool through the Analysis menu.
+fn open_from_menu(harness: &mut Harness<'_, App>, title: &str) {
+    harness.get(by_label("Analysis")).click();
+    harness.run();
+    harness.get(by_label(title)).click();
+    harness.run();
+}
+
+#[test]
+fn the_sensitivity_tool_ranks_inputs_and_selects_the_clicked_one() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "ebitda");
+    open_from_menu(&mut harness, "Sensitivity");
+    let app = harness.state();
+    assert_eq!(app.analysis.open, Some(Tool::Sensitivity));
+    assert_eq!(app.analysis.sensitivity.target, "ebitda@total");
+    assert_eq!(app.analysis.sensitivity.error, None);
+    let result = app
+        .analysis
+        .sensitivity
+        .result
+        .clone()
+        .expect("the tool runs when opened on a metric");
+    assert!(result.bars.len() > 20, "every input is flexed");
+    // The widest bar is first, and the table lists it by its label.
+    let spreads: Vec<f64> = result.bars.iter().filter_map(|b| b.spread()).collect();
+    assert!(
+        spreads.windows(2).all(|w| w[0] >= w[1] * (1.0 - 1e-9)),
+        "ranked by impact"
+    );
+    let top = &result.bars[0];
+    harness.get(by_label(&top.label)).click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(
+        app.view.cursor.row, top.row,
+        "clicking an input in the ranking selects its row"
+    );
+    // Nothing changed in the model.
+    assert!(!app.doc.workbook.can_undo());
+}
+
+#[test]
+fn the_sensitivity_tool_follows_edits_and_reports_bad_targets() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "ebitda");
+    open_from_menu(&mut harness, "Sensitivity");
+    let before = harness.state().analysis.sensitivity.result.clone().unwrap();
+    // Raise the price: the tornado is recomputed.
+    let (sheet, row) = harness
+        .state()
+        .doc
+        .workbook
+        .find_metric("list_price")
+        .unwrap();
+    let price = harness
+        .state()
+        .doc
+        .workbook
+        .value(sheet, row, 0)
+        .as_number()
+        .unwrap();
+    let edit = vec![Command::SetCell {
+        sheet,
+        row,
+        period: 0,
+        input: CellInput::Number(price * 1.2),
+    }];
+    harness.state_mut().apply(edit, Some(0));
+    harness.run();
+    // A slow run (a debug build) offers Refresh instead of following live.
+    if let Some(refresh) = harness.query(by_label("Refresh")) {
+        refresh.click();
+        harness.run();
+    }
+    let after = harness.state().analysis.sensitivity.result.clone().unwrap();
+    assert_ne!(before.base, after.base, "the base follows the edit");
+
+    harness.state_mut().analysis.sensitivity.target = "no_such_metric@total".into();
+    harness.get(by_label("Run")).click();
+    harness.run();
+    let error = harness.state().analysis.sensitivity.error.clone();
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("no_such_metric")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn the_chart_tool_charts_the_selected_metrics() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "net_revenue");
+    open_from_menu(&mut harness, "Chart");
+    let (sheet, row) = harness
+        .state()
+        .doc
+        .workbook
+        .find_metric("net_revenue")
+        .unwrap();
+    assert_eq!(harness.state().analysis.chart.metrics, vec![(sheet, row)]);
+    go_to(&mut harness, "ebitda");
+    harness.get(by_label("+ Add selected metric")).click();
+    harness.run();
+    assert_eq!(harness.state().analysis.chart.metrics.len(), 2);
+    // A chip per metric removes it.
+    harness.get(by_label("net_revenue ✕")).click();
+    harness.run();
+    let (_, ebitda) = harness.state().doc.workbook.find_metric("ebitda").unwrap();
+    assert_eq!(
+        harness.state().analysis.chart.metrics,
+        vec![(sheet, ebitda)]
+    );
+    harness.get(by_label("Bars")).click();
+    harness.get(by_label("One chart per unit")).click();
+    harness.run();
+    assert!(harness.state().analysis.chart.per_unit);
+}

@@ -208,6 +208,7 @@ impl ChartTool {
                 .legend(Legend::default())
                 .link_axis(link, [true, false])
                 .link_cursor(link, [true, false])
+                .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 3.0, 12.0]))
                 .x_axis_formatter(move |mark, _| {
                     let i = mark.value.round();
                     if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
@@ -216,7 +217,7 @@ impl ChartTool {
                         String::new()
                     }
                 })
-                .y_axis_formatter(move |mark, _| display::format_number(mark.value, format))
+                .y_axis_formatter(move |mark, _| super::grid::compact(mark.value, format))
                 .label_formatter(move |hover| {
                     hover_text(hover, &hover_labels, &hover_series, &hover_markers)
                 });

@@ -150,7 +150,9 @@ pub fn compact(n: f64, format: Format) -> String {
         _ => (n, ""),
     };
     let decimals = if scaled.abs() >= 100.0 { 0 } else { 1 };
-    format!("{}{suffix}", display::grouped(scaled, decimals))
+    let digits = display::grouped(scaled, decimals);
+    let digits = digits.strip_suffix(".0").unwrap_or(&digits);
+    format!("{digits}{suffix}")
 }
 
 impl egui_table::TableDelegate for Grid<'_> {

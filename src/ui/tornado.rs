@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
+use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::panels::PanelEvent;
 use super::theme::Theme;
@@ -190,12 +190,18 @@ impl SensitivityTool {
             ))
             .color(theme.muted_text),
         );
+        let chart_width = (ui.available_width() * 0.5).max(320.0);
         let chosen = ui
-            .columns(2, |columns| {
-                let from_chart = tornado_chart(&mut columns[0], result);
-                let from_table = ranking_table(&mut columns[1], result, theme);
+            .horizontal_top(|ui| {
+                let from_chart = ui
+                    .allocate_ui(egui::vec2(chart_width, ui.available_height()), |ui| {
+                        tornado_chart(ui, result)
+                    })
+                    .inner;
+                let from_table = ranking_table(ui, result, theme);
                 from_chart.or(from_table)
             })
+            .inner
             .map(|index| (result.bars[index].sheet, result.bars[index].row));
         if let Some((input_sheet, row)) = chosen
             && input_sheet == sheet
@@ -249,35 +255,55 @@ fn tornado_chart(ui: &mut Ui, result: &Tornado) -> Option<usize> {
     .width(0.7)
     .color(HIGH_COLOUR);
     let format = result.format;
-    let y_names = names.clone();
+    // Input names sit left of their bars, inside the plot: room for them is
+    // made by widening the x range to the left.
+    let ends = result.bars[..shown]
+        .iter()
+        .flat_map(|b| [b.low, b.high])
+        .flatten()
+        .chain([result.base]);
+    let (min, max) = ends.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let span = (max - min).max(result.base.abs() * 1e-6).max(1e-9);
+    let labels: Vec<egui_plot::Text> = (0..shown)
+        .map(|rank| {
+            let left = [
+                result.bars[rank].low,
+                result.bars[rank].high,
+                Some(result.base),
+            ]
+            .into_iter()
+            .flatten()
+            .fold(f64::INFINITY, f64::min);
+            egui_plot::Text::new(
+                "",
+                egui_plot::PlotPoint::new(left - span * 0.02, y_of(rank)),
+                RichText::new(&names[rank]).size(11.0),
+            )
+            .anchor(egui::Align2::RIGHT_CENTER)
+        })
+        .collect();
     let response = Plot::new("tornado")
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_boxed_zoom(false)
-        .y_axis_min_width(110.0)
-        .y_grid_spacer(move |_| {
-            (0..shown)
-                .map(|rank| GridMark {
-                    value: y_of(rank),
-                    step_size: 1.0,
-                })
-                .collect()
-        })
-        .y_axis_formatter(move |mark, _| {
-            let rank = shown as f64 - 1.0 - mark.value;
-            if rank >= 0.0 && rank.fract() == 0.0 {
-                y_names.get(rank as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .x_axis_formatter(move |mark, _| display::format_number(mark.value, format))
+        .show_y(false)
+        .show_axes([true, false])
+        .include_x(min - span * 0.75)
+        .include_x(max + span * 0.05)
+        .y_grid_spacer(|_| Vec::new())
+        .x_axis_formatter(move |mark, _| super::grid::compact(mark.value, format))
         .label_formatter(|_| None)
         .show(ui, |plot| {
             plot.bar_chart(low);
             plot.bar_chart(high);
+            for label in labels {
+                plot.text(label);
+            }
+            plot.vline(egui_plot::VLine::new("", result.base).color(egui::Color32::GRAY));
             plot.response()
                 .clicked()
                 .then(|| plot.pointer_coordinate())
@@ -291,7 +317,7 @@ fn tornado_chart(ui: &mut Ui, result: &Tornado) -> Option<usize> {
 /// The ranking as a table; returns the index of a clicked row.
 fn ranking_table(ui: &mut Ui, result: &Tornado, theme: &Theme) -> Option<usize> {
     let mut chosen = None;
-    egui::ScrollArea::vertical()
+    egui::ScrollArea::both()
         .id_salt("tornado_table")
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -305,7 +331,7 @@ fn ranking_table(ui: &mut Ui, result: &Tornado, theme: &Theme) -> Option<usize> 
                     ui.end_row();
                     let shown = |v: Option<f64>| {
                         v.map_or("—".to_string(), |v| {
-                            display::format_number(v, result.format)
+                            super::grid::compact(v, result.format)
                         })
                     };
                     for (index, bar) in result.bars.iter().enumerate() {

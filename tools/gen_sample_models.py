@@ -494,10 +494,34 @@ FUNNEL_ROWS = [
     m("Revenue gain: invoice → paid", "RUB", RUB, "=revenue * pp_step / invoice_to_paid", name="gain_paid"),
 ]
 
+# Scenarios: named input overrides on top of the base model (the model as
+# written is the base). Each override lists per-period inputs; None keeps the
+# base model's input for that period.
+def steps_values(at):
+    return [at.get(k) for k in range(max(at) + 1)]
+
+
+EDTECH_SCENARIOS = [
+    ("Optimistic", "Stronger traffic growth, a better closing script and cheaper lead forms", [
+        ("visits_growth", steps_values({0: 0.055, 12: 0.045, 24: 0.035})),
+        ("visit_to_lead", steps_values({0: 0.032, 2: 0.037})),
+        ("form_cpl", [780]),
+        ("base_paid_conversion", [0.5]),
+        ("list_price", [79900]),
+    ]),
+    ("Pessimistic", "Traffic growth slows, leads get dearer and fewer invoices are paid", [
+        ("visits_growth", steps_values({0: 0.03, 12: 0.02, 24: 0.015})),
+        ("form_cpl", [950]),
+        ("base_paid_conversion", [0.4]),
+        ("list_price", [69900]),
+    ]),
+]
+
+
 SPECS = [
     # (file stem, timeline start, periods, rows, changelog)
-    ("edtech-growth", "2026-01", 36, EDTECH_ROWS, EDTECH_CHANGELOG),
-    ("funnel", "2026-01", 12, FUNNEL_ROWS, []),
+    ("edtech-growth", "2026-01", 36, EDTECH_ROWS, EDTECH_CHANGELOG, EDTECH_SCENARIOS),
+    ("funnel", "2026-01", 12, FUNNEL_ROWS, [], []),
 ]
 
 
@@ -548,11 +572,20 @@ def ron_row(row):
     return f"({', '.join(fields)})"
 
 
-def to_ron(start, periods, rows, changelog):
+def to_ron(start, periods, rows, changelog, scenarios):
     out = ["(", "    version: 1,", f"    timeline: (start: {ron_str(start)}, periods: {periods}, step: Month),",
            "    sheets: [", "        (", '            name: "Model",', "            rows: ["]
     out += [f"                {ron_row(r)}," for r in rows]
-    out += ["            ],", "        ),", "    ],", "    scenarios: [],"]
+    out += ["            ],", "        ),", "    ],"]
+    if scenarios:
+        out.append("    scenarios: [")
+        for name, note, overrides in scenarios:
+            items = ", ".join(f"(metric: {ron_str(metric)}, values: [{', '.join(ron_value(v) for v in values)}])"
+                              for metric, values in overrides)
+            out.append(f"        (name: {ron_str(name)}, note: {ron_str(note)}, overrides: [{items}]),")
+        out.append("    ],")
+    else:
+        out.append("    scenarios: [],")
     if changelog:
         out.append("    changelog: [")
         for date, text, metrics in changelog:
@@ -759,8 +792,9 @@ def period_labels(start, periods):
     return labels
 
 
-def build(stem, start, periods, rows, changelog):
-    (ROOT / "models" / f"{stem}.ron").write_text(to_ron(start, periods, rows, changelog), encoding="utf-8")
+def build(stem, start, periods, rows, changelog, scenarios):
+    (ROOT / "models" / f"{stem}.ron").write_text(to_ron(start, periods, rows, changelog, scenarios),
+                                                 encoding="utf-8")
     model = Model(rows, periods)
     for p in range(periods):  # period by period keeps the recursion shallow
         for name in model.rows:
@@ -768,6 +802,10 @@ def build(stem, start, periods, rows, changelog):
             assert math.isfinite(v), f"{stem}: {name} period {p} is not finite"
     for _, _, metrics in changelog:
         assert all(n in model.rows for n in metrics), metrics
+    for _, _, overrides in scenarios:
+        for metric, values in overrides:
+            assert metric in model.rows, metric
+            assert len(values) <= periods, metric
     out = ROOT / "tests" / "data" / f"{stem}.expected.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as f:

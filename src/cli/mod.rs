@@ -1,7 +1,8 @@
 //! The command line: `lever [FILE]` opens the editor; `lever eval` prints a
 //! model's computed values, `lever check` lists what is wrong in it,
 //! `lever convert` writes it in another format (Excel), `lever sensitivity`
-//! ranks the inputs by how far they move a target metric. Errors go to stderr with the file,
+//! ranks the inputs by how far they move a target metric, `lever compare`
+//! puts scenarios side by side. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::interop::{ExportOptions, export_xlsx_with};
-use crate::model::{Workbook, what_if};
+use crate::model::{Workbook, scenario, what_if};
 
 /// Lever: a spreadsheet-style editor for metric models.
 #[derive(Debug, Parser)]
@@ -37,6 +38,10 @@ pub enum Command {
         /// The sheet to print (default: the first).
         #[arg(long)]
         sheet: Option<String>,
+        /// Show the values under this scenario (`base` = the model as
+        /// written).
+        #[arg(long)]
+        scenario: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
@@ -71,6 +76,22 @@ pub enum Command {
         /// How far each input is flexed: `10%` or `0.1`.
         #[arg(long, default_value = "10%")]
         swing: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Compare metrics across scenarios, period by period and in total,
+    /// with the absolute and % difference from the first scenario.
+    Compare {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// Metrics to compare, comma-separated (`ebitda,net_revenue`).
+        #[arg(long, value_delimiter = ',', required = true)]
+        metrics: Vec<String>,
+        /// Scenarios, comma-separated; `base` is the model as written
+        /// (default: base and every scenario in the file).
+        #[arg(long, value_delimiter = ',')]
+        scenarios: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
@@ -118,9 +139,17 @@ fn execute(args: Args) -> Result<ExitCode, String> {
         Some(Command::Eval {
             file,
             sheet,
+            scenario,
             format,
         }) => {
-            let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            if let Some(name) = scenario {
+                let index = scenario::find(&workbook, &name)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                workbook
+                    .set_active_scenario(index)
+                    .map_err(|e| e.to_string())?;
+            }
             let sheet = match sheet {
                 None => 0,
                 Some(name) => workbook.sheet_index(&name).ok_or_else(|| {
@@ -174,6 +203,41 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             let text = match format {
                 OutputFormat::Csv => output::sensitivity_csv(&result),
                 OutputFormat::Table => output::sensitivity_table(&workbook, &target, &result),
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Compare {
+            file,
+            metrics,
+            scenarios,
+            format,
+        }) => {
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let metrics = metrics
+                .iter()
+                .map(|m| {
+                    workbook
+                        .find_metric(m.trim())
+                        .ok_or_else(|| format!("no metric `{}`", m.trim()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let chosen: Vec<Option<usize>> = if scenarios.is_empty() {
+                std::iter::once(None)
+                    .chain((0..workbook.scenarios().len()).map(Some))
+                    .collect()
+            } else {
+                scenarios
+                    .iter()
+                    .map(|s| scenario::find(&workbook, s))
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("{}: {e}", file.display()))?
+            };
+            let comparison = scenario::compare(&mut workbook, &chosen, &metrics)?;
+            let labels = workbook.period_labels();
+            let text = match format {
+                OutputFormat::Csv => output::compare_csv(&comparison, &labels),
+                OutputFormat::Table => output::compare_table(&comparison, &labels),
             };
             print!("{text}");
             Ok(ExitCode::SUCCESS)

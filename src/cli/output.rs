@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::scenario::Comparison;
 use crate::model::what_if::{Sensitivity, Target};
 use crate::model::{Workbook, display};
 
@@ -217,6 +218,128 @@ pub fn sensitivity_table(workbook: &Workbook, target: &Target, result: &[Sensiti
             .map(|(c, (text, &width))| {
                 let pad = " ".repeat(width.saturating_sub(text.chars().count()));
                 if c == 1 {
+                    format!("{text}{pad}")
+                } else {
+                    format!("{pad}{text}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    out
+}
+
+/// A scenario comparison as CSV: `metric,period,<first scenario>`, then for
+/// each other scenario its value, `<name> diff` and `<name> pct` (a
+/// fraction); one line per metric and period, then its `total` line.
+pub fn compare_csv(comparison: &Comparison, labels: &[String]) -> String {
+    let mut out = String::new();
+    let mut header = vec!["metric".to_string(), "period".to_string()];
+    for (i, name) in comparison.names.iter().enumerate() {
+        header.push(name.clone());
+        if i > 0 {
+            header.push(format!("{name} diff"));
+            header.push(format!("{name} pct"));
+        }
+    }
+    push_csv_line(&mut out, &header);
+    let number = |n: Option<f64>| n.map(display::shortest_number).unwrap_or_default();
+    for metric in &comparison.metrics {
+        for (p, label) in labels.iter().enumerate() {
+            let mut line = vec![metric.name.clone(), label.clone()];
+            for (i, column) in metric.columns.iter().enumerate() {
+                line.push(column.values.get(p).map(csv_value).unwrap_or_default());
+                if i > 0 {
+                    line.push(number(column.diff.get(p).copied().flatten()));
+                    line.push(number(column.pct.get(p).copied().flatten()));
+                }
+            }
+            push_csv_line(&mut out, &line);
+        }
+        let mut line = vec![metric.name.clone(), "total".to_string()];
+        for (i, column) in metric.columns.iter().enumerate() {
+            line.push(display::shortest_number(column.total));
+            if i > 0 {
+                line.push(display::shortest_number(column.total_diff));
+                line.push(number(column.total_pct));
+            }
+        }
+        push_csv_line(&mut out, &line);
+    }
+    out
+}
+
+/// A scenario comparison as aligned tables, one per metric: a line per
+/// period and a `Total` line; a column per scenario (in the metric's format)
+/// and, after each scenario but the first, its difference (`Δ`) and %
+/// difference (`Δ%`) from the first.
+pub fn compare_table(comparison: &Comparison, labels: &[String]) -> String {
+    let mut out = String::new();
+    let signed = |n: f64, format| {
+        let text = display::format_number(n, format);
+        if n > 0.0 { format!("+{text}") } else { text }
+    };
+    let percent =
+        |n: Option<f64>| n.map_or_else(|| "—".to_string(), |n| format!("{:+.1}%", n * 100.0));
+    for (m, metric) in comparison.metrics.iter().enumerate() {
+        if m > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{} ({})", metric.label, metric.name);
+        let mut header = vec!["Period".to_string()];
+        for (i, name) in comparison.names.iter().enumerate() {
+            header.push(name.clone());
+            if i > 0 {
+                header.push("Δ".into());
+                header.push("Δ%".into());
+            }
+        }
+        let mut lines = vec![header];
+        for (p, label) in labels.iter().enumerate() {
+            let mut line = vec![label.clone()];
+            for (i, column) in metric.columns.iter().enumerate() {
+                line.push(
+                    column
+                        .values
+                        .get(p)
+                        .map(|v| display::format_value(v, metric.format))
+                        .unwrap_or_default(),
+                );
+                if i > 0 {
+                    let diff = column.diff.get(p).copied().flatten();
+                    line.push(diff.map_or_else(|| "—".into(), |d| signed(d, metric.format)));
+                    line.push(percent(column.pct.get(p).copied().flatten()));
+                }
+            }
+            lines.push(line);
+        }
+        let mut total = vec!["Total".to_string()];
+        for (i, column) in metric.columns.iter().enumerate() {
+            total.push(display::format_number(column.total, metric.format));
+            if i > 0 {
+                total.push(signed(column.total_diff, metric.format));
+                total.push(percent(column.total_pct));
+            }
+        }
+        lines.push(total);
+        out.push_str(&aligned(&lines, 1));
+    }
+    out
+}
+
+/// Lines of fields as text: the first `left` columns left-aligned, the
+/// others right-aligned, two spaces apart.
+fn aligned(lines: &[Vec<String>], left: usize) -> String {
+    let widths = column_widths(lines);
+    let mut out = String::new();
+    for line in lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (text, &width))| {
+                let pad = " ".repeat(width.saturating_sub(text.chars().count()));
+                if c < left {
                     format!("{text}{pad}")
                 } else {
                     format!("{pad}{text}")

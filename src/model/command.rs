@@ -2,8 +2,8 @@
 //! command to the document returns the commands that undo it, so undo/redo,
 //! the ripple and (later) the changelog share one source.
 
-use super::document::{CellInput, RowFile, WorkbookFile};
-use super::names;
+use super::document::{CellInput, RowFile, Scenario, WorkbookFile};
+use super::{names, scenario};
 use crate::formula::rewrite::{self, Structural};
 
 /// One change of the document.
@@ -88,6 +88,81 @@ pub enum Command {
         /// The rows.
         rows: Vec<RowFile>,
     },
+    /// Inserts a scenario at position `index` (0 ..= number of scenarios).
+    /// Its name must be non-empty, not `base`, and unlike every other
+    /// scenario's (case-insensitive).
+    AddScenario {
+        /// Where it goes in the list.
+        index: usize,
+        /// The scenario (name, note and overrides; copy another scenario's
+        /// `overrides` to start from it).
+        scenario: Scenario,
+    },
+    /// Deletes the scenario at `index`. If it was the active one, the
+    /// workbook shows the base model afterwards.
+    DeleteScenario {
+        /// Which scenario.
+        index: usize,
+    },
+    /// Renames the scenario at `index` (same rules as [`Command::AddScenario`]).
+    RenameScenario {
+        /// Which scenario.
+        index: usize,
+        /// The new name.
+        name: String,
+    },
+    /// Sets the note of the scenario at `index`.
+    SetScenarioNote {
+        /// Which scenario.
+        index: usize,
+        /// What the scenario assumes.
+        note: String,
+    },
+    /// Sets a scenario's override of one input cell; [`CellInput::Empty`]
+    /// removes the override (the cell falls back to the base model's).
+    /// [`super::Workbook::apply`] turns a [`Command::SetCell`] on an input
+    /// cell into this while a scenario is active.
+    SetScenarioCell {
+        /// Which scenario.
+        scenario: usize,
+        /// Sheet index.
+        sheet: u32,
+        /// Row index (a metric row: overrides are kept by metric name).
+        row: u32,
+        /// Period index (0 = first period).
+        period: u32,
+        /// The scenario's input for the cell.
+        input: CellInput,
+    },
+    /// Replaces the scenario at `index` (how scenario edits are undone).
+    ReplaceScenario {
+        /// Which scenario.
+        index: usize,
+        /// Its new content.
+        scenario: Scenario,
+    },
+    /// Replaces the whole scenario list (how metric renames and row
+    /// deletions are undone).
+    ReplaceScenarios {
+        /// The scenarios.
+        scenarios: Vec<Scenario>,
+    },
+}
+
+impl Command {
+    /// True if the command changes the scenario list or a scenario.
+    pub fn is_scenario_edit(&self) -> bool {
+        matches!(
+            self,
+            Command::AddScenario { .. }
+                | Command::DeleteScenario { .. }
+                | Command::RenameScenario { .. }
+                | Command::SetScenarioNote { .. }
+                | Command::SetScenarioCell { .. }
+                | Command::ReplaceScenario { .. }
+                | Command::ReplaceScenarios { .. }
+        )
+    }
 }
 
 /// Why a command cannot be applied.
@@ -125,6 +200,9 @@ pub enum Reach {
     },
     /// Rows, names or sheets changed shape: the engine is rebuilt.
     Structure,
+    /// Only scenarios changed: the workbook brings the cells of the active
+    /// scenario's overrides up to date.
+    Scenarios,
 }
 
 /// Applies `command` to `doc`. Returns the commands that undo it (to be
@@ -206,13 +284,22 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 )));
             }
             let snapshot = snapshot_all(doc);
+            let scenarios_before = doc.scenarios.clone();
+            let all_names = all_names(doc);
+            scenario::rename_keys(doc, &all_names, sheet, row, &new_name);
             row_mut(doc, sheet, row)?.name = name;
             if !old_name.is_empty() && !old_name.eq_ignore_ascii_case(&new_name) {
                 rewrite_formulas(doc, |text, formula_sheet| {
                     rewrite::rename_metric(text, formula_sheet, &sheet_name, &old_name, &new_name)
                 });
             }
-            Ok((restore_changed(doc, snapshot), Reach::Structure))
+            let mut undo = restore_changed(doc, snapshot);
+            if doc.scenarios != scenarios_before {
+                undo.push(Command::ReplaceScenarios {
+                    scenarios: scenarios_before,
+                });
+            }
+            Ok((undo, Reach::Structure))
         }
         Command::SetRowInfo { sheet, row, info } => {
             let target = row_mut(doc, sheet, row)?;
@@ -275,6 +362,9 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 )));
             }
             let snapshot = snapshot_all(doc);
+            let scenarios_before = doc.scenarios.clone();
+            let all_names = all_names(doc);
+            scenario::drop_keys(doc, &all_names, sheet, at..at + count);
             let sheet_name = doc.sheets[sheet as usize].name.clone();
             doc.sheets[sheet as usize]
                 .rows
@@ -287,7 +377,13 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     Structural::DeleteRows { at, count },
                 )
             });
-            Ok((restore_changed(doc, snapshot), Reach::Structure))
+            let mut undo = restore_changed(doc, snapshot);
+            if doc.scenarios != scenarios_before {
+                undo.push(Command::ReplaceScenarios {
+                    scenarios: scenarios_before,
+                });
+            }
+            Ok((undo, Reach::Structure))
         }
         Command::MoveRows {
             sheet,
@@ -323,7 +419,172 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 Reach::Structure,
             ))
         }
+        Command::AddScenario { index, scenario } => {
+            if index > doc.scenarios.len() {
+                return Err(EditError::OutOfRange(format!(
+                    "cannot add a scenario at position {} of {}",
+                    index + 1,
+                    doc.scenarios.len()
+                )));
+            }
+            check_scenario_name(doc, &scenario.name, None)?;
+            let mut scenario = scenario;
+            scenario.name = scenario.name.trim().to_string();
+            doc.scenarios.insert(index, scenario);
+            Ok((vec![Command::DeleteScenario { index }], Reach::Scenarios))
+        }
+        Command::DeleteScenario { index } => {
+            scenario_ref(doc, index)?;
+            let scenario = doc.scenarios.remove(index);
+            Ok((
+                vec![Command::AddScenario { index, scenario }],
+                Reach::Scenarios,
+            ))
+        }
+        Command::RenameScenario { index, name } => {
+            scenario_ref(doc, index)?;
+            check_scenario_name(doc, &name, Some(index))?;
+            let old = std::mem::replace(&mut doc.scenarios[index].name, name.trim().to_string());
+            Ok((
+                vec![Command::RenameScenario { index, name: old }],
+                Reach::Scenarios,
+            ))
+        }
+        Command::SetScenarioNote { index, note } => {
+            scenario_ref(doc, index)?;
+            let old = std::mem::replace(&mut doc.scenarios[index].note, note);
+            Ok((
+                vec![Command::SetScenarioNote { index, note: old }],
+                Reach::Scenarios,
+            ))
+        }
+        Command::SetScenarioCell {
+            scenario: index,
+            sheet,
+            row,
+            period,
+            input,
+        } => {
+            if period >= periods {
+                return Err(EditError::OutOfRange(format!(
+                    "period {} is outside the timeline ({periods} periods)",
+                    period + 1
+                )));
+            }
+            check_input(&input)?;
+            scenario_ref(doc, index)?;
+            row_ref(doc, sheet, row)?;
+            let all_names = all_names(doc);
+            let key = scenario::key_for(doc, &all_names, sheet, row).ok_or_else(|| {
+                EditError::Name(format!(
+                    "row {} has no metric name; a scenario keeps its inputs by metric name",
+                    row + 1
+                ))
+            })?;
+            let old = doc.scenarios[index].clone();
+            let found = doc.scenarios[index].overrides.iter().position(|o| {
+                scenario::resolve_key(&doc.sheets, &all_names, &o.metric) == Some((sheet, row))
+            });
+            let target = &mut doc.scenarios[index];
+            let at = match found {
+                Some(at) => at,
+                None => {
+                    if input == CellInput::Empty {
+                        return Ok((vec![], Reach::Scenarios));
+                    }
+                    target.overrides.push(super::document::ScenarioOverride {
+                        metric: key,
+                        values: Vec::new(),
+                    });
+                    target.overrides.len() - 1
+                }
+            };
+            let values = &mut target.overrides[at].values;
+            let p = period as usize;
+            if values.len() <= p {
+                values.resize(p + 1, CellInput::Empty);
+            }
+            values[p] = input;
+            while values.last() == Some(&CellInput::Empty) {
+                values.pop();
+            }
+            if values.is_empty() {
+                target.overrides.remove(at);
+            }
+            Ok((
+                vec![Command::ReplaceScenario {
+                    index,
+                    scenario: old,
+                }],
+                Reach::Scenarios,
+            ))
+        }
+        Command::ReplaceScenario { index, scenario } => {
+            scenario_ref(doc, index)?;
+            let old = std::mem::replace(&mut doc.scenarios[index], scenario);
+            Ok((
+                vec![Command::ReplaceScenario {
+                    index,
+                    scenario: old,
+                }],
+                Reach::Scenarios,
+            ))
+        }
+        Command::ReplaceScenarios { scenarios } => {
+            let old = std::mem::replace(&mut doc.scenarios, scenarios);
+            Ok((
+                vec![Command::ReplaceScenarios { scenarios: old }],
+                Reach::Scenarios,
+            ))
+        }
     }
+}
+
+/// Each sheet's row names, as formulas see them.
+fn all_names(doc: &WorkbookFile) -> Vec<Vec<String>> {
+    doc.sheets
+        .iter()
+        .map(|s| names::resolve(&s.rows).0)
+        .collect()
+}
+
+fn scenario_ref(doc: &WorkbookFile, index: usize) -> Result<&Scenario, EditError> {
+    doc.scenarios.get(index).ok_or_else(|| {
+        EditError::OutOfRange(format!(
+            "no scenario number {} (there are {})",
+            index + 1,
+            doc.scenarios.len()
+        ))
+    })
+}
+
+/// Checks a scenario name: non-empty, not `base`, unique (ignoring the
+/// scenario at `except`).
+fn check_scenario_name(
+    doc: &WorkbookFile,
+    name: &str,
+    except: Option<usize>,
+) -> Result<(), EditError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(EditError::Name("a scenario needs a name".into()));
+    }
+    if name.eq_ignore_ascii_case(scenario::BASE) {
+        return Err(EditError::Name(format!(
+            "`{name}` is the model without overrides; pick another scenario name"
+        )));
+    }
+    if doc
+        .scenarios
+        .iter()
+        .enumerate()
+        .any(|(i, s)| Some(i) != except && s.name.trim().eq_ignore_ascii_case(name))
+    {
+        return Err(EditError::Name(format!(
+            "there is already a scenario named `{name}`"
+        )));
+    }
+    Ok(())
 }
 
 /// Where row `r` ends up when `count` rows at `from` move to start at `to`.

@@ -14,13 +14,14 @@ pub mod interop;
 pub mod io;
 pub mod names;
 pub mod ripple;
+pub mod scenario;
 pub mod timeline;
 pub mod what_if;
 
 use std::path::Path;
 
 pub use command::{Command, EditError};
-pub use document::{CellInput, Format, RowFile, WorkbookFile};
+pub use document::{CellInput, Format, RowFile, Scenario, ScenarioOverride, WorkbookFile};
 pub use io::FileError;
 pub use ripple::Ripple;
 
@@ -59,6 +60,7 @@ pub struct Workbook {
     undo: Vec<(Edit, u64)>,
     redo: Vec<(Edit, u64)>,
     next_serial: u64,
+    active: Option<usize>,
 }
 
 impl Workbook {
@@ -72,6 +74,7 @@ impl Workbook {
             undo: Vec::new(),
             redo: Vec::new(),
             next_serial: 1,
+            active: None,
         }
     }
 
@@ -173,6 +176,70 @@ impl Workbook {
             .unwrap_or(&EMPTY)
     }
 
+    /// The scenarios in the file, in order.
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.doc.scenarios
+    }
+
+    /// The scenario whose inputs the values show; `None` = the base model.
+    pub fn active_scenario(&self) -> Option<usize> {
+        self.active
+    }
+
+    /// Shows the scenario `index` (`None` = the base model): every cell the
+    /// old or new scenario overrides gets its new input (base, with the
+    /// scenario's overrides on top) and what that reaches is recalculated;
+    /// returns the ripple. This is view state: it is not an undo step, does
+    /// not change the document (or [`Workbook::state_id`]) and is not saved
+    /// in the file; a workbook opens on the base model.
+    ///
+    /// While a scenario is active, [`Workbook::apply`] sends a
+    /// [`Command::SetCell`] on an input cell (one not computed by a formula)
+    /// to that scenario as a [`Command::SetScenarioCell`]; other edits change
+    /// the base model, under the scenario's overrides.
+    pub fn set_active_scenario(&mut self, index: Option<usize>) -> Result<Ripple, EditError> {
+        if let Some(i) = index
+            && i >= self.doc.scenarios.len()
+        {
+            return Err(EditError::OutOfRange(format!(
+                "no scenario number {} (there are {})",
+                i + 1,
+                self.doc.scenarios.len()
+            )));
+        }
+        if index == self.active {
+            return Ok(Ripple::default());
+        }
+        let mut cells = self.scenario_cells(self.active);
+        self.active = index;
+        cells.extend(self.scenario_cells(index));
+        Ok(self.recalculate_cells(cells))
+    }
+
+    /// The active scenario's own input for a period cell, if it overrides it.
+    pub fn scenario_input(&self, sheet: u32, row: u32, period: u32) -> Option<&CellInput> {
+        let scenario = self.doc.scenarios.get(self.active?)?;
+        scenario
+            .overrides
+            .iter()
+            .filter(|o| {
+                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
+                    == Some((sheet, row))
+            })
+            .find_map(|o| {
+                o.values
+                    .get(period as usize)
+                    .filter(|v| !matches!(v, CellInput::Empty))
+            })
+    }
+
+    /// What the engine computes a period cell from: the active scenario's
+    /// override if it has one, else [`Workbook::input`] (the base model's).
+    pub fn effective_input(&self, sheet: u32, row: u32, period: u32) -> &CellInput {
+        self.scenario_input(sheet, row, period)
+            .unwrap_or_else(|| self.input(sheet, row, period))
+    }
+
     /// True if the period cell is computed by a formula (its own or its row's).
     pub fn is_formula(&self, sheet: u32, row: u32, period: u32) -> bool {
         self.engine
@@ -215,6 +282,16 @@ impl Workbook {
                 out.push(format!("{}, row {}: {problem}", sheet.name, row + 1));
             }
         }
+        for s in &self.doc.scenarios {
+            for o in &s.overrides {
+                if scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric).is_none() {
+                    out.push(format!(
+                        "scenario `{}`: no metric `{}` for its override",
+                        s.name, o.metric
+                    ));
+                }
+            }
+        }
         out
     }
 
@@ -242,6 +319,7 @@ impl Workbook {
     /// Applies one edit (several commands, one undo step) and recalculates.
     /// On error nothing changes.
     pub fn apply(&mut self, edit: Edit) -> Result<Ripple, EditError> {
+        let edit = self.route(edit);
         let (inverse, ripple) = self.apply_commands(edit)?;
         self.undo.push((inverse, self.next_serial));
         self.next_serial += 1;
@@ -259,10 +337,92 @@ impl Workbook {
         edit: Edit,
         read: impl FnOnce(&Workbook) -> R,
     ) -> Result<R, EditError> {
+        let edit = self.route(edit);
         let (inverse, _) = self.apply_commands(edit)?;
         let result = read(self);
         self.apply_commands(inverse)?;
         Ok(result)
+    }
+
+    /// Applies `edit` (routed as [`Workbook::apply`] does) outside the undo
+    /// history and returns its inverse; for what-if runs, which read values
+    /// and then put everything back by applying the inverse with
+    /// [`Workbook::restore`]. On error nothing changes.
+    pub(crate) fn try_edit(&mut self, edit: Edit) -> Result<Edit, EditError> {
+        let edit = self.route(edit);
+        self.apply_commands(edit).map(|(inverse, _)| inverse)
+    }
+
+    /// Applies an inverse returned by [`Workbook::try_edit`].
+    pub(crate) fn restore(&mut self, inverse: Edit) -> Result<(), EditError> {
+        self.apply_commands(inverse).map(|_| ())
+    }
+
+    /// Sends `SetCell`s on input cells to the active scenario.
+    fn route(&self, edit: Edit) -> Edit {
+        let Some(scenario) = self.active else {
+            return edit;
+        };
+        edit.into_iter()
+            .map(|command| match command {
+                Command::SetCell {
+                    sheet,
+                    row,
+                    period,
+                    input,
+                } if !self.is_formula(sheet, row, period)
+                    && !self.metric_name(sheet, row).is_empty() =>
+                {
+                    Command::SetScenarioCell {
+                        scenario,
+                        sheet,
+                        row,
+                        period,
+                        input,
+                    }
+                }
+                other => other,
+            })
+            .collect()
+    }
+
+    /// The period cells a scenario overrides (resolved with the current names).
+    fn scenario_cells(&self, index: Option<usize>) -> Vec<(u32, u32, u32)> {
+        let Some(scenario) = index.and_then(|i| self.doc.scenarios.get(i)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for o in &scenario.overrides {
+            if let Some((sheet, row)) =
+                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
+            {
+                for (p, v) in o.values.iter().enumerate() {
+                    if !matches!(v, CellInput::Empty) && (p as u32) < self.doc.timeline.periods {
+                        out.push((sheet, row, p as u32));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Gives the engine the effective input of each cell and recalculates.
+    fn recalculate_cells(&mut self, mut cells: Vec<(u32, u32, u32)>) -> Ripple {
+        cells.sort_unstable();
+        cells.dedup();
+        let edits: Vec<engine::Edit> = cells
+            .into_iter()
+            .map(|(sheet, row, period)| {
+                engine::Edit::Cell(
+                    CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
+                    engine_input(self.effective_input(sheet, row, period)),
+                )
+            })
+            .collect();
+        if edits.is_empty() {
+            return Ripple::default();
+        }
+        Ripple::from_recalc(self.engine.apply(&edits))
     }
 
     /// Number of edits that can be undone.
@@ -316,11 +476,31 @@ impl Workbook {
     fn apply_commands(&mut self, edit: Edit) -> Result<(Edit, Ripple), EditError> {
         let mut inverse: Vec<Vec<Command>> = Vec::new();
         let mut reaches = Vec::new();
+        let active_before = self.active;
+        let cells_before = if edit.iter().any(Command::is_scenario_edit) {
+            self.scenario_cells(self.active)
+        } else {
+            Vec::new()
+        };
         for command in edit {
+            let shift = match command {
+                Command::AddScenario { index, .. } => Some((index, true)),
+                Command::DeleteScenario { index } => Some((index, false)),
+                _ => None,
+            };
             match command::apply(&mut self.doc, command) {
                 Ok((undo, reach)) => {
                     inverse.push(undo);
                     reaches.push(reach);
+                    if let (Some(active), Some((index, added))) = (self.active, shift) {
+                        self.active = match (added, active.cmp(&index)) {
+                            (true, std::cmp::Ordering::Less) => Some(active),
+                            (true, _) => Some(active + 1),
+                            (false, std::cmp::Ordering::Less) => Some(active),
+                            (false, std::cmp::Ordering::Equal) => None,
+                            (false, std::cmp::Ordering::Greater) => Some(active - 1),
+                        };
+                    }
                 }
                 Err(e) => {
                     for undo in inverse.into_iter().rev() {
@@ -328,34 +508,49 @@ impl Workbook {
                             let _ = command::apply(&mut self.doc, c);
                         }
                     }
+                    self.active = active_before;
                     return Err(e);
                 }
             }
         }
+        if self.active.is_some_and(|a| a >= self.doc.scenarios.len()) {
+            self.active = None;
+        }
         let inverse: Edit = inverse.into_iter().rev().flatten().collect();
-        let ripple = self.recalculate(&reaches);
+        let ripple = self.recalculate(&reaches, cells_before);
         Ok((inverse, ripple))
     }
 
     /// Brings the engine up to date after the document changed.
-    fn recalculate(&mut self, reaches: &[Reach]) -> Ripple {
+    fn recalculate(&mut self, reaches: &[Reach], scenario_before: Vec<(u32, u32, u32)>) -> Ripple {
         if reaches.contains(&Reach::Structure) {
             let same_shape = self.same_shape();
             let before: Option<Vec<Vec<Value>>> = same_shape.then(|| self.all_values());
             let (engine, names) = build_engine(&self.doc);
             self.engine = engine;
             self.names = names;
+            let cells = self.scenario_cells(self.active);
+            if !cells.is_empty() {
+                self.recalculate_cells(cells);
+            }
             return match before {
                 Some(before) => Ripple::between(&before, &self.all_values(), self.engine.periods()),
                 None => Ripple::default(),
             };
+        }
+        let mut scenario_cells = Vec::new();
+        if reaches.contains(&Reach::Scenarios) {
+            scenario_cells = scenario_before;
+            scenario_cells.extend(self.scenario_cells(self.active));
+            scenario_cells.sort_unstable();
+            scenario_cells.dedup();
         }
         let edits: Vec<engine::Edit> = reaches
             .iter()
             .filter_map(|reach| match *reach {
                 Reach::Cell { sheet, row, period } => Some(engine::Edit::Cell(
                     CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
-                    engine_input(self.input(sheet, row, period)),
+                    engine_input(self.effective_input(sheet, row, period)),
                 )),
                 Reach::RowFormula { sheet, row } => Some(engine::Edit::RowFormula {
                     sheet,
@@ -366,9 +561,18 @@ impl Workbook {
                         .map(|r| r.formula.clone())
                         .filter(|f| !f.is_empty()),
                 }),
-                Reach::Structure => None,
+                Reach::Structure | Reach::Scenarios => None,
             })
+            .chain(scenario_cells.iter().map(|&(sheet, row, period)| {
+                engine::Edit::Cell(
+                    CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
+                    engine_input(self.effective_input(sheet, row, period)),
+                )
+            }))
             .collect();
+        if edits.is_empty() {
+            return Ripple::default();
+        }
         Ripple::from_recalc(self.engine.apply(&edits))
     }
 

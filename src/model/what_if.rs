@@ -159,6 +159,18 @@ pub fn inputs(workbook: &Workbook, sheet: u32) -> Vec<u32> {
         .collect()
 }
 
+/// The numbers an input row holds as the workbook shows it (with the active
+/// scenario's overrides): (period, number) for each period whose effective
+/// input is a typed number.
+pub fn row_numbers(workbook: &Workbook, sheet: u32, row: u32) -> Vec<(u32, f64)> {
+    (0..workbook.periods())
+        .filter_map(|p| match workbook.effective_input(sheet, row, p) {
+            CellInput::Number(n) => Some((p, *n)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Flexes each input (default: every input on every sheet except the
 /// target's own row) by ± `swing` (0.1 = 10%), reads the target, and ranks
 /// the inputs by how far they move it, widest first. Each flex is one
@@ -202,19 +214,11 @@ pub fn sensitivity(
         let Some(info) = workbook.rows(sheet).get(row as usize) else {
             return Err(format!("no row {} on sheet {}", row + 1, sheet + 1));
         };
-        let numbers: Vec<(u32, f64)> = info
-            .values
-            .iter()
-            .enumerate()
-            .filter_map(|(p, v)| match v {
-                CellInput::Number(n) => Some((p as u32, *n)),
-                _ => None,
-            })
-            .collect();
         let label = info.label.clone();
+        let numbers = row_numbers(workbook, sheet, row);
         let name = workbook.metric_name(sheet, row).to_string();
-        let mut flex = |factor: f64| -> Result<Option<f64>, String> {
-            let edit = numbers
+        let flex_edit = |factor: f64| -> super::Edit {
+            numbers
                 .iter()
                 .map(|&(period, n)| Command::SetCell {
                     sheet,
@@ -222,13 +226,19 @@ pub fn sensitivity(
                     period,
                     input: CellInput::Number(n * factor),
                 })
-                .collect();
-            workbook
-                .probe(edit, |w| target_value(w, target))
-                .map_err(|e| format!("flexing `{name}`: {e}"))
+                .collect()
         };
-        let low = flex(1.0 - swing)?;
-        let high = flex(1.0 + swing)?;
+        let failed = |e: super::EditError| format!("flexing `{name}`: {e}");
+        // Low, then high over it, then back: both flexes set the same cells,
+        // so the first inverse restores the model (three recalculations).
+        let inverse = workbook.try_edit(flex_edit(1.0 - swing)).map_err(failed)?;
+        let low = target_value(workbook, target);
+        let high = match workbook.try_edit(flex_edit(1.0 + swing)) {
+            Ok(_) => Ok(target_value(workbook, target)),
+            Err(e) => Err(failed(e)),
+        };
+        workbook.restore(inverse).map_err(failed)?;
+        let high = high?;
         let elasticity = match (low, high) {
             (Some(low), Some(high)) if base != 0.0 => {
                 Some((high - low) / base / (2.0 * swing)).filter(|e| e.is_finite())

@@ -1,0 +1,264 @@
+//! Scenarios: named sets of input overrides kept in the file (e.g.
+//! "Optimistic": a higher paid conversion, a lower CPL).
+//!
+//! A scenario's [`ScenarioOverride`]s are keyed by metric name (`metric` for
+//! the first sheet, `Sheet!metric` for the others) and hold per-period
+//! inputs; an empty cell keeps the base model's input. The workbook shows one
+//! scenario at a time ([`Workbook::set_active_scenario`]); this module finds
+//! scenarios by name and [`compare`]s several side by side.
+
+use std::ops::Range;
+
+use super::document::{ScenarioOverride, SheetFile, WorkbookFile};
+use super::{Format, Value, Workbook};
+
+/// The name that stands for the base model (no scenario) in the CLI and in
+/// comparisons; no scenario may be called this.
+pub const BASE: &str = "base";
+
+/// Finds a scenario by name (case-insensitive): `Ok(None)` for `base` (the
+/// model without overrides), `Ok(Some(index))` for a scenario, and an error
+/// listing the scenarios otherwise.
+pub fn find(workbook: &Workbook, name: &str) -> Result<Option<usize>, String> {
+    let wanted = name.trim();
+    if let Some(index) = workbook
+        .scenarios()
+        .iter()
+        .position(|s| s.name.trim().eq_ignore_ascii_case(wanted))
+    {
+        return Ok(Some(index));
+    }
+    if wanted.eq_ignore_ascii_case(BASE) {
+        return Ok(None);
+    }
+    let mut names = vec![BASE.to_string()];
+    names.extend(workbook.scenarios().iter().map(|s| s.name.clone()));
+    Err(format!(
+        "no scenario `{wanted}` (scenarios: {})",
+        names.join(", ")
+    ))
+}
+
+/// The display name of a scenario choice: [`BASE`] for `None`.
+pub fn name(workbook: &Workbook, scenario: Option<usize>) -> String {
+    scenario
+        .and_then(|i| workbook.scenarios().get(i))
+        .map_or_else(|| BASE.to_string(), |s| s.name.clone())
+}
+
+/// One metric compared across scenarios.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricComparison {
+    /// Sheet index.
+    pub sheet: u32,
+    /// Row index.
+    pub row: u32,
+    /// The metric's formula name.
+    pub name: String,
+    /// The metric's label.
+    pub label: String,
+    /// The row's display format.
+    pub format: Format,
+    /// One column per chosen scenario, in the order asked for.
+    pub columns: Vec<ScenarioColumn>,
+}
+
+/// A metric's values under one scenario, and how they differ from the
+/// first chosen scenario's (the reference column, whose differences are 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioColumn {
+    /// Per-period values.
+    pub values: Vec<Value>,
+    /// Sum of the numeric values over the timeline.
+    pub total: f64,
+    /// Per period: value − reference value (`None` unless both are numbers).
+    pub diff: Vec<Option<f64>>,
+    /// Per period: (value − reference) / |reference| (`None` unless both are
+    /// numbers and the reference is not 0).
+    pub pct: Vec<Option<f64>>,
+    /// total − reference total.
+    pub total_diff: f64,
+    /// (total − reference total) / |reference total|; `None` if that is 0.
+    pub total_pct: Option<f64>,
+}
+
+/// Metrics side by side under several scenarios.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The scenarios compared (`None` = base), the first being the reference.
+    pub scenarios: Vec<Option<usize>>,
+    /// Their names ([`BASE`] for `None`).
+    pub names: Vec<String>,
+    /// One entry per metric asked for, in order.
+    pub metrics: Vec<MetricComparison>,
+}
+
+/// Computes `metrics` (sheet, row) under each of `scenarios` (`None` = base;
+/// the first is the reference for differences). Each scenario is switched to
+/// incrementally and the active scenario is restored at the end: the
+/// workbook's document, values, history and active scenario are as before.
+pub fn compare(
+    workbook: &mut Workbook,
+    scenarios: &[Option<usize>],
+    metrics: &[(u32, u32)],
+) -> Result<Comparison, String> {
+    if scenarios.is_empty() {
+        return Err("choose at least one scenario to compare".into());
+    }
+    for &(sheet, row) in metrics {
+        if workbook.rows(sheet).get(row as usize).is_none() {
+            return Err(format!("no row {} on sheet {}", row + 1, sheet + 1));
+        }
+    }
+    let active = workbook.active_scenario();
+    let mut values: Vec<Vec<Vec<Value>>> = Vec::with_capacity(scenarios.len());
+    for &scenario in scenarios {
+        if let Err(e) = workbook.set_active_scenario(scenario) {
+            let _ = workbook.set_active_scenario(active);
+            return Err(e.to_string());
+        }
+        values.push(
+            metrics
+                .iter()
+                .map(|&(sheet, row)| workbook.row_values(sheet, row).to_vec())
+                .collect(),
+        );
+    }
+    workbook
+        .set_active_scenario(active)
+        .map_err(|e| e.to_string())?;
+    let total = |vs: &[Value]| vs.iter().filter_map(Value::as_number).sum::<f64>();
+    let relative = |new: f64, old: f64| {
+        let r = (new - old) / old.abs();
+        (old != 0.0 && r.is_finite()).then_some(r)
+    };
+    let out = metrics
+        .iter()
+        .enumerate()
+        .map(|(m, &(sheet, row))| {
+            let info = &workbook.rows(sheet)[row as usize];
+            let reference = &values[0][m];
+            let reference_total = total(reference);
+            let columns = values
+                .iter()
+                .map(|per_scenario| {
+                    let vs = &per_scenario[m];
+                    let pairs: Vec<Option<(f64, f64)>> = vs
+                        .iter()
+                        .zip(reference)
+                        .map(|(v, r)| Some((v.as_number()?, r.as_number()?)))
+                        .collect();
+                    let t = total(vs);
+                    ScenarioColumn {
+                        values: vs.clone(),
+                        total: t,
+                        diff: pairs.iter().map(|p| p.map(|(v, r)| v - r)).collect(),
+                        pct: pairs
+                            .iter()
+                            .map(|p| p.and_then(|(v, r)| relative(v, r)))
+                            .collect(),
+                        total_diff: t - reference_total,
+                        total_pct: relative(t, reference_total),
+                    }
+                })
+                .collect();
+            MetricComparison {
+                sheet,
+                row,
+                name: workbook.metric_name(sheet, row).to_string(),
+                label: info.label.clone(),
+                format: info.format,
+                columns,
+            }
+        })
+        .collect();
+    Ok(Comparison {
+        scenarios: scenarios.to_vec(),
+        names: scenarios.iter().map(|&s| name(workbook, s)).collect(),
+        metrics: out,
+    })
+}
+
+/// The (sheet, row) an override key names: `metric` on the first sheet or
+/// `Sheet!metric`, case-insensitive; `None` if there is no such metric.
+pub(crate) fn resolve_key(
+    sheets: &[SheetFile],
+    names: &[Vec<String>],
+    key: &str,
+) -> Option<(u32, u32)> {
+    let (sheet, name) = match key.split_once('!') {
+        Some((sheet, name)) => {
+            let sheet = sheet.trim().trim_matches('\'');
+            let index = sheets
+                .iter()
+                .position(|s| s.name.eq_ignore_ascii_case(sheet))?;
+            (index, name)
+        }
+        None => (0, key),
+    };
+    let name = name.trim();
+    let row = names
+        .get(sheet)?
+        .iter()
+        .position(|n| !n.is_empty() && n.eq_ignore_ascii_case(name))?;
+    Some((sheet as u32, row as u32))
+}
+
+/// The override key of a metric row (`None` if the row has no name).
+pub(crate) fn key_for(
+    doc: &WorkbookFile,
+    names: &[Vec<String>],
+    sheet: u32,
+    row: u32,
+) -> Option<String> {
+    let name = names.get(sheet as usize)?.get(row as usize)?;
+    if name.is_empty() {
+        return None;
+    }
+    Some(if sheet == 0 {
+        name.clone()
+    } else {
+        format!("{}!{name}", doc.sheets.get(sheet as usize)?.name)
+    })
+}
+
+/// Rewrites the keys of overrides of (sheet, row) to `new_name` (keeping a
+/// `Sheet!` prefix); `names` are the names before the rename.
+pub(crate) fn rename_keys(
+    doc: &mut WorkbookFile,
+    names: &[Vec<String>],
+    sheet: u32,
+    row: u32,
+    new_name: &str,
+) {
+    let sheets = std::mem::take(&mut doc.sheets);
+    for scenario in &mut doc.scenarios {
+        for o in &mut scenario.overrides {
+            if resolve_key(&sheets, names, &o.metric) == Some((sheet, row)) {
+                o.metric = match o.metric.split_once('!') {
+                    Some((prefix, _)) => format!("{prefix}!{new_name}"),
+                    None => new_name.to_string(),
+                };
+            }
+        }
+    }
+    doc.sheets = sheets;
+}
+
+/// Drops the overrides of rows `rows` of `sheet` (before they are deleted);
+/// `names` are the names before the deletion.
+pub(crate) fn drop_keys(
+    doc: &mut WorkbookFile,
+    names: &[Vec<String>],
+    sheet: u32,
+    rows: Range<u32>,
+) {
+    let sheets = std::mem::take(&mut doc.sheets);
+    for scenario in &mut doc.scenarios {
+        scenario.overrides.retain(|o: &ScenarioOverride| {
+            !matches!(resolve_key(&sheets, names, &o.metric),
+                Some((s, r)) if s == sheet && rows.contains(&r))
+        });
+    }
+    doc.sheets = sheets;
+}

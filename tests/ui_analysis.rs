@@ -150,3 +150,100 @@ fn the_chart_tool_charts_the_selected_metrics() {
     harness.run();
     assert!(harness.state().analysis.chart.per_unit);
 }
+
+#[test]
+fn switching_scenarios_shows_their_inputs_and_typing_goes_into_the_scenario() {
+    let mut harness = harness(App::with_sample());
+    let workbook = &harness.state().doc.workbook;
+    let (sheet, price_row) = workbook.find_metric("list_price").unwrap();
+    let base_price = workbook.value(sheet, price_row, 0).as_number().unwrap();
+    let optimistic = workbook
+        .scenarios()
+        .iter()
+        .position(|s| s.name == "Optimistic")
+        .expect("the sample has an Optimistic scenario");
+
+    harness.get(by_label("Scenario")).click();
+    harness.run();
+    harness.get(by_label("Optimistic")).click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.doc.workbook.active_scenario(), Some(optimistic));
+    assert_eq!(
+        app.doc.workbook.value(sheet, price_row, 0).as_number(),
+        Some(79900.0),
+        "the scenario's price is shown"
+    );
+    assert!(!app.doc.workbook.can_undo(), "switching is not an edit");
+
+    // Typing an input while the scenario is shown changes the scenario only.
+    go_to(&mut harness, "list_price Jan 2026");
+    harness.event(egui::Event::Text("81000".into()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let workbook = &harness.state().doc.workbook;
+    assert_eq!(
+        workbook.value(sheet, price_row, 0).as_number(),
+        Some(81000.0)
+    );
+    assert_eq!(
+        workbook.input(sheet, price_row, 0),
+        &CellInput::Number(base_price),
+        "the base model keeps its price"
+    );
+
+    // Back to base: the model's own price again.
+    harness.get(by_label("Scenario")).click();
+    harness.run();
+    harness.get(by_label("base")).click();
+    harness.run();
+    let workbook = &harness.state().doc.workbook;
+    assert_eq!(workbook.active_scenario(), None);
+    assert_eq!(
+        workbook.value(sheet, price_row, 0).as_number(),
+        Some(base_price)
+    );
+}
+
+#[test]
+fn the_scenarios_tab_adds_a_scenario_and_compares_metrics() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "net_revenue");
+    open_from_menu(&mut harness, "Scenarios");
+    let before = harness.state().doc.workbook.scenarios().len();
+    harness.get(by_label("New scenario")).click();
+    harness.run();
+    harness
+        .get(by_label("New scenario"))
+        .type_text("Aggressive hiring");
+    harness.run();
+    harness.get(by_label("Add scenario")).click();
+    harness.run();
+    let workbook = &harness.state().doc.workbook;
+    assert_eq!(workbook.scenarios().len(), before + 1);
+    assert_eq!(workbook.scenarios()[before].name, "Aggressive hiring");
+    assert!(
+        workbook.can_undo(),
+        "adding a scenario is one undoable edit"
+    );
+    // The comparison lists net revenue under every scenario.
+    assert!(harness.query(by_label("Pessimistic")).is_some());
+    assert_eq!(harness.state().analysis.scenarios.error, None);
+    assert!(harness.query(by_label("net_revenue ✕")).is_some());
+    assert!(harness.query(by_label("Aggressive hiring")).is_some());
+    let comparison = harness
+        .state()
+        .analysis
+        .scenarios
+        .comparison()
+        .expect("the comparison is shown");
+    assert_eq!(
+        comparison.names,
+        ["base", "Optimistic", "Pessimistic", "Aggressive hiring"]
+    );
+    assert_eq!(comparison.metrics[0].name, "net_revenue");
+    harness.state_mut().undo();
+    harness.run();
+    assert_eq!(harness.state().doc.workbook.scenarios().len(), before);
+}

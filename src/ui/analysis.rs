@@ -5,8 +5,9 @@
 
 use egui::Ui;
 
-use super::chart::ChartTool;
+use super::chart::{ChartTool, Overlay};
 use super::panels::PanelEvent;
+use super::scenarios::ScenarioTool;
 use super::theme::Theme;
 use super::tornado::SensitivityTool;
 use crate::model::Workbook;
@@ -18,17 +19,20 @@ pub enum Tool {
     Sensitivity,
     /// Metrics over the timeline.
     Chart,
+    /// Scenarios: manage and compare.
+    Scenarios,
 }
 
 impl Tool {
     /// Every tool, in tab order.
-    pub const ALL: [Tool; 2] = [Tool::Sensitivity, Tool::Chart];
+    pub const ALL: [Tool; 3] = [Tool::Sensitivity, Tool::Chart, Tool::Scenarios];
 
     /// The tab's title.
     pub fn title(self) -> &'static str {
         match self {
             Tool::Sensitivity => "Sensitivity",
             Tool::Chart => "Chart",
+            Tool::Scenarios => "Scenarios",
         }
     }
 }
@@ -42,7 +46,14 @@ pub struct Analysis {
     pub sensitivity: SensitivityTool,
     /// Chart settings.
     pub chart: ChartTool,
+    /// Scenario list and comparison.
+    pub scenarios: ScenarioTool,
+    /// The chart's scenario overlays and the state they were computed for.
+    overlays: Option<(OverlayKey, Vec<Overlay>)>,
 }
+
+/// What the chart's overlays depend on.
+type OverlayKey = (u64, Option<usize>, Vec<(u32, u32)>);
 
 /// Where the editor's cursor is, for tools that start from the selection.
 #[derive(Debug, Clone, Copy)]
@@ -70,6 +81,11 @@ impl Analysis {
             Tool::Chart => {
                 if self.chart.metrics.is_empty() {
                     let _ = self.chart.add(workbook, at.sheet, at.row);
+                }
+            }
+            Tool::Scenarios => {
+                if self.scenarios.metrics.is_empty() {
+                    self.scenarios.add_metric(workbook, at.sheet, at.row);
                 }
             }
         }
@@ -114,10 +130,63 @@ impl Analysis {
                         self.sensitivity.ui(ui, workbook, at.sheet, theme, events)
                     }
                     Some(Tool::Chart) => {
-                        self.chart.ui(ui, workbook, (at.sheet, at.row), &[], theme)
+                        let overlays = if self.chart.overlay_scenarios {
+                            self.overlays(workbook)
+                        } else {
+                            Vec::new()
+                        };
+                        self.chart
+                            .ui(ui, workbook, (at.sheet, at.row), &overlays, theme)
                     }
+                    Some(Tool::Scenarios) => self.scenarios.ui(
+                        ui,
+                        workbook,
+                        (at.sheet, at.row, at.period),
+                        theme,
+                        events,
+                    ),
                     None => {}
                 }
             });
+    }
+
+    /// The charted metrics under every scenario other than the one shown.
+    fn overlays(&mut self, workbook: &mut Workbook) -> Vec<Overlay> {
+        let key = (
+            workbook.state_id(),
+            workbook.active_scenario(),
+            self.chart.metrics.clone(),
+        );
+        if let Some((cached, overlays)) = &self.overlays
+            && *cached == key
+        {
+            return overlays.clone();
+        }
+        let others: Vec<Option<usize>> = std::iter::once(None)
+            .chain((0..workbook.scenarios().len()).map(Some))
+            .filter(|s| *s != workbook.active_scenario())
+            .collect();
+        let overlays: Vec<Overlay> =
+            crate::model::scenario::compare(workbook, &others, &self.chart.metrics)
+                .map(|comparison| {
+                    comparison
+                        .metrics
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(metric, m)| {
+                            m.columns
+                                .iter()
+                                .zip(&comparison.names)
+                                .map(move |(c, name)| Overlay {
+                                    name: format!("{} ({name})", m.name),
+                                    metric,
+                                    values: c.values.iter().map(|v| v.as_number()).collect(),
+                                })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+        self.overlays = Some((key, overlays.clone()));
+        overlays
     }
 }

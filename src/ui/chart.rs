@@ -48,6 +48,8 @@ pub struct ChartTool {
     pub per_unit: bool,
     /// Hide the changelog markers.
     pub hide_changelog: bool,
+    /// Overlay the other scenarios as dashed lines.
+    pub overlay_scenarios: bool,
 }
 
 /// One series to draw.
@@ -61,6 +63,7 @@ struct Series {
 
 /// Extra series the caller adds, e.g. the same metric under other
 /// scenarios; drawn dashed after the model's own series.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Overlay {
     /// Legend name, e.g. `revenue (optimistic)`.
     pub name: String,
@@ -132,6 +135,7 @@ impl ChartTool {
             ui.selectable_value(&mut self.kind, ChartKind::Line, "Line");
             ui.selectable_value(&mut self.kind, ChartKind::Bar, "Bars");
             ui.checkbox(&mut self.per_unit, "One chart per unit");
+            ui.checkbox(&mut self.overlay_scenarios, "Other scenarios");
             let mut show_changelog = !self.hide_changelog;
             ui.checkbox(&mut show_changelog, "Changelog");
             self.hide_changelog = !show_changelog;

@@ -21,7 +21,7 @@ pub fn editor_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> (String, 
     match cell.period() {
         None if cell.col == LABEL_COL => (row.label.clone(), EditTarget::Cell),
         None => (row.unit.clone(), EditTarget::Cell),
-        Some(period) => match workbook.input(sheet, cell.row, period) {
+        Some(period) => match workbook.effective_input(sheet, cell.row, period) {
             CellInput::Empty if !row.formula.is_empty() => {
                 (row.formula.clone(), EditTarget::RowFormula)
             }
@@ -78,7 +78,7 @@ pub fn commit(workbook: &Workbook, sheet: u32, editor: &Editor) -> Option<Edit> 
                     }]
                 });
             }
-            (input != *workbook.input(sheet, cell.row, period)).then(|| {
+            (input != *workbook.effective_input(sheet, cell.row, period)).then(|| {
                 vec![Command::SetCell {
                     sheet,
                     row: cell.row,
@@ -98,7 +98,10 @@ pub fn clear(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> O
         for col in from.col.max(FIRST_PERIOD_COL)..=to.col {
             let period = col - FIRST_PERIOD_COL;
             if period < workbook.periods()
-                && !matches!(workbook.input(sheet, row, period), CellInput::Empty)
+                && !matches!(
+                    workbook.effective_input(sheet, row, period),
+                    CellInput::Empty
+                )
             {
                 edit.push(Command::SetCell {
                     sheet,
@@ -124,7 +127,7 @@ pub fn copy(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> St
                     let cell = GridCell::new(row, col);
                     match cell.period() {
                         None => editor_text(workbook, sheet, cell).0,
-                        Some(period) => match workbook.input(sheet, row, period) {
+                        Some(period) => match workbook.effective_input(sheet, row, period) {
                             CellInput::Empty => crate::model::display::plain_text(
                                 workbook.value(sheet, row, period),
                             ),
@@ -229,8 +232,8 @@ pub fn fill(
             let (Some(src), Some(dst)) = (source.period(), target.period()) else {
                 continue;
             };
-            let input = workbook.input(sheet, source.row, src).clone();
-            if input != *workbook.input(sheet, row, dst) {
+            let input = workbook.effective_input(sheet, source.row, src).clone();
+            if input != *workbook.effective_input(sheet, row, dst) {
                 edit.push(Command::SetCell {
                     sheet,
                     row,

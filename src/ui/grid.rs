@@ -302,7 +302,10 @@ impl egui_table::TableDelegate for Grid<'_> {
         // Text: numbers right-aligned; inputs blue, formulas in the body colour.
         let is_input = cell.period().is_some_and(|p| {
             !self.workbook.is_formula(sheet, row, p)
-                && !matches!(self.workbook.input(sheet, row, p), CellInput::Empty)
+                && !matches!(
+                    self.workbook.effective_input(sheet, row, p),
+                    CellInput::Empty
+                )
         });
         let color = match value {
             Some(Value::Error(_)) => theme.error,
@@ -356,6 +359,17 @@ impl egui_table::TableDelegate for Grid<'_> {
                 theme.override_mark,
                 Stroke::NONE,
             ));
+        }
+        // A cell the active scenario sets: a bar along its left edge.
+        if let Some(period) = cell.period()
+            && self.workbook.scenario_input(sheet, row, period).is_some()
+        {
+            let left = rect.left_top();
+            painter.rect_filled(
+                egui::Rect::from_min_size(left + vec2(1.0, 2.0), vec2(3.0, rect.height() - 4.0)),
+                CornerRadius::ZERO,
+                theme.scenario_mark,
+            );
         }
         if self.view.cursor == cell {
             painter.rect_stroke(

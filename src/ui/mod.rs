@@ -9,6 +9,7 @@ pub mod edits;
 pub mod files;
 pub mod grid;
 pub mod panels;
+pub mod scenarios;
 pub mod theme;
 pub mod tornado;
 pub mod trace;
@@ -176,6 +177,9 @@ impl App {
                         }
                     }
                 });
+                ui.separator();
+                scenarios::switcher_ui(ui, &self.doc.workbook, &mut panel_events);
+                ui.separator();
                 ui.menu_button("View", |ui| {
                     for (label, preference) in [
                         ("Theme: follow the system", egui::ThemePreference::System),
@@ -370,6 +374,19 @@ impl App {
                     }
                 }
             }
+            PanelEvent::Apply(edit) => {
+                self.apply(edit, None);
+            }
+            PanelEvent::SetScenario(index) => match self.doc.workbook.set_active_scenario(index) {
+                Ok(ripple) => {
+                    self.show_ripple(&ripple, None);
+                    self.view.status = format!(
+                        "Showing scenario {}",
+                        crate::model::scenario::name(&self.doc.workbook, index)
+                    );
+                }
+                Err(error) => self.view.status = format!("Scenario: {error}"),
+            },
             PanelEvent::SelectRow(row) => {
                 let col = self.view.cursor.col.max(FIRST_PERIOD_COL);
                 self.reveal(row);

@@ -28,6 +28,10 @@ pub enum PanelEvent {
     NameBoxDone,
     /// A completion was chosen: the editor's text becomes this.
     Complete(String),
+    /// Apply an edit (from a tool panel) as one undo step.
+    Apply(crate::model::Edit),
+    /// Show another scenario (`None` = the base model).
+    SetScenario(Option<usize>),
 }
 
 /// The formula bar: the cell's name, what it holds, and the diagnostic.

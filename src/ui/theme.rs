@@ -40,6 +40,8 @@ pub struct Theme {
     pub dependent: Color32,
     /// The corner mark of a cell overriding its row formula.
     pub override_mark: Color32,
+    /// The mark of a cell the active scenario sets.
+    pub scenario_mark: Color32,
     /// Increases.
     pub up: Color32,
     /// Decreases.
@@ -68,6 +70,7 @@ impl Theme {
                 precedent: Color32::from_rgb(40, 90, 150),
                 dependent: Color32::from_rgb(140, 80, 40),
                 override_mark: Color32::from_rgb(245, 150, 50),
+                scenario_mark: Color32::from_rgb(190, 130, 255),
                 up: Color32::from_rgb(110, 200, 130),
                 down: Color32::from_rgb(255, 130, 120),
             }
@@ -90,6 +93,7 @@ impl Theme {
                 precedent: Color32::from_rgb(214, 232, 255),
                 dependent: Color32::from_rgb(255, 232, 210),
                 override_mark: Color32::from_rgb(235, 130, 30),
+                scenario_mark: Color32::from_rgb(140, 70, 210),
                 up: Color32::from_rgb(30, 140, 70),
                 down: Color32::from_rgb(200, 50, 50),
             }

@@ -2,7 +2,8 @@
 //! model's computed values, `lever check` lists what is wrong in it,
 //! `lever convert` writes it in another format (Excel), `lever sensitivity`
 //! ranks the inputs by how far they move a target metric, `lever compare`
-//! puts scenarios side by side. Errors go to stderr with the file,
+//! puts scenarios side by side, `lever goal-seek` finds the input value
+//! that reaches a goal. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::interop::{ExportOptions, export_xlsx_with};
-use crate::model::{Workbook, scenario, what_if};
+use crate::model::{Workbook, goal_seek, input_ref, scenario, what_if};
 
 /// Lever: a spreadsheet-style editor for metric models.
 #[derive(Debug, Parser)]
@@ -96,6 +97,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
+    /// Find the input value that makes a target reach a goal.
+    GoalSeek {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `metric@3`, `metric@Mar 2026` or `metric@total`.
+        #[arg(long)]
+        target: String,
+        /// The goal for the target: `50000000`, `1,000`, `12%`.
+        #[arg(long, allow_hyphen_values = true)]
+        value: String,
+        /// The input to change: `metric@3` (one cell) or `metric` (the whole
+        /// row scaled by a factor).
+        #[arg(long)]
+        change: String,
+        /// Seek under this scenario (the answer goes into its overrides).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Save the model with the answer applied to this file.
+        #[arg(long)]
+        write: Option<PathBuf>,
+    },
     /// Write a generated founder-style model of any size (for trying the
     /// editor and the engine on big models).
     Generate {
@@ -143,13 +165,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             format,
         }) => {
             let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
-            if let Some(name) = scenario {
-                let index = scenario::find(&workbook, &name)
-                    .map_err(|e| format!("{}: {e}", file.display()))?;
-                workbook
-                    .set_active_scenario(index)
-                    .map_err(|e| e.to_string())?;
-            }
+            activate(&mut workbook, &file, scenario.as_deref())?;
             let sheet = match sheet {
                 None => 0,
                 Some(name) => workbook.sheet_index(&name).ok_or_else(|| {
@@ -242,6 +258,28 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::GoalSeek {
+            file,
+            target,
+            value,
+            change,
+            scenario,
+            write,
+        }) => {
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            activate(&mut workbook, &file, scenario.as_deref())?;
+            let goal = parse_number(&value, "value")?;
+            let target = what_if::parse_target(&workbook, &target)?;
+            let input = input_ref::parse_input(&workbook, &change, "goal seek")?;
+            let result = goal_seek::goal_seek(&mut workbook, &target, goal, &input)?;
+            print!("{}", output::goal_seek_text(&workbook, &target, &result));
+            if let Some(out) = write {
+                goal_seek::apply(&mut workbook, &result).map_err(|e| e.to_string())?;
+                workbook.save(&out).map_err(|e| e.to_string())?;
+                println!("wrote {}", out.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check { file }) => {
             let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
             let report = output::check(&workbook, &file.display().to_string());
@@ -252,6 +290,28 @@ fn execute(args: Args) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             })
         }
+    }
+}
+
+/// Shows the scenario named `name` (if given).
+fn activate(workbook: &mut Workbook, file: &Path, name: Option<&str>) -> Result<(), String> {
+    if let Some(name) = name {
+        let index =
+            scenario::find(workbook, name).map_err(|e| format!("{}: {e}", file.display()))?;
+        workbook
+            .set_active_scenario(index)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// A number as typed in a cell: `1,000`, `-3`, `12%`, `1e6`.
+fn parse_number(text: &str, what: &str) -> Result<f64, String> {
+    match crate::model::CellInput::from_typed(text) {
+        crate::model::CellInput::Number(n) => Ok(n),
+        _ => Err(format!(
+            "the {what} `{text}` is not a number (e.g. 50000000, 1,000 or 12%)"
+        )),
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::goal_seek::{self, GoalSeek};
+use crate::model::input_ref::InputRef;
 use crate::model::scenario::Comparison;
 use crate::model::what_if::{Sensitivity, Target};
 use crate::model::{Workbook, display};
@@ -325,6 +327,49 @@ pub fn compare_table(comparison: &Comparison, labels: &[String]) -> String {
         out.push_str(&aligned(&lines, 1));
     }
     out
+}
+
+/// A goal seek's answer: the input's value before → found, the target's
+/// before → achieved, and the number of recalculations.
+pub fn goal_seek_text(workbook: &Workbook, target: &Target, result: &GoalSeek) -> String {
+    let format_of = |(sheet, row): (u32, u32)| {
+        workbook
+            .rows(sheet)
+            .get(row as usize)
+            .map(|r| r.format)
+            .unwrap_or_default()
+    };
+    let precise = |n: f64, format| {
+        let shown = display::format_number(n, format);
+        let full = display::format_number(n, crate::model::Format::General);
+        if shown == full {
+            shown
+        } else {
+            format!("{shown} ({full})")
+        }
+    };
+    let input_format = format_of(result.input.cell_row());
+    let input_line = match result.input {
+        InputRef::Cell { .. } => format!(
+            "{}: {} → {}",
+            result.input.describe(workbook),
+            display::format_number(result.start, input_format),
+            precise(result.solution, input_format)
+        ),
+        InputRef::Row { .. } => format!(
+            "{}: every typed number × {}",
+            result.input.describe(workbook),
+            display::format_number(result.solution, crate::model::Format::General)
+        ),
+    };
+    let target_format = format_of(target.cell_row());
+    format!(
+        "{input_line}\n{}: {} → {}\niterations: {}\n",
+        goal_seek::describe_target(workbook, target),
+        display::format_number(result.target_before, target_format),
+        precise(result.achieved, target_format),
+        result.evaluations
+    )
 }
 
 /// Lines of fields as text: the first `left` columns left-aligned, the

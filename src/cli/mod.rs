@@ -3,7 +3,8 @@
 //! `lever convert` writes it in another format (Excel), `lever sensitivity`
 //! ranks the inputs by how far they move a target metric, `lever compare`
 //! puts scenarios side by side, `lever goal-seek` finds the input value
-//! that reaches a goal. Errors go to stderr with the file,
+//! that reaches a goal, `lever data-table` tabulates a target over input
+//! values. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::interop::{ExportOptions, export_xlsx_with};
-use crate::model::{Workbook, goal_seek, input_ref, scenario, what_if};
+use crate::model::{Workbook, data_table, goal_seek, input_ref, scenario, what_if};
 
 /// Lever: a spreadsheet-style editor for metric models.
 #[derive(Debug, Parser)]
@@ -117,6 +118,43 @@ pub enum Command {
         /// Save the model with the answer applied to this file.
         #[arg(long)]
         write: Option<PathBuf>,
+    },
+    /// Tabulate a target over values of one input, or a grid of two.
+    DataTable {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `metric@3`, `metric@Mar 2026` or `metric@total`.
+        #[arg(long)]
+        target: String,
+        /// The input down the side: `metric@3` (one cell, values are its
+        /// values) or `metric` (the whole row, values are factors).
+        #[arg(long)]
+        row_input: String,
+        /// Comma-separated values (or factors) for the row input.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            allow_hyphen_values = true,
+            required = true
+        )]
+        row_values: Vec<String>,
+        /// The input across the top, for a two-input table.
+        #[arg(long, requires = "col_values")]
+        col_input: Option<String>,
+        /// Comma-separated values (or factors) for the column input.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            allow_hyphen_values = true,
+            requires = "col_input"
+        )]
+        col_values: Vec<String>,
+        /// Compute under this scenario.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
     },
     /// Write a generated founder-style model of any size (for trying the
     /// editor and the engine on big models).
@@ -278,6 +316,48 @@ fn execute(args: Args) -> Result<ExitCode, String> {
                 workbook.save(&out).map_err(|e| e.to_string())?;
                 println!("wrote {}", out.display());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::DataTable {
+            file,
+            target,
+            row_input,
+            row_values,
+            col_input,
+            col_values,
+            scenario,
+            format,
+        }) => {
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            activate(&mut workbook, &file, scenario.as_deref())?;
+            let target = what_if::parse_target(&workbook, &target)?;
+            let axis = |input: &str, values: &[String]| -> Result<data_table::Axis, String> {
+                Ok(data_table::Axis {
+                    input: input_ref::parse_input(&workbook, input, "data table")?,
+                    values: values
+                        .iter()
+                        .map(|v| parse_number(v, "value"))
+                        .collect::<Result<_, _>>()?,
+                })
+            };
+            let rows = axis(&row_input, &row_values)?;
+            let cols = match &col_input {
+                Some(input) => Some(axis(input, &col_values)?),
+                None => None,
+            };
+            let table = data_table::data_table(
+                &mut workbook,
+                &target,
+                &rows,
+                cols.as_ref(),
+                &mut |_, _| true,
+            )
+            .map_err(|e| e.to_string())?;
+            let text = match format {
+                OutputFormat::Csv => data_table::to_csv(&workbook, &table),
+                OutputFormat::Table => output::data_table_text(&workbook, &table),
+            };
+            print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { file }) => {

@@ -372,6 +372,26 @@ pub fn goal_seek_text(workbook: &Workbook, target: &Target, result: &GoalSeek) -
     )
 }
 
+/// A data table aligned, the target's values in its row's number format.
+pub fn data_table_text(workbook: &Workbook, table: &crate::model::data_table::DataTable) -> String {
+    let (sheet, row) = table.target.cell_row();
+    let format = workbook
+        .rows(sheet)
+        .get(row as usize)
+        .map(|r| r.format)
+        .unwrap_or_default();
+    let mut lines =
+        crate::model::data_table::grid(workbook, table, &|n| display::format_number(n, format));
+    for line in lines.iter_mut().skip(1) {
+        for field in line.iter_mut().skip(1) {
+            if field.is_empty() {
+                *field = "—".into();
+            }
+        }
+    }
+    aligned(&lines, 1)
+}
+
 /// Lines of fields as text: the first `left` columns left-aligned, the
 /// others right-aligned, two spaces apart.
 fn aligned(lines: &[Vec<String>], left: usize) -> String {

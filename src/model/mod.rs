@@ -7,6 +7,7 @@
 //! kept for undo.
 
 pub mod command;
+pub mod data_table;
 pub mod display;
 pub mod document;
 pub mod generate;

@@ -2,7 +2,9 @@
 //! model's computed values, `lever check` lists what is wrong in it,
 //! `lever convert` writes it in another format (Excel), `lever sensitivity`
 //! ranks the inputs by how far they move a target metric, `lever compare`
-//! puts scenarios side by side. Errors go to stderr with the file,
+//! puts scenarios side by side, `lever goal-seek` finds the input value
+//! that reaches a goal, `lever data-table` tabulates a target over input
+//! values. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::interop::{ExportOptions, export_xlsx_with};
-use crate::model::{Workbook, scenario, what_if};
+use crate::model::{Workbook, data_table, goal_seek, input_ref, scenario, what_if};
 
 /// Lever: a spreadsheet-style editor for metric models.
 #[derive(Debug, Parser)]
@@ -96,6 +98,64 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
+    /// Find the input value that makes a target reach a goal.
+    GoalSeek {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `metric@3`, `metric@Mar 2026` or `metric@total`.
+        #[arg(long)]
+        target: String,
+        /// The goal for the target: `50000000`, `1,000`, `12%`.
+        #[arg(long, allow_hyphen_values = true)]
+        value: String,
+        /// The input to change: `metric@3` (one cell) or `metric` (the whole
+        /// row scaled by a factor).
+        #[arg(long)]
+        change: String,
+        /// Seek under this scenario (the answer goes into its overrides).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Save the model with the answer applied to this file.
+        #[arg(long)]
+        write: Option<PathBuf>,
+    },
+    /// Tabulate a target over values of one input, or a grid of two.
+    DataTable {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `metric@3`, `metric@Mar 2026` or `metric@total`.
+        #[arg(long)]
+        target: String,
+        /// The input down the side: `metric@3` (one cell, values are its
+        /// values) or `metric` (the whole row, values are factors).
+        #[arg(long)]
+        row_input: String,
+        /// Comma-separated values (or factors) for the row input.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            allow_hyphen_values = true,
+            required = true
+        )]
+        row_values: Vec<String>,
+        /// The input across the top, for a two-input table.
+        #[arg(long, requires = "col_values")]
+        col_input: Option<String>,
+        /// Comma-separated values (or factors) for the column input.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            allow_hyphen_values = true,
+            requires = "col_input"
+        )]
+        col_values: Vec<String>,
+        /// Compute under this scenario.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
     /// Write a generated founder-style model of any size (for trying the
     /// editor and the engine on big models).
     Generate {
@@ -143,13 +203,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             format,
         }) => {
             let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
-            if let Some(name) = scenario {
-                let index = scenario::find(&workbook, &name)
-                    .map_err(|e| format!("{}: {e}", file.display()))?;
-                workbook
-                    .set_active_scenario(index)
-                    .map_err(|e| e.to_string())?;
-            }
+            activate(&mut workbook, &file, scenario.as_deref())?;
             let sheet = match sheet {
                 None => 0,
                 Some(name) => workbook.sheet_index(&name).ok_or_else(|| {
@@ -242,6 +296,70 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::GoalSeek {
+            file,
+            target,
+            value,
+            change,
+            scenario,
+            write,
+        }) => {
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            activate(&mut workbook, &file, scenario.as_deref())?;
+            let goal = parse_number(&value, "value")?;
+            let target = what_if::parse_target(&workbook, &target)?;
+            let input = input_ref::parse_input(&workbook, &change, "goal seek")?;
+            let result = goal_seek::goal_seek(&mut workbook, &target, goal, &input)?;
+            print!("{}", output::goal_seek_text(&workbook, &target, &result));
+            if let Some(out) = write {
+                goal_seek::apply(&mut workbook, &result).map_err(|e| e.to_string())?;
+                workbook.save(&out).map_err(|e| e.to_string())?;
+                println!("wrote {}", out.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::DataTable {
+            file,
+            target,
+            row_input,
+            row_values,
+            col_input,
+            col_values,
+            scenario,
+            format,
+        }) => {
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            activate(&mut workbook, &file, scenario.as_deref())?;
+            let target = what_if::parse_target(&workbook, &target)?;
+            let axis = |input: &str, values: &[String]| -> Result<data_table::Axis, String> {
+                Ok(data_table::Axis {
+                    input: input_ref::parse_input(&workbook, input, "data table")?,
+                    values: values
+                        .iter()
+                        .map(|v| parse_number(v, "value"))
+                        .collect::<Result<_, _>>()?,
+                })
+            };
+            let rows = axis(&row_input, &row_values)?;
+            let cols = match &col_input {
+                Some(input) => Some(axis(input, &col_values)?),
+                None => None,
+            };
+            let table = data_table::data_table(
+                &mut workbook,
+                &target,
+                &rows,
+                cols.as_ref(),
+                &mut |_, _| true,
+            )
+            .map_err(|e| e.to_string())?;
+            let text = match format {
+                OutputFormat::Csv => data_table::to_csv(&workbook, &table),
+                OutputFormat::Table => output::data_table_text(&workbook, &table),
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check { file }) => {
             let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
             let report = output::check(&workbook, &file.display().to_string());
@@ -252,6 +370,28 @@ fn execute(args: Args) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             })
         }
+    }
+}
+
+/// Shows the scenario named `name` (if given).
+fn activate(workbook: &mut Workbook, file: &Path, name: Option<&str>) -> Result<(), String> {
+    if let Some(name) = name {
+        let index =
+            scenario::find(workbook, name).map_err(|e| format!("{}: {e}", file.display()))?;
+        workbook
+            .set_active_scenario(index)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// A number as typed in a cell: `1,000`, `-3`, `12%`, `1e6`.
+fn parse_number(text: &str, what: &str) -> Result<f64, String> {
+    match crate::model::CellInput::from_typed(text) {
+        crate::model::CellInput::Number(n) => Ok(n),
+        _ => Err(format!(
+            "the {what} `{text}` is not a number (e.g. 50000000, 1,000 or 12%)"
+        )),
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::goal_seek::{self, GoalSeek};
+use crate::model::input_ref::InputRef;
 use crate::model::scenario::Comparison;
 use crate::model::what_if::{Sensitivity, Target};
 use crate::model::{Workbook, display};
@@ -325,6 +327,69 @@ pub fn compare_table(comparison: &Comparison, labels: &[String]) -> String {
         out.push_str(&aligned(&lines, 1));
     }
     out
+}
+
+/// A goal seek's answer: the input's value before → found, the target's
+/// before → achieved, and the number of recalculations.
+pub fn goal_seek_text(workbook: &Workbook, target: &Target, result: &GoalSeek) -> String {
+    let format_of = |(sheet, row): (u32, u32)| {
+        workbook
+            .rows(sheet)
+            .get(row as usize)
+            .map(|r| r.format)
+            .unwrap_or_default()
+    };
+    let precise = |n: f64, format| {
+        let shown = display::format_number(n, format);
+        let full = display::format_number(n, crate::model::Format::General);
+        if shown == full {
+            shown
+        } else {
+            format!("{shown} ({full})")
+        }
+    };
+    let input_format = format_of(result.input.cell_row());
+    let input_line = match result.input {
+        InputRef::Cell { .. } => format!(
+            "{}: {} → {}",
+            result.input.describe(workbook),
+            display::format_number(result.start, input_format),
+            precise(result.solution, input_format)
+        ),
+        InputRef::Row { .. } => format!(
+            "{}: every typed number × {}",
+            result.input.describe(workbook),
+            display::format_number(result.solution, crate::model::Format::General)
+        ),
+    };
+    let target_format = format_of(target.cell_row());
+    format!(
+        "{input_line}\n{}: {} → {}\niterations: {}\n",
+        goal_seek::describe_target(workbook, target),
+        display::format_number(result.target_before, target_format),
+        precise(result.achieved, target_format),
+        result.evaluations
+    )
+}
+
+/// A data table aligned, the target's values in its row's number format.
+pub fn data_table_text(workbook: &Workbook, table: &crate::model::data_table::DataTable) -> String {
+    let (sheet, row) = table.target.cell_row();
+    let format = workbook
+        .rows(sheet)
+        .get(row as usize)
+        .map(|r| r.format)
+        .unwrap_or_default();
+    let mut lines =
+        crate::model::data_table::grid(workbook, table, &|n| display::format_number(n, format));
+    for line in lines.iter_mut().skip(1) {
+        for field in line.iter_mut().skip(1) {
+            if field.is_empty() {
+                *field = "—".into();
+            }
+        }
+    }
+    aligned(&lines, 1)
 }
 
 /// Lines of fields as text: the first `left` columns left-aligned, the

@@ -7,9 +7,12 @@
 //! kept for undo.
 
 pub mod command;
+pub mod data_table;
 pub mod display;
 pub mod document;
 pub mod generate;
+pub mod goal_seek;
+pub mod input_ref;
 pub mod interop;
 pub mod io;
 pub mod names;
@@ -477,11 +480,15 @@ impl Workbook {
         let mut inverse: Vec<Vec<Command>> = Vec::new();
         let mut reaches = Vec::new();
         let active_before = self.active;
-        let cells_before = if edit.iter().any(Command::is_scenario_edit) {
-            self.scenario_cells(self.active)
-        } else {
-            Vec::new()
-        };
+        let cells_before: Vec<((u32, u32, u32), CellInput)> =
+            if edit.iter().any(Command::is_scenario_edit) {
+                self.scenario_cells(self.active)
+                    .into_iter()
+                    .map(|(s, r, p)| ((s, r, p), self.effective_input(s, r, p).clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
         for command in edit {
             let shift = match command {
                 Command::AddScenario { index, .. } => Some((index, true)),
@@ -522,7 +529,13 @@ impl Workbook {
     }
 
     /// Brings the engine up to date after the document changed.
-    fn recalculate(&mut self, reaches: &[Reach], scenario_before: Vec<(u32, u32, u32)>) -> Ripple {
+    /// `scenario_before` holds the cells the active scenario overrode before
+    /// the edit, with their inputs then.
+    fn recalculate(
+        &mut self,
+        reaches: &[Reach],
+        scenario_before: Vec<((u32, u32, u32), CellInput)>,
+    ) -> Ripple {
         if reaches.contains(&Reach::Structure) {
             let same_shape = self.same_shape();
             let before: Option<Vec<Vec<Value>>> = same_shape.then(|| self.all_values());
@@ -538,12 +551,26 @@ impl Workbook {
                 None => Ripple::default(),
             };
         }
+        // Cells whose effective input a scenario edit changed: those the
+        // scenario overrode before or overrides now, whose input differs
+        // (from the old override, or from the base input it replaces now).
         let mut scenario_cells = Vec::new();
         if reaches.contains(&Reach::Scenarios) {
-            scenario_cells = scenario_before;
-            scenario_cells.extend(self.scenario_cells(self.active));
-            scenario_cells.sort_unstable();
-            scenario_cells.dedup();
+            let mut cells: Vec<(u32, u32, u32)> =
+                scenario_before.iter().map(|(cell, _)| *cell).collect();
+            cells.extend(self.scenario_cells(self.active));
+            cells.sort_unstable();
+            cells.dedup();
+            scenario_cells = cells
+                .into_iter()
+                .filter(|&(s, r, p)| {
+                    let old = scenario_before
+                        .iter()
+                        .find(|(cell, _)| *cell == (s, r, p))
+                        .map_or_else(|| self.input(s, r, p), |(_, input)| input);
+                    old != self.effective_input(s, r, p)
+                })
+                .collect();
         }
         let edits: Vec<engine::Edit> = reaches
             .iter()

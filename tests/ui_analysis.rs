@@ -247,3 +247,98 @@ fn the_scenarios_tab_adds_a_scenario_and_compares_metrics() {
     harness.run();
     assert_eq!(harness.state().doc.workbook.scenarios().len(), before);
 }
+
+/// Types into a labelled text field, replacing what it holds.
+fn fill(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+    harness.get(by_label(label)).click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get(by_label(label)).type_text(text);
+    harness.run();
+}
+
+#[test]
+fn goal_seek_finds_the_price_and_applies_it_as_one_undoable_edit() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "gross_revenue Jan 2026");
+    open_from_menu(&mut harness, "Goal seek…");
+    assert_eq!(
+        harness.state().analysis.goal_seek.target,
+        "gross_revenue@Jan 2026",
+        "the target starts at the selected cell"
+    );
+    fill(&mut harness, "To value", "40,000,000");
+    fill(&mut harness, "By changing", "list_price@Jan 2026");
+    harness.get(by_label("Seek")).click();
+    harness.run();
+    let dialog = &harness.state().analysis.goal_seek;
+    assert_eq!(dialog.error, None);
+    let answer = dialog.answer.clone().expect("a solution exists");
+    assert!((answer.achieved - 40e6).abs() < 1.0, "{}", answer.achieved);
+    assert!(
+        !harness.state().doc.workbook.can_undo(),
+        "seeking changes nothing"
+    );
+
+    harness.get(by_label("Apply")).click();
+    harness.run();
+    let app = harness.state();
+    let (sheet, row) = app.doc.workbook.find_metric("gross_revenue").unwrap();
+    let revenue = app.doc.workbook.value(sheet, row, 0).as_number().unwrap();
+    assert!((revenue - 40e6).abs() < 1.0, "{revenue}");
+    assert!(!app.analysis.goal_seek.open, "the dialog closes");
+    harness.state_mut().undo();
+    assert!(!harness.state().doc.workbook.can_undo(), "one undo step");
+}
+
+#[test]
+fn goal_seek_on_a_formula_cell_says_it_changes_inputs() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "ebitda Jan 2026");
+    open_from_menu(&mut harness, "Goal seek…");
+    fill(&mut harness, "To value", "0");
+    fill(&mut harness, "By changing", "gross_revenue@Jan 2026");
+    harness.get(by_label("Seek")).click();
+    harness.run();
+    let error = harness
+        .state()
+        .analysis
+        .goal_seek
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(error.contains("formula"), "{error}");
+}
+
+#[test]
+fn a_data_table_is_computed_in_the_background_and_exported() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "ebitda");
+    open_from_menu(&mut harness, "Data table");
+    assert_eq!(harness.state().analysis.data_table.target, "ebitda@total");
+    fill(&mut harness, "Input down the side", "list_price");
+    harness.get(by_label("Two inputs")).click();
+    harness.run();
+    fill(&mut harness, "Input across the top", "base_paid_conversion");
+    harness.get(by_label("Compute")).click();
+    harness.run();
+    let started = std::time::Instant::now();
+    while harness.state().analysis.data_table.is_running() {
+        assert!(started.elapsed().as_secs() < 60, "the table finishes");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run();
+    }
+    let tool = &harness.state().analysis.data_table;
+    assert_eq!(tool.error, None);
+    let (table, base) = tool.result.clone().expect("a table");
+    assert_eq!(table.cells.len(), 5);
+    assert_eq!(table.cells[0].len(), 5);
+    // The middle cell is the model as it stands.
+    let middle = table.cells[2][2].unwrap();
+    assert!(
+        (middle - base).abs() <= base.abs() * 1e-9,
+        "{middle} vs {base}"
+    );
+    assert!(harness.query(by_label("Copy as CSV")).is_some());
+    assert!(!harness.state().doc.workbook.can_undo());
+}

@@ -6,6 +6,8 @@
 use egui::Ui;
 
 use super::chart::{ChartTool, Overlay};
+use super::data_table::DataTableTool;
+use super::goal_seek::GoalSeekDialog;
 use super::panels::PanelEvent;
 use super::scenarios::ScenarioTool;
 use super::theme::Theme;
@@ -21,11 +23,18 @@ pub enum Tool {
     Chart,
     /// Scenarios: manage and compare.
     Scenarios,
+    /// A target over a range of one or two inputs.
+    DataTable,
 }
 
 impl Tool {
     /// Every tool, in tab order.
-    pub const ALL: [Tool; 3] = [Tool::Sensitivity, Tool::Chart, Tool::Scenarios];
+    pub const ALL: [Tool; 4] = [
+        Tool::Sensitivity,
+        Tool::Chart,
+        Tool::Scenarios,
+        Tool::DataTable,
+    ];
 
     /// The tab's title.
     pub fn title(self) -> &'static str {
@@ -33,12 +42,13 @@ impl Tool {
             Tool::Sensitivity => "Sensitivity",
             Tool::Chart => "Chart",
             Tool::Scenarios => "Scenarios",
+            Tool::DataTable => "Data table",
         }
     }
 }
 
 /// The panel's state.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Analysis {
     /// The open tab; `None` hides the panel.
     pub open: Option<Tool>,
@@ -48,6 +58,10 @@ pub struct Analysis {
     pub chart: ChartTool,
     /// Scenario list and comparison.
     pub scenarios: ScenarioTool,
+    /// Data-table settings, job and result.
+    pub data_table: DataTableTool,
+    /// The goal-seek window.
+    pub goal_seek: GoalSeekDialog,
     /// The chart's scenario overlays and the state they were computed for.
     overlays: Option<(OverlayKey, Vec<Overlay>)>,
 }
@@ -88,6 +102,11 @@ impl Analysis {
                     self.scenarios.add_metric(workbook, at.sheet, at.row);
                 }
             }
+            Tool::DataTable => {
+                if self.data_table.target.is_empty() && !name.is_empty() {
+                    self.data_table.target = format!("{name}@total");
+                }
+            }
         }
     }
 
@@ -100,6 +119,7 @@ impl Analysis {
         theme: &Theme,
         events: &mut Vec<PanelEvent>,
     ) {
+        self.goal_seek.ui(ui, workbook, theme, events);
         let Some(open) = self.open else {
             return;
         };
@@ -145,6 +165,7 @@ impl Analysis {
                         theme,
                         events,
                     ),
+                    Some(Tool::DataTable) => self.data_table.ui(ui, workbook, theme),
                     None => {}
                 }
             });

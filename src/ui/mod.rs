@@ -3,10 +3,13 @@
 //! one source. The app holds the document, view state, and the dialogs.
 
 pub mod analysis;
+pub mod background;
 pub mod chart;
 pub mod clipboard;
+pub mod data_table;
 pub mod edits;
 pub mod files;
+pub mod goal_seek;
 pub mod grid;
 pub mod panels;
 pub mod scenarios;
@@ -175,6 +178,16 @@ impl App {
                         if ui.button(tool.title()).clicked() {
                             self.open_tool(tool);
                         }
+                    }
+                    ui.separator();
+                    if ui.button("Goal seek…").clicked() {
+                        let at = self.selection();
+                        self.analysis.goal_seek.open_at(
+                            &self.doc.workbook,
+                            at.sheet,
+                            at.row,
+                            at.period,
+                        );
                     }
                 });
                 ui.separator();

@@ -121,8 +121,11 @@ pub fn blank_document() -> WorkbookFile {
         },
         sheets: vec![SheetFile {
             name: "Model".into(),
+            layout: Default::default(),
             rows: (0..40).map(|_| RowFile::default()).collect(),
+            excel_formats: Vec::new(),
         }],
+        names: Vec::new(),
         scenarios: Vec::new(),
         changelog: Vec::new(),
     }

@@ -80,6 +80,27 @@ impl Workbook {
         io::load(path).map(Workbook::new)
     }
 
+    /// Opens a model or an Excel workbook, by the file's extension: a
+    /// `.xlsx`/`.xlsm` file is imported (with the report of what could not
+    /// be represented), anything else is read as a `.ron` model. An imported
+    /// workbook has no `.ron` file yet: save it under a new name.
+    pub fn open_any(path: &Path) -> Result<(Workbook, Option<interop::ImportReport>), FileError> {
+        Workbook::open_any_with_progress(path, &mut |_| {})
+    }
+
+    /// [`Workbook::open_any`], reporting an import's progress.
+    pub fn open_any_with_progress(
+        path: &Path,
+        progress: &mut dyn FnMut(interop::Progress),
+    ) -> Result<(Workbook, Option<interop::ImportReport>), FileError> {
+        if interop::is_xlsx_path(path) {
+            let (doc, report) = interop::import_xlsx_with_progress(path, progress)?;
+            Ok((Workbook::new(doc), Some(report)))
+        } else {
+            Workbook::load(path).map(|w| (w, None))
+        }
+    }
+
     /// Parses and computes workbook text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Workbook, FileError> {
         io::parse(text, origin).map(Workbook::new)

@@ -247,3 +247,109 @@ fn bad_files_give_clear_errors_and_never_panic() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("missing.xlsx"));
 }
+
+/// Every formula and constant of every sheet, as calamine reads them.
+fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, u32), String)>)> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(path).expect("calamine reads it");
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let formulas = book.worksheet_formula(&name).expect("formulas");
+            let formulas: Vec<((u32, u32), String)> = formulas
+                .used_cells()
+                .filter(|(_, _, f)| !f.is_empty())
+                .map(|(r, c, f)| {
+                    let (r0, c0) = formulas.start().unwrap_or((0, 0));
+                    ((r as u32 + r0, c as u32 + c0), f.clone())
+                })
+                .collect();
+            let values = book.worksheet_range(&name).expect("values");
+            let (r0, c0) = values.start().unwrap_or((0, 0));
+            let constants: Vec<((u32, u32), String)> = values
+                .used_cells()
+                .map(|(r, c, v)| ((r as u32 + r0, c as u32 + c0), v.to_string()))
+                .filter(|(pos, _)| !formulas.iter().any(|(p, _)| p == pos))
+                .collect();
+            (name, formulas, constants)
+        })
+        .collect()
+}
+
+#[test]
+fn xlsx_to_ron_to_xlsx_keeps_formulas_values_and_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ron = dir.path().join("basic.ron");
+    let xlsx = dir.path().join("again.xlsx");
+    for (from, to) in [
+        ("tests/data/xlsx/basic.xlsx", ron.to_str().expect("utf-8 path")),
+        (ron.to_str().expect("utf-8 path"), xlsx.to_str().expect("utf-8 path")),
+    ] {
+        let output = lever(&["convert", from, to]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let original = read_back(&fixture("basic.xlsx"));
+    let again = read_back(&xlsx);
+    assert_eq!(again, original);
+    // Defined names are written back, and the values agree.
+    use calamine::{Reader, Xlsx, open_workbook};
+    let book: Xlsx<_> = open_workbook(&xlsx).expect("calamine reads it");
+    let names: Vec<(String, String)> = book.defined_names().to_vec();
+    assert!(
+        names.contains(&("TaxRate".to_string(), "Inputs!$B$2".to_string())),
+        "{names:?}"
+    );
+    for sheet in ["Inputs", "Model", "My Sheet"] {
+        assert_eq!(
+            eval_csv(xlsx.to_str().expect("utf-8 path"), sheet),
+            eval_csv("tests/data/xlsx/basic.xlsx", sheet),
+            "{sheet}"
+        );
+    }
+}
+
+#[test]
+fn metric_sheets_and_grid_sheets_refer_to_each_other_in_the_export() {
+    let text = r#"(
+    version: 1,
+    timeline: (start: "2026-01", periods: 2, step: Month),
+    sheets: [
+        (
+            name: "Model",
+            rows: [
+                (label: "Price", formula: "=Grid!B1 + Grid!price"),
+            ],
+        ),
+        (
+            name: "Grid",
+            layout: Grid,
+            rows: [
+                (name: "price", values: ["Price", 10, 20, "=price * 2 + Model!C1"]),
+            ],
+        ),
+    ],
+)"#;
+    let book = Workbook::parse(text, "mixed.ron").unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mixed.xlsx");
+    lever::model::interop::export_xlsx(&book, &out).expect("exports");
+    let sheets = read_back(&out);
+    let formulas = |name: &str| -> Vec<((u32, u32), String)> {
+        sheets
+            .iter()
+            .find(|(n, ..)| n == name)
+            .map(|(_, f, _)| f.clone())
+            .unwrap_or_default()
+    };
+    // The metric sheet's row 1 is Excel's row 2; the grid sheet's is row 1.
+    assert_eq!(
+        formulas("Model"),
+        vec![
+            ((1, 2), "Grid!B1 + Grid!C1".to_string()),
+            // A relative column in a row formula follows the period.
+            ((1, 3), "Grid!C1 + Grid!D1".to_string())
+        ]
+    );
+    assert_eq!(formulas("Grid"), vec![((0, 3), "D1 * 2 + Model!C2".to_string())]);
+}

@@ -34,7 +34,7 @@ const SMALL: &str = r#"(
 "#;
 
 #[test]
-fn eval_prints_csv_with_header_and_metric_rows() {
+fn eval_prints_csv_in_the_sheets_grid_shape() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = write(dir.path(), "small.ron", SMALL);
     let output = lever(&[
@@ -46,7 +46,8 @@ fn eval_prints_csv_with_header_and_metric_rows() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "metric,unit,Jan 2026,Feb 2026,Mar 2026");
+    // Line N is row N; A = label (or section title), B = unit, C.. = periods.
+    assert_eq!(lines[0], "Sales,,,,");
     assert_eq!(lines[1], "Leads,leads,1000,1100,1210");
     assert_eq!(lines[2], "\"Conversion, %\",%,0.1,0.1,0.1");
     assert_eq!(lines[3], "Paid,deals,100,110,121");
@@ -145,5 +146,5 @@ fn generate_writes_a_model_that_evaluates() {
     assert!(output.status.success(), "{}", stderr(&output));
     let output = lever(&["eval", path, "--format", "csv"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(stdout(&output).lines().count(), 201);
+    assert_eq!(stdout(&output).lines().count(), 200);
 }

@@ -100,9 +100,12 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                     .enumerate()
                     .map(|(i, (name, rows))| SheetFile {
                         name: format!("{name} {i}"),
+                        layout: Default::default(),
                         rows,
+                        excel_formats: Vec::new(),
                     })
                     .collect(),
+                names: Vec::new(),
                 scenarios: scenarios
                     .into_iter()
                     .map(|(name, note)| Scenario {

@@ -72,8 +72,11 @@ import csv, math, sys
 model, sheet, lever_path, lo_path = sys.argv[1:5]
 lever = list(csv.reader(open(lever_path, encoding="utf-8")))
 lo = list(csv.reader(open(lo_path, encoding="utf-8")))
-header, lever_rows = lever[0], lever[1:]
+# Lever's CSV is the sheet's own grid (no header line; A = label, B = unit);
+# LibreOffice's has the export's header row with the period labels on top.
+header = lo[0]
 periods = len(header) - 2
+lever_rows = [r + [""] * (2 + periods - len(r)) for r in lever if r and r[0] != ""]
 lo_rows = lo[1:]
 
 def number(s):

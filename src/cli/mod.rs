@@ -1,10 +1,11 @@
 //! The command line: `lever [FILE]` opens the editor; `lever eval` prints a
-//! model's computed values, `lever check` lists what is wrong in it,
-//! `lever convert` writes it in another format (Excel), `lever sensitivity`
-//! ranks the inputs by how far they move a target metric, `lever compare`
-//! puts scenarios side by side, `lever goal-seek` finds the input value
-//! that reaches a goal, `lever data-table` tabulates a target over input
-//! values. Errors go to stderr with the file,
+//! model's (or an Excel workbook's) computed values, `lever check` lists what
+//! is wrong in it, `lever convert` converts between `.ron` and `.xlsx`
+//! (printing the import report on stderr), `lever sensitivity` ranks the
+//! inputs by how far they move a target metric, `lever compare` puts
+//! scenarios side by side, `lever goal-seek` finds the input value that
+//! reaches a goal, `lever data-table` tabulates a target over input values.
+//! Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod output;
@@ -16,7 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::model::interop::{ExportOptions, export_xlsx_with};
+use std::io::IsTerminal;
+
+use crate::model::interop::{ExportOptions, ImportReport, Progress, export_xlsx_with, is_xlsx_path};
 use crate::model::{Workbook, data_table, goal_seek, input_ref, scenario, what_if};
 
 /// Lever: a spreadsheet-style editor for metric models.
@@ -33,9 +36,9 @@ pub struct Args {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compute a model and print its values.
+    /// Compute a model or an Excel workbook and print a sheet's values.
     Eval {
-        /// The model (`.ron`).
+        /// The model (`.ron`) or workbook (`.xlsx`).
         file: PathBuf,
         /// The sheet to print (default: the first).
         #[arg(long)]
@@ -51,15 +54,16 @@ pub enum Command {
     /// Compute a model and list error cells and name problems; exits with 1
     /// if there are any.
     Check {
-        /// The model (`.ron`).
+        /// The model (`.ron`) or workbook (`.xlsx`).
         file: PathBuf,
     },
-    /// Convert a model to another format: `.ron` → `.xlsx` (an Excel
-    /// workbook with formulas and Lever's computed values).
+    /// Convert between formats: `.ron` → `.xlsx` (an Excel workbook with
+    /// formulas and Lever's computed values) and `.xlsx` → `.ron` (an import;
+    /// what cannot be represented is listed on stderr).
     Convert {
-        /// The model to read (`.ron`).
+        /// The file to read (`.ron` or `.xlsx`).
         input: PathBuf,
-        /// The file to write (`.xlsx`).
+        /// The file to write (`.xlsx` or `.ron`).
         output: PathBuf,
         /// Leave out the computed values, so that the reader must recalculate
         /// (for checking another program's results against Lever's).
@@ -202,7 +206,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             scenario,
             format,
         }) => {
-            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let (mut workbook, _) = open(&file)?;
             activate(&mut workbook, &file, scenario.as_deref())?;
             let sheet = match sheet {
                 None => 0,
@@ -250,7 +254,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             swing,
             format,
         }) => {
-            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let (mut workbook, _) = open(&file)?;
             let swing = parse_swing(&swing)?;
             let target = what_if::parse_target(&workbook, &target)?;
             let result = what_if::sensitivity(&mut workbook, &target, swing, None)?;
@@ -267,7 +271,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             scenarios,
             format,
         }) => {
-            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let (mut workbook, _) = open(&file)?;
             let metrics = metrics
                 .iter()
                 .map(|m| {
@@ -304,7 +308,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             scenario,
             write,
         }) => {
-            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let (mut workbook, _) = open(&file)?;
             activate(&mut workbook, &file, scenario.as_deref())?;
             let goal = parse_number(&value, "value")?;
             let target = what_if::parse_target(&workbook, &target)?;
@@ -328,7 +332,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             scenario,
             format,
         }) => {
-            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let (mut workbook, _) = open(&file)?;
             activate(&mut workbook, &file, scenario.as_deref())?;
             let target = what_if::parse_target(&workbook, &target)?;
             let axis = |input: &str, values: &[String]| -> Result<data_table::Axis, String> {
@@ -361,7 +365,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { file }) => {
-            let workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let (workbook, _) = open(&file)?;
             let report = output::check(&workbook, &file.display().to_string());
             print!("{}", report.text);
             Ok(if report.clean {
@@ -417,16 +421,46 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Opens a model or an Excel workbook; while a workbook is imported, its
+/// progress is shown on stderr when that is a terminal.
+fn open(path: &Path) -> Result<(Workbook, Option<ImportReport>), String> {
+    let show = std::io::stderr().is_terminal();
+    let mut progress = |step: Progress| {
+        if !show {
+            return;
+        }
+        match step {
+            Progress::Checking => eprint!("\rlever: checking {}…\x1b[K", path.display()),
+            Progress::Sheet { name, index, count } => {
+                eprint!("\rlever: reading sheet {index}/{count} ({name})…\x1b[K")
+            }
+        }
+    };
+    let result = Workbook::open_any_with_progress(path, &mut progress);
+    if show && is_xlsx_path(path) {
+        eprint!("\r\x1b[K");
+    }
+    result.map_err(|e| e.to_string())
+}
+
 /// `lever convert`: reads `input` and writes `output`, the formats chosen by
-/// the file extensions.
+/// the file extensions (`.ron`, `.xlsx`/`.xlsm` in; `.ron`, `.xlsx` out).
 fn convert(input: &Path, output: &Path, no_cached_values: bool) -> Result<ExitCode, String> {
+    let readable = |e: &str| matches!(e, "ron" | "xlsx" | "xlsm");
     match (extension(input).as_str(), extension(output).as_str()) {
-        ("ron", "xlsx") => {
-            let workbook = Workbook::load(input).map_err(|e| e.to_string())?;
-            let options = ExportOptions {
-                cached_results: !no_cached_values,
-            };
-            export_xlsx_with(&workbook, output, &options).map_err(|e| e.to_string())?;
+        (from, to @ ("ron" | "xlsx")) if readable(from) => {
+            let (workbook, report) = open(input)?;
+            if let Some(report) = &report {
+                eprint!("{report}");
+            }
+            if to == "ron" {
+                workbook.save(output).map_err(|e| e.to_string())?;
+            } else {
+                let options = ExportOptions {
+                    cached_results: !no_cached_values,
+                };
+                export_xlsx_with(&workbook, output, &options).map_err(|e| e.to_string())?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         (from, to) => {
@@ -438,7 +472,7 @@ fn convert(input: &Path, output: &Path, no_cached_values: bool) -> Result<ExitCo
                 }
             };
             Err(format!(
-                "{} → {}: not supported yet: converting {} to {} (supported: .ron → .xlsx)",
+                "{} → {}: not supported: converting {} to {} (supported: .ron or .xlsx → .ron or .xlsx)",
                 input.display(),
                 output.display(),
                 show(from),

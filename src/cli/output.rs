@@ -9,19 +9,30 @@ use crate::model::scenario::Comparison;
 use crate::model::what_if::{Sensitivity, Target};
 use crate::model::{Workbook, display};
 
-/// The sheet as CSV: a header (`metric`, `unit`, period labels), then one line
-/// per metric row with values in full precision.
+/// The sheet as CSV in its own grid shape: line *N* is row *N* of the sheet,
+/// field *M* is column *M*, from A1 to the last used row and column (every
+/// line has the same number of fields). Numbers in shortest round-trip form,
+/// booleans `TRUE`/`FALSE`, errors as spreadsheets write them, text as is
+/// (quoted when needed), empty cells as empty fields. On a metric sheet
+/// column A is the label (the title on section rows), B the unit, C onwards
+/// the periods; there is no header line.
 pub fn csv(workbook: &Workbook, sheet: u32) -> String {
-    let mut out = String::new();
-    let mut header = vec!["metric".to_string(), "unit".to_string()];
-    header.extend(workbook.period_labels());
-    push_csv_line(&mut out, &header);
-    for (row, info) in workbook.rows(sheet).iter().enumerate() {
-        if !info.section.is_empty() || info.label.is_empty() {
-            continue;
+    let (rows, cols) = workbook.grid_size(sheet);
+    let mut last_row = 0;
+    let mut last_col = 0;
+    for row in 0..rows {
+        for col in 0..cols {
+            if !workbook.cell_value(sheet, row, col).is_empty() {
+                last_row = last_row.max(row + 1);
+                last_col = last_col.max(col + 1);
+            }
         }
-        let mut fields = vec![info.label.clone(), info.unit.clone()];
-        fields.extend(workbook.row_values(sheet, row as u32).iter().map(csv_value));
+    }
+    let mut out = String::new();
+    for row in 0..last_row {
+        let fields: Vec<String> = (0..last_col)
+            .map(|col| csv_value(workbook.cell_value(sheet, row, col)))
+            .collect();
         push_csv_line(&mut out, &fields);
     }
     out
@@ -144,7 +155,20 @@ pub fn check(workbook: &Workbook, origin: &str) -> CheckReport {
         }
         text.push('\n');
     }
-    let total = problems.len() + errors.len();
+    let grid_errors: Vec<_> = workbook
+        .cell_errors()
+        .into_iter()
+        .filter(|(sheet, ..)| workbook.layout(*sheet) == crate::model::Layout::Grid)
+        .collect();
+    for (sheet, row, col, error) in grid_errors.iter().take(SHOWN) {
+        let cell = workbook.cell_name(*sheet, *row, *col);
+        let _ = write!(text, "{origin}: {cell}: {}", error.kind);
+        if let Some(detail) = &error.detail {
+            let _ = write!(text, ": {detail}");
+        }
+        text.push('\n');
+    }
+    let total = problems.len() + errors.len() + grid_errors.len();
     if total > 2 * SHOWN {
         let _ = writeln!(text, "… {total} problems in all");
     }

@@ -70,6 +70,12 @@ pub trait Resolver {
     fn sheet(&self, name: &str) -> Option<u32>;
     /// The row of metric `name` on `sheet` (case-insensitive); `None` if unknown.
     fn metric(&self, sheet: u32, name: &str) -> Option<u32>;
+    /// The target of workbook-level defined name `name` (case-insensitive):
+    /// an absolute reference with a sheet, or a constant. Defined names are
+    /// looked up before metric names.
+    fn defined_name(&self, _name: &str) -> Option<&Expr> {
+        None
+    }
 }
 
 /// Compiles `expr` for a formula on `sheet` whose relative columns are written
@@ -210,6 +216,16 @@ impl Compiler<'_> {
                 offset,
                 explicit_offset,
             } => {
+                if sheet.is_none()
+                    && *offset == 0
+                    && !explicit_offset
+                    && let Some(target) = self.resolver.defined_name(name)
+                {
+                    return match target {
+                        Expr::Reference(reference) => self.reference(reference, position),
+                        other => self.node(other, position),
+                    };
+                }
                 let sheet = match self.sheet_index(sheet.as_deref()) {
                     Ok(sheet) => sheet,
                     Err(e) => return e,

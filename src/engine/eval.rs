@@ -16,6 +16,10 @@ pub struct SheetValues {
     pub n_cols: u32,
     /// `rows × n_cols` values.
     pub values: Vec<Value>,
+    /// True for a grid sheet (see [`crate::model::document::Layout::Grid`]):
+    /// a metric name on it means the named row at the formula's own column,
+    /// and a whole-row name means every column of the row.
+    pub grid: bool,
 }
 
 impl SheetValues {
@@ -82,7 +86,7 @@ impl<'a> Evaluator<'a> {
                 Some(col) => self.cell(*sheet, *row, col).clone(),
                 None => Value::error(ErrorKind::Ref),
             },
-            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+            Node::Metric { sheet, row, offset } => match self.metric_col(*sheet, *offset) {
                 Ok(Some(col)) => self.cell(*sheet, *row, col).clone(),
                 Ok(None) => Value::Empty,
                 Err(e) => Value::Error(e),
@@ -202,16 +206,19 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => Arg::Value(Value::error(ErrorKind::Ref)),
             },
-            Node::MetricRow { sheet, row } => Arg::Range {
-                range: self.sheet_values(*sheet).range(
-                    *row,
-                    self.periods.first_col,
-                    1,
-                    self.periods.count,
-                ),
-                at,
-            },
-            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+            Node::MetricRow { sheet, row } => {
+                let target = self.sheet_values(*sheet);
+                let (first, count) = if target.grid {
+                    (0, target.n_cols)
+                } else {
+                    (self.periods.first_col, self.periods.count)
+                };
+                Arg::Range {
+                    range: target.range(*row, first, 1, count),
+                    at,
+                }
+            }
+            Node::Metric { sheet, row, offset } => match self.metric_col(*sheet, *offset) {
                 Ok(Some(col)) => Arg::Range {
                     range: self.sheet_values(*sheet).range(*row, col, 1, 1),
                     at,
@@ -246,7 +253,7 @@ impl<'a> Evaluator<'a> {
             Node::Cell { sheet, row, col } => {
                 number_or_zero(self.cell(*sheet, *row, col.at(self.col)?))
             }
-            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+            Node::Metric { sheet, row, offset } => match self.metric_col(*sheet, *offset) {
                 Ok(Some(col)) => number_or_zero(self.cell(*sheet, *row, col)),
                 Ok(None) => Some(0.0),
                 Err(_) => None,
@@ -334,7 +341,7 @@ impl<'a> Evaluator<'a> {
             Node::Cell { sheet, row, col } => {
                 referenced(self.cell(*sheet, *row, col.at(self.col)?))
             }
-            Node::Metric { sheet, row, offset } => match self.metric_col(*offset) {
+            Node::Metric { sheet, row, offset } => match self.metric_col(*sheet, *offset) {
                 Ok(Some(col)) => referenced(self.cell(*sheet, *row, col)),
                 Ok(None) if blank_is_zero => Some(0.0),
                 _ => None,
@@ -379,20 +386,26 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The column of this period plus `offset`: `Ok(None)` when that falls
-    /// outside the timeline (reads as empty); an error when the formula
-    /// itself is not in a period column.
-    fn metric_col(&self, offset: i32) -> Result<Option<u32>, CellError> {
-        if !self.periods.contains(self.col) {
+    /// The column of this period plus `offset` in metric `sheet`: `Ok(None)`
+    /// when that falls outside the target's metric columns (reads as empty);
+    /// an error when a formula on a metric sheet is not in a period column.
+    /// On a grid sheet every column is a metric column, and a formula on a
+    /// grid sheet reads the named row at its own column.
+    fn metric_col(&self, sheet: u32, offset: i32) -> Result<Option<u32>, CellError> {
+        if !self.sheet_values(self.sheet).grid && !self.periods.contains(self.col) {
             return Err(CellError::with_detail(
                 ErrorKind::Value,
                 "a metric name needs a period column to pick its value from",
             ));
         }
+        let target_sheet = self.sheet_values(sheet);
+        let (first, count) = if target_sheet.grid {
+            (0, i64::from(target_sheet.n_cols))
+        } else {
+            (i64::from(self.periods.first_col), i64::from(self.periods.count))
+        };
         let target = i64::from(self.col) + i64::from(offset);
-        let first = i64::from(self.periods.first_col);
-        let last = first + i64::from(self.periods.count);
-        if target < first || target >= last {
+        if target < first || target >= first + count {
             Ok(None)
         } else {
             Ok(Some(target as u32))
@@ -403,6 +416,7 @@ impl<'a> Evaluator<'a> {
         static NONE: SheetValues = SheetValues {
             n_cols: 0,
             values: Vec::new(),
+            grid: false,
         };
         self.sheets.get(sheet as usize).unwrap_or(&NONE)
     }

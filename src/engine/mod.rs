@@ -20,6 +20,7 @@ use std::sync::Arc;
 pub use eval::Periods;
 pub use value::{CellError, ErrorKind, Value};
 
+use crate::formula::{Expr, Reference};
 use compile::{Node, Resolver};
 use eval::{Evaluator, SheetValues};
 
@@ -162,6 +163,8 @@ pub struct Engine {
     scratch: graph::Scratch,
     needed: Marks,
     built: bool,
+    /// Defined names, lower-cased, with their (absolute) targets.
+    defined: HashMap<String, Expr>,
 }
 
 impl Engine {
@@ -194,6 +197,7 @@ impl Engine {
                 .map(|m| SheetValues {
                     n_cols: m.cols,
                     values: vec![Value::Empty; m.rows as usize * m.cols as usize],
+                    grid: false,
                 })
                 .collect(),
             row_formulas: metas.iter().map(|m| vec![None; m.rows as usize]).collect(),
@@ -211,7 +215,46 @@ impl Engine {
             scratch: graph::Scratch::default(),
             needed: Marks::default(),
             built: false,
+            defined: HashMap::new(),
         }
+    }
+
+    /// Marks `sheet` as a grid sheet: metric names on it resolve to the
+    /// named row at the formula's own column, and a whole-row name covers
+    /// every column (see [`crate::model::document::Layout::Grid`]). Call it
+    /// before loading inputs.
+    pub fn set_grid(&mut self, sheet: u32) {
+        if let Some(values) = self.values.get_mut(sheet as usize) {
+            values.grid = true;
+        }
+        self.built = false;
+        self.full_plan = None;
+    }
+
+    /// True if `sheet` is a grid sheet.
+    pub fn is_grid(&self, sheet: u32) -> bool {
+        self.values.get(sheet as usize).is_some_and(|v| v.grid)
+    }
+
+    /// Workbook-level defined names (`TaxRate` → `Inputs!$B$2`): each target
+    /// is formula text for a cell, a range or a constant. Formulas compiled
+    /// afterwards resolve these names before metric names; targets that are
+    /// not a reference with a sheet or a constant are ignored (the importer
+    /// reports them). Call it before loading inputs.
+    pub fn set_defined_names(&mut self, names: &[(String, String)]) {
+        self.defined = names
+            .iter()
+            .filter_map(|(name, target)| {
+                let expr = crate::formula::parse(target).ok()?;
+                let usable = match &expr {
+                    Expr::Reference(Reference::Cell { sheet, .. })
+                    | Expr::Reference(Reference::Range { sheet, .. }) => sheet.is_some(),
+                    Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Error(_) => true,
+                    _ => false,
+                };
+                usable.then(|| (name.to_lowercase(), absolute(expr)))
+            })
+            .collect();
     }
 
     /// The period columns.
@@ -480,6 +523,16 @@ impl Engine {
 
     // ----- internals -----
 
+    /// The first column and number of columns a metric name of `sheet`
+    /// covers: the periods, or every column of a grid sheet.
+    fn metric_cols(&self, sheet: u32) -> (u32, u32) {
+        if self.is_grid(sheet) {
+            (0, self.sheet_size(sheet).1)
+        } else {
+            (self.periods.first_col, self.periods.count)
+        }
+    }
+
     fn cell_id(&self, addr: CellAddr) -> Option<u32> {
         let sheet = self.sheets.get(addr.sheet as usize)?;
         (addr.row < sheet.rows && addr.col < sheet.cols)
@@ -728,19 +781,22 @@ impl Engine {
                 }
             }
             Node::Metric { sheet, row, offset } => {
-                if !self.periods.contains(at.col) {
+                if !self.is_grid(at.sheet) && !self.periods.contains(at.col) {
                     return;
                 }
+                let (first, count) = self.metric_cols(*sheet);
                 let target = i64::from(at.col) + i64::from(*offset);
                 if let Ok(col) = u32::try_from(target)
-                    && self.periods.contains(col)
+                    && col >= first
+                    && col - first < count
                     && let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col))
                 {
                     out.push(id);
                 }
             }
             Node::MetricRow { sheet, row } => {
-                for col in self.periods.first_col..self.periods.first_col + self.periods.count {
+                let (first, count) = self.metric_cols(*sheet);
+                for col in first..first.saturating_add(count) {
                     if let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col)) {
                         out.push(id);
                     }
@@ -889,6 +945,34 @@ impl Resolver for Engine {
             return Some(*row);
         }
         None
+    }
+
+    fn defined_name(&self, name: &str) -> Option<&Expr> {
+        self.defined.get(&name.to_lowercase())
+    }
+}
+
+/// A defined name's target with every cell reference made absolute, so that
+/// the name means the same cells wherever it is used.
+fn absolute(expr: Expr) -> Expr {
+    let fix = |cell: crate::formula::CellRef| crate::formula::CellRef {
+        row_abs: true,
+        col_abs: true,
+        ..cell
+    };
+    match expr {
+        Expr::Reference(Reference::Cell { sheet, cell }) => Expr::Reference(Reference::Cell {
+            sheet,
+            cell: fix(cell),
+        }),
+        Expr::Reference(Reference::Range { sheet, start, end }) => {
+            Expr::Reference(Reference::Range {
+                sheet,
+                start: fix(start),
+                end: fix(end),
+            })
+        }
+        other => other,
     }
 }
 

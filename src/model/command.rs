@@ -2,7 +2,7 @@
 //! command to the document returns the commands that undo it, so undo/redo,
 //! the ripple and (later) the changelog share one source.
 
-use super::document::{CellInput, RowFile, Scenario, WorkbookFile};
+use super::document::{CellInput, Layout, RowFile, Scenario, WorkbookFile};
 use super::{names, scenario};
 use crate::formula::rewrite::{self, Structural};
 
@@ -18,6 +18,20 @@ pub enum Command {
         row: u32,
         /// Period index (0 = first period).
         period: u32,
+        /// The new input.
+        input: CellInput,
+    },
+    /// Sets any cell by its grid column (`A` is 0), on either layout: on a
+    /// grid sheet any cell (the sheet grows to take a cell beyond its rows
+    /// or used width); on a metric sheet a period cell (column C onwards;
+    /// labels and units change through [`Command::SetRowInfo`]).
+    SetCellAt {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// Column index (0 = column A).
+        col: u32,
         /// The new input.
         input: CellInput,
     },
@@ -191,6 +205,15 @@ pub enum Reach {
         /// Period index.
         period: u32,
     },
+    /// One cell of a grid sheet changed (within its current size).
+    GridCell {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// Column index.
+        col: u32,
+    },
     /// A row's formula changed.
     RowFormula {
         /// Sheet index.
@@ -210,12 +233,37 @@ pub enum Reach {
 pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, Reach), EditError> {
     let periods = doc.timeline.periods;
     match command {
+        Command::SetCellAt {
+            sheet,
+            row,
+            col,
+            input,
+        } => {
+            if sheet_ref(doc, sheet)?.layout == Layout::Metrics {
+                let Some(period) = col.checked_sub(super::FIRST_PERIOD_COL) else {
+                    return Err(EditError::OutOfRange(
+                        "labels and units are changed with the row's info, not as cells".into(),
+                    ));
+                };
+                return apply(
+                    doc,
+                    Command::SetCell {
+                        sheet,
+                        row,
+                        period,
+                        input,
+                    },
+                );
+            }
+            set_grid_cell(doc, sheet, row, col, input)
+        }
         Command::SetCell {
             sheet,
             row,
             period,
             input,
         } => {
+            not_grid(doc, sheet)?;
             if period >= periods {
                 return Err(EditError::OutOfRange(format!(
                     "period {} is outside the timeline ({periods} periods)",
@@ -247,6 +295,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             row,
             formula,
         } => {
+            not_grid(doc, sheet)?;
             if !formula.trim().is_empty() {
                 check_formula(&formula)?;
             }
@@ -583,6 +632,81 @@ fn check_scenario_name(
         return Err(EditError::Name(format!(
             "there is already a scenario named `{name}`"
         )));
+    }
+    Ok(())
+}
+
+/// Sets one cell of grid sheet `sheet`, growing the sheet when the cell is
+/// beyond its rows or used width (then the engine is rebuilt).
+fn set_grid_cell(
+    doc: &mut WorkbookFile,
+    sheet: u32,
+    row: u32,
+    col: u32,
+    input: CellInput,
+) -> Result<(Vec<Command>, Reach), EditError> {
+    use super::io::{MAX_GRID_COLS, MAX_GRID_ROWS};
+    if row >= MAX_GRID_ROWS || col >= MAX_GRID_COLS {
+        return Err(EditError::OutOfRange(format!(
+            "a sheet has at most {MAX_GRID_ROWS} rows and {MAX_GRID_COLS} columns"
+        )));
+    }
+    check_input(&input)?;
+    let target = sheet_mut(doc, sheet)?;
+    let width = target
+        .rows
+        .iter()
+        .map(|r| r.values.len() as u32)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let grows = row as usize >= target.rows.len() || col >= width;
+    if grows {
+        if matches!(input, CellInput::Empty) {
+            // Clearing a cell outside the sheet changes nothing.
+            return Ok((Vec::new(), Reach::Structure));
+        }
+        let before = target.rows.clone();
+        if target.rows.len() <= row as usize {
+            target.rows.resize(row as usize + 1, RowFile::default());
+        }
+        let cells = &mut target.rows[row as usize].values;
+        cells.resize(col as usize + 1, CellInput::Empty);
+        cells[col as usize] = input;
+        return Ok((
+            vec![Command::ReplaceRows {
+                sheet,
+                rows: before,
+            }],
+            Reach::Structure,
+        ));
+    }
+    let cells = &mut target.rows[row as usize].values;
+    let index = col as usize;
+    if cells.len() <= index {
+        cells.resize(index + 1, CellInput::Empty);
+    }
+    let old = std::mem::replace(&mut cells[index], input);
+    while cells.last() == Some(&CellInput::Empty) {
+        cells.pop();
+    }
+    Ok((
+        vec![Command::SetCellAt {
+            sheet,
+            row,
+            col,
+            input: old,
+        }],
+        Reach::GridCell { sheet, row, col },
+    ))
+}
+
+/// Refuses period and row-formula commands on a grid sheet.
+fn not_grid(doc: &WorkbookFile, sheet: u32) -> Result<(), EditError> {
+    if sheet_ref(doc, sheet)?.layout == Layout::Grid {
+        return Err(EditError::OutOfRange(
+            "this sheet is a grid without periods or row formulas; set its cells by column".into(),
+        ));
     }
     Ok(())
 }

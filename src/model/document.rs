@@ -2,8 +2,11 @@
 //! the timeline, scenarios and the changelog. Field order here is the order in
 //! the file; [`crate::model::io`] writes them in a stable, diff-friendly layout.
 //!
-//! A sheet is a grid: column A holds row labels, column B units, and columns
-//! C onwards the timeline's periods. Row *n* of `rows` is grid row *n + 1*.
+//! A sheet has one of two layouts ([`Layout`]). A metric sheet (the default)
+//! holds row labels in column A, units in column B, and the timeline's
+//! periods from column C. A grid sheet (an imported Excel worksheet) is a
+//! plain grid: a row's `values` start at column A. Row *n* of `rows` is grid
+//! row *n + 1* in both.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +23,10 @@ pub struct WorkbookFile {
     pub timeline: Timeline,
     /// Sheets in tab order.
     pub sheets: Vec<SheetFile>,
+    /// Workbook-level defined names, as in Excel (`TaxRate` →
+    /// `Inputs!$B$2`); formulas on every sheet may use them.
+    #[serde(default)]
+    pub names: Vec<DefinedName>,
     /// Named sets of input overrides.
     #[serde(default)]
     pub scenarios: Vec<Scenario>,
@@ -57,8 +64,47 @@ pub enum Step {
 pub struct SheetFile {
     /// Tab name, used in references such as `Inputs!B3`.
     pub name: String,
+    /// How the rows map to columns; [`Layout::Metrics`] is left out of the file.
+    #[serde(default)]
+    pub layout: Layout,
     /// Rows from the top; row *n* is grid row *n + 1*.
     pub rows: Vec<RowFile>,
+    /// Excel number format codes kept for cells whose format has no Lever
+    /// equivalent (dates, fractions, …) or differs from their row's
+    /// `format`, as `(cell, code)`, e.g. `("B3", "yyyy-mm-dd")`. Written back
+    /// by the Excel export; Lever shows those cells in General format.
+    #[serde(default)]
+    pub excel_formats: Vec<(String, String)>,
+}
+
+/// How a sheet's rows map to grid columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Layout {
+    /// Lever's metric layout: column A is the label (or section title),
+    /// column B the unit, columns C onwards the periods; `values[k]` is
+    /// period *k*, and a row formula fills the periods.
+    #[default]
+    Metrics,
+    /// A plain grid, as in Excel: `values[i]` is column *i* starting at
+    /// column A (numbers, text, booleans or formulas anywhere). A row's
+    /// `name` is its metric name (an imported row gets the first text cell
+    /// of the row when that is unique on the sheet); a metric name used on a
+    /// grid sheet means the named row at the formula's own column, and a
+    /// whole-row name (`SUM(total)`) means every used column of that row.
+    /// `label`, `unit`, `section` and `formula` stay empty; `format` is the
+    /// format of most of the row's numbers.
+    Grid,
+}
+
+/// A workbook-level defined name.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DefinedName {
+    /// The name formulas use, e.g. `TaxRate`.
+    pub name: String,
+    /// What it refers to, as formula text without `=`: a cell or range with
+    /// its sheet (`Inputs!$B$2`, `'Unit economics'!$B$3:$B$9`) or a constant.
+    pub refers_to: String,
 }
 
 /// One row of a sheet: a section header, a metric, or an empty spacer.

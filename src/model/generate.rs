@@ -198,8 +198,11 @@ pub fn founder_model(rows: usize, periods: u32, seed: u64) -> WorkbookFile {
         },
         sheets: vec![SheetFile {
             name: "Model".into(),
+            layout: Default::default(),
             rows,
+            excel_formats: Vec::new(),
         }],
+        names: Vec::new(),
         scenarios: Vec::new(),
         changelog: Vec::new(),
     }

@@ -17,8 +17,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::document::{
-    CellInput, ChangelogEntry, FORMAT_VERSION, Format, RowFile, Scenario, SheetFile, Step,
-    WorkbookFile,
+    CellInput, ChangelogEntry, FORMAT_VERSION, Format, Layout, RowFile, Scenario, SheetFile,
+    Step, WorkbookFile,
 };
 
 /// Why a workbook could not be read or written.
@@ -112,6 +112,10 @@ fn declared_version(text: &str) -> Option<u32> {
 
 /// The largest number of periods a timeline may have (100 years of months).
 pub const MAX_PERIODS: u32 = 1200;
+/// The most columns a grid sheet may have (Excel's limit, A to XFD).
+pub const MAX_GRID_COLS: u32 = 16_384;
+/// The most rows a grid sheet may have (Excel's limit).
+pub const MAX_GRID_ROWS: u32 = 1_048_576;
 
 fn validate(file: &WorkbookFile) -> Result<(), String> {
     super::timeline::parse_month(&file.timeline.start).ok_or_else(|| {
@@ -137,8 +141,27 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
         if !seen.insert(sheet.name.to_lowercase()) {
             return Err(format!("two sheets are named `{}`", sheet.name));
         }
+        let max_values = match sheet.layout {
+            Layout::Metrics => file.timeline.periods as usize,
+            Layout::Grid => MAX_GRID_COLS as usize,
+        };
+        if sheet.layout == Layout::Grid && sheet.rows.len() > MAX_GRID_ROWS as usize {
+            return Err(format!(
+                "sheet `{}` has {} rows; a sheet has at most {MAX_GRID_ROWS}",
+                sheet.name,
+                sheet.rows.len()
+            ));
+        }
         for (index, row) in sheet.rows.iter().enumerate() {
-            if row.values.len() > file.timeline.periods as usize {
+            if row.values.len() > max_values && sheet.layout == Layout::Grid {
+                return Err(format!(
+                    "sheet `{}`, row {}: {} values for at most {max_values} columns",
+                    sheet.name,
+                    index + 1,
+                    row.values.len()
+                ));
+            }
+            if row.values.len() > max_values {
                 return Err(format!(
                     "sheet `{}`, row {} ({}): {} values for {} periods",
                     sheet.name,
@@ -218,6 +241,15 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
         write_sheet(out, sheet)?;
     }
     out.push_str("    ],\n");
+    if !file.names.is_empty() {
+        write_list(out, "names", &file.names, |n| {
+            format!(
+                "(name: {}, refers_to: {})",
+                quote(&n.name),
+                quote(&n.refers_to)
+            )
+        })?;
+    }
     write_list(out, "scenarios", &file.scenarios, scenario_line)?;
     write_list(out, "changelog", &file.changelog, changelog_line)?;
     out.push_str(")\n");
@@ -227,12 +259,22 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
 fn write_sheet(out: &mut String, sheet: &SheetFile) -> fmt::Result {
     out.push_str("        (\n");
     writeln!(out, "            name: {},", quote(&sheet.name))?;
+    if sheet.layout != Layout::Metrics {
+        writeln!(out, "            layout: Grid,")?;
+    }
     if sheet.rows.is_empty() {
         out.push_str("            rows: [],\n");
     } else {
         out.push_str("            rows: [\n");
         for row in &sheet.rows {
             writeln!(out, "                {},", row_line(row))?;
+        }
+        out.push_str("            ],\n");
+    }
+    if !sheet.excel_formats.is_empty() {
+        out.push_str("            excel_formats: [\n");
+        for (cell, code) in &sheet.excel_formats {
+            writeln!(out, "                ({}, {}),", quote(cell), quote(code))?;
         }
         out.push_str("            ],\n");
     }

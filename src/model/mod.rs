@@ -24,7 +24,9 @@ pub mod what_if;
 use std::path::Path;
 
 pub use command::{Command, EditError};
-pub use document::{CellInput, Format, RowFile, Scenario, ScenarioOverride, WorkbookFile};
+pub use document::{
+    CellInput, DefinedName, Format, Layout, RowFile, Scenario, ScenarioOverride, WorkbookFile,
+};
 pub use io::FileError;
 pub use ripple::Ripple;
 
@@ -86,6 +88,27 @@ impl Workbook {
         io::load(path).map(Workbook::new)
     }
 
+    /// Opens a model or an Excel workbook, by the file's extension: a
+    /// `.xlsx`/`.xlsm` file is imported (with the report of what could not
+    /// be represented), anything else is read as a `.ron` model. An imported
+    /// workbook has no `.ron` file yet: save it under a new name.
+    pub fn open_any(path: &Path) -> Result<(Workbook, Option<interop::ImportReport>), FileError> {
+        Workbook::open_any_with_progress(path, &mut |_| {})
+    }
+
+    /// [`Workbook::open_any`], reporting an import's progress.
+    pub fn open_any_with_progress(
+        path: &Path,
+        progress: &mut dyn FnMut(interop::Progress),
+    ) -> Result<(Workbook, Option<interop::ImportReport>), FileError> {
+        if interop::is_xlsx_path(path) {
+            let (doc, report) = interop::import_xlsx_with_progress(path, progress)?;
+            Ok((Workbook::new(doc), Some(report)))
+        } else {
+            Workbook::load(path).map(|w| (w, None))
+        }
+    }
+
     /// Parses and computes workbook text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Workbook, FileError> {
         io::parse(text, origin).map(Workbook::new)
@@ -123,6 +146,96 @@ impl Workbook {
             .iter()
             .position(|s| s.name.to_lowercase() == name.to_lowercase())
             .map(|i| i as u32)
+    }
+
+    /// How a sheet lays out its rows: Lever's metric layout or a plain grid
+    /// (an imported Excel worksheet). [`Layout::Metrics`] for an unknown sheet.
+    pub fn layout(&self, sheet: u32) -> Layout {
+        self.doc
+            .sheets
+            .get(sheet as usize)
+            .map_or(Layout::Metrics, |s| s.layout)
+    }
+
+    /// (rows, columns) of a sheet's grid as computed: for a metric sheet
+    /// its rows × (label, unit, periods); for a grid sheet its rows × used
+    /// width (at least 1).
+    pub fn grid_size(&self, sheet: u32) -> (u32, u32) {
+        self.engine.sheet_size(sheet)
+    }
+
+    /// The computed value of any grid cell, addressed by column (`A` is 0)
+    /// on either layout; empty outside the sheet. On a metric sheet column A
+    /// holds the label (or section title) and column B the unit.
+    pub fn cell_value(&self, sheet: u32, row: u32, col: u32) -> &Value {
+        self.engine.value(CellAddr::new(sheet, row, col))
+    }
+
+    /// What the cell at (`row`, `col`) holds as typed, on either layout: on
+    /// a metric sheet column A is the label (or section title), B the unit,
+    /// C onwards the period inputs (empty where the row formula applies).
+    pub fn cell_input(&self, sheet: u32, row: u32, col: u32) -> CellInput {
+        let Some(info) = self.rows(sheet).get(row as usize) else {
+            return CellInput::Empty;
+        };
+        match self.layout(sheet) {
+            Layout::Grid => info
+                .values
+                .get(col as usize)
+                .cloned()
+                .unwrap_or(CellInput::Empty),
+            Layout::Metrics => {
+                let text = |t: &str| {
+                    if t.is_empty() {
+                        CellInput::Empty
+                    } else {
+                        CellInput::Text(t.to_string())
+                    }
+                };
+                match col {
+                    LABEL_COL if !info.section.is_empty() => text(&info.section),
+                    LABEL_COL => text(&info.label),
+                    UNIT_COL => text(&info.unit),
+                    _ => self.input(sheet, row, col - FIRST_PERIOD_COL).clone(),
+                }
+            }
+        }
+    }
+
+    /// True if the cell at (`row`, `col`) is computed by a formula (its own
+    /// or, on a metric sheet, its row's).
+    pub fn cell_is_formula(&self, sheet: u32, row: u32, col: u32) -> bool {
+        self.engine.is_formula(CellAddr::new(sheet, row, col))
+    }
+
+    /// The Excel number format code kept for a grid cell at import when
+    /// Lever has no equivalent (see [`document::SheetFile::excel_formats`]).
+    pub fn excel_format(&self, sheet: u32, row: u32, col: u32) -> Option<&str> {
+        let name = format!("{}{}", column_letters(col), row + 1);
+        self.doc
+            .sheets
+            .get(sheet as usize)?
+            .excel_formats
+            .iter()
+            .find(|(cell, _)| *cell == name)
+            .map(|(_, code)| code.as_str())
+    }
+
+    /// Every cell holding an error on any sheet, by column:
+    /// (sheet, row, col, error).
+    pub fn cell_errors(&self) -> Vec<(u32, u32, u32, engine::CellError)> {
+        let mut out = Vec::new();
+        for sheet in 0..self.doc.sheets.len() as u32 {
+            let (rows, _) = self.grid_size(sheet);
+            for row in 0..rows {
+                for (col, value) in self.engine.row_values(sheet, row).iter().enumerate() {
+                    if let Value::Error(e) = value {
+                        out.push((sheet, row, col as u32, e.clone()));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The rows of a sheet.
@@ -298,10 +411,14 @@ impl Workbook {
         out
     }
 
-    /// Every period cell holding an error: (sheet, row, period, error).
+    /// Every period cell of a metric sheet holding an error: (sheet, row,
+    /// period, error). Grid sheets: see [`Workbook::cell_errors`].
     pub fn errors(&self) -> Vec<(u32, u32, u32, engine::CellError)> {
         let mut out = Vec::new();
         for sheet in 0..self.doc.sheets.len() as u32 {
+            if self.layout(sheet) == Layout::Grid {
+                continue;
+            }
             for row in 0..self.rows(sheet).len() as u32 {
                 for (period, value) in self.row_values(sheet, row).iter().enumerate() {
                     if let Value::Error(e) = value {
@@ -316,7 +433,13 @@ impl Workbook {
     /// Recomputes every formula cell from scratch (what F9 does in a
     /// spreadsheet); returns what changed, which is normally nothing.
     pub fn recalc_all(&mut self) -> Ripple {
-        Ripple::from_recalc(self.engine.recalc_all())
+        let recalc = self.engine.recalc_all();
+        self.ripple(recalc)
+    }
+
+    /// A recalculation as a ripple, grid sheets marked.
+    fn ripple(&self, recalc: engine::Recalc) -> Ripple {
+        Ripple::from_recalc_with(recalc, &|sheet| self.engine.is_grid(sheet))
     }
 
     /// Applies one edit (several commands, one undo step) and recalculates.
@@ -546,8 +669,11 @@ impl Workbook {
             if !cells.is_empty() {
                 self.recalculate_cells(cells);
             }
+            let shapes: Vec<(u32, bool)> = (0..self.engine.sheet_count() as u32)
+                .map(|s| (self.engine.sheet_size(s).1, self.engine.is_grid(s)))
+                .collect();
             return match before {
-                Some(before) => Ripple::between(&before, &self.all_values(), self.engine.periods()),
+                Some(before) => Ripple::between(&before, &self.all_values(), &shapes),
                 None => Ripple::default(),
             };
         }
@@ -588,6 +714,10 @@ impl Workbook {
                         .map(|r| r.formula.clone())
                         .filter(|f| !f.is_empty()),
                 }),
+                Reach::GridCell { sheet, row, col } => Some(engine::Edit::Cell(
+                    CellAddr::new(sheet, row, col),
+                    engine_input(&self.cell_input(sheet, row, col)),
+                )),
                 Reach::Structure | Reach::Scenarios => None,
             })
             .chain(scenario_cells.iter().map(|&(sheet, row, period)| {
@@ -600,7 +730,8 @@ impl Workbook {
         if edits.is_empty() {
             return Ripple::default();
         }
-        Ripple::from_recalc(self.engine.apply(&edits))
+        let recalc = self.engine.apply(&edits);
+        self.ripple(recalc)
     }
 
     fn same_shape(&self) -> bool {
@@ -610,7 +741,10 @@ impl Workbook {
                 .sheets
                 .iter()
                 .enumerate()
-                .all(|(i, s)| self.engine.sheet_size(i as u32).0 == s.rows.len() as u32)
+                .all(|(i, s)| {
+                    self.engine.sheet_size(i as u32)
+                        == (s.rows.len() as u32, sheet_cols(s, self.doc.timeline.periods))
+                })
     }
 
     fn all_values(&self) -> Vec<Vec<Value>> {
@@ -646,6 +780,21 @@ fn engine_input(input: &CellInput) -> Input {
     }
 }
 
+/// The number of grid columns of a sheet: label, unit and periods for a
+/// metric sheet; the used width (at least 1) for a grid sheet.
+fn sheet_cols(sheet: &document::SheetFile, periods: u32) -> u32 {
+    match sheet.layout {
+        Layout::Metrics => FIRST_PERIOD_COL + periods,
+        Layout::Grid => sheet
+            .rows
+            .iter()
+            .map(|r| r.values.len() as u32)
+            .max()
+            .unwrap_or(0)
+            .max(1),
+    }
+}
+
 /// Builds and fully computes an engine for `doc`; returns it with each
 /// sheet's row names.
 fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
@@ -665,7 +814,7 @@ fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
         .map(|(sheet, names)| SheetSpec {
             name: sheet.name.clone(),
             rows: sheet.rows.len() as u32,
-            cols: FIRST_PERIOD_COL + doc.timeline.periods,
+            cols: sheet_cols(sheet, doc.timeline.periods),
             metrics: names
                 .iter()
                 .enumerate()
@@ -675,8 +824,28 @@ fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
         })
         .collect();
     let mut engine = Engine::new(periods, specs);
+    let defined: Vec<(String, String)> = doc
+        .names
+        .iter()
+        .map(|n| (n.name.clone(), n.refers_to.clone()))
+        .collect();
+    engine.set_defined_names(&defined);
     for (s, sheet) in doc.sheets.iter().enumerate() {
         let s = s as u32;
+        if sheet.layout == Layout::Grid {
+            engine.set_grid(s);
+            for (r, row) in sheet.rows.iter().enumerate() {
+                for (c, input) in row.values.iter().enumerate() {
+                    if !matches!(input, CellInput::Empty) {
+                        engine.load(engine::Edit::Cell(
+                            CellAddr::new(s, r as u32, c as u32),
+                            engine_input(input),
+                        ));
+                    }
+                }
+            }
+            continue;
+        }
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = r as u32;
             let label = if row.section.is_empty() {

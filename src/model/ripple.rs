@@ -2,7 +2,7 @@
 //! metrics they belong to in dependency order, from the edited input to the
 //! outputs.
 
-use crate::engine::{Periods, Recalc, Value};
+use crate::engine::{Recalc, Value};
 
 use super::FIRST_PERIOD_COL;
 
@@ -13,7 +13,12 @@ pub struct CellChange {
     pub sheet: u32,
     /// Row index.
     pub row: u32,
-    /// Period index, or `None` for a label/unit cell.
+    /// Grid column (zero-based, `A` is 0).
+    pub col: u32,
+    /// True if the cell is on a grid sheet (which has no periods).
+    pub grid: bool,
+    /// Period index, or `None` for a label/unit cell of a metric sheet and
+    /// for every cell of a grid sheet (see `col`).
     pub period: Option<u32>,
     /// Value before.
     pub old: Value,
@@ -56,18 +61,33 @@ pub struct Ripple {
 }
 
 impl Ripple {
-    /// The ripple of an engine recalculation.
+    /// The ripple of an engine recalculation on metric sheets.
     pub fn from_recalc(recalc: Recalc) -> Ripple {
+        Ripple::from_recalc_with(recalc, &|_| false)
+    }
+
+    /// The ripple of an engine recalculation; `is_grid(sheet)` tells which
+    /// sheets are grid sheets.
+    pub fn from_recalc_with(recalc: Recalc, is_grid: &dyn Fn(u32) -> bool) -> Ripple {
         Ripple {
             changes: recalc
                 .changes
                 .into_iter()
-                .map(|c| CellChange {
-                    sheet: c.addr.sheet,
-                    row: c.addr.row,
-                    period: c.addr.col.checked_sub(FIRST_PERIOD_COL),
-                    old: c.old,
-                    new: c.new,
+                .map(|c| {
+                    let grid = is_grid(c.addr.sheet);
+                    CellChange {
+                        sheet: c.addr.sheet,
+                        row: c.addr.row,
+                        col: c.addr.col,
+                        grid,
+                        period: if grid {
+                            None
+                        } else {
+                            c.addr.col.checked_sub(FIRST_PERIOD_COL)
+                        },
+                        old: c.old,
+                        new: c.new,
+                    }
                 })
                 .collect(),
             evaluated: recalc.evaluated,
@@ -75,18 +95,26 @@ impl Ripple {
     }
 
     /// The changes between two snapshots of the same grid shape
-    /// (sheet → row-major values), in sheet and row order.
-    pub fn between(before: &[Vec<Value>], after: &[Vec<Value>], periods: Periods) -> Ripple {
-        let cols = (periods.first_col + periods.count) as usize;
+    /// (sheet → row-major values), in sheet and row order. `shapes` gives
+    /// each sheet's column count and whether it is a grid sheet.
+    pub fn between(before: &[Vec<Value>], after: &[Vec<Value>], shapes: &[(u32, bool)]) -> Ripple {
         let mut changes = Vec::new();
         for (sheet, (old, new)) in before.iter().zip(after).enumerate() {
+            let (cols, grid) = shapes.get(sheet).copied().unwrap_or((0, false));
+            let cols = cols as usize;
             for (index, (a, b)) in old.iter().zip(new).enumerate() {
                 if !a.same_as(b) && cols > 0 {
                     let col = (index % cols) as u32;
                     changes.push(CellChange {
                         sheet: sheet as u32,
                         row: (index / cols) as u32,
-                        period: col.checked_sub(FIRST_PERIOD_COL),
+                        col,
+                        grid,
+                        period: if grid {
+                            None
+                        } else {
+                            col.checked_sub(FIRST_PERIOD_COL)
+                        },
                         old: a.clone(),
                         new: b.clone(),
                     });
@@ -111,7 +139,7 @@ impl Ripple {
         let mut index: std::collections::HashMap<(u32, u32), usize> =
             std::collections::HashMap::new();
         for change in &self.changes {
-            if change.period.is_none() {
+            if change.period.is_none() && !change.grid {
                 continue;
             }
             let key = (change.sheet, change.row);

@@ -52,6 +52,8 @@ pub struct Document {
     pub name: String,
     /// The workbook's state when last saved or opened.
     pub saved_state: u64,
+    /// What an Excel import could not represent (for the UI to show).
+    pub import_report: Option<crate::model::interop::ImportReport>,
 }
 
 impl Document {
@@ -62,17 +64,25 @@ impl Document {
             workbook,
             path: None,
             name: name.to_string(),
+            import_report: None,
         }
     }
 
-    /// Opens a file.
+    /// Opens a file: a `.ron` model, or an Excel workbook (imported; it has
+    /// no `.ron` file yet, so Save asks where to save it).
     pub fn open(path: &Path) -> Result<Document, String> {
-        let workbook = Workbook::load(path).map_err(|e| e.to_string())?;
+        let (workbook, import_report) = Workbook::open_any(path).map_err(|e| e.to_string())?;
+        let (name, path) = if import_report.is_some() {
+            (file_name(&path.with_extension("ron")), None)
+        } else {
+            (file_name(path), Some(path.to_path_buf()))
+        };
         Ok(Document {
             saved_state: workbook.state_id(),
             workbook,
-            name: file_name(path),
-            path: Some(path.to_path_buf()),
+            name,
+            path,
+            import_report,
         })
     }
 
@@ -121,8 +131,11 @@ pub fn blank_document() -> WorkbookFile {
         },
         sheets: vec![SheetFile {
             name: "Model".into(),
+            layout: Default::default(),
             rows: (0..40).map(|_| RowFile::default()).collect(),
+            excel_formats: Vec::new(),
         }],
+        names: Vec::new(),
         scenarios: Vec::new(),
         changelog: Vec::new(),
     }

@@ -1,5 +1,11 @@
 //! Writing a model to an Excel workbook (`.xlsx`) with real formulas.
 //!
+//! A grid sheet (an imported worksheet, [`Layout::Grid`]) is written cell
+//! for cell at the same addresses, with no header row; a formula that uses
+//! no metric names is written exactly as stored, so `.xlsx → .ron → .xlsx`
+//! keeps formulas identical. Defined names are written as Excel defined
+//! names. The rest of this description is about metric sheets.
+//!
 //! Each sheet becomes a worksheet of the same name laid out like Lever's grid
 //! (labels in A, units in B, periods from C), with one extra row on top: the
 //! header with the period labels (`Jan 2026`). Every A1 reference in a
@@ -24,8 +30,8 @@ use crate::engine::Value;
 use crate::engine::compile::Position;
 use crate::engine::functions;
 use crate::formula::{self, CellRef, ErrorKind, Expr, Reference};
-use crate::model::document::{CellInput, Format, RowFile};
-use crate::model::{FIRST_PERIOD_COL, LABEL_COL, UNIT_COL, Workbook, io};
+use crate::model::document::{CellInput, Format, Layout, RowFile, SheetFile};
+use crate::model::{FIRST_PERIOD_COL, LABEL_COL, UNIT_COL, Workbook, column_letters, io};
 
 /// Rows added above Lever's grid: the header with the period labels.
 pub const HEADER_ROWS: u32 = 1;
@@ -123,6 +129,7 @@ impl From<rust_xlsxwriter::XlsxError> for BuildError {
 struct Styles {
     bold: XlsxFormat,
     numbers: Vec<(Format, XlsxFormat)>,
+    codes: HashMap<String, XlsxFormat>,
 }
 
 impl Styles {
@@ -130,6 +137,7 @@ impl Styles {
         Styles {
             bold: XlsxFormat::new().set_bold(),
             numbers: Vec::new(),
+            codes: HashMap::new(),
         }
     }
 
@@ -141,6 +149,14 @@ impl Styles {
         let made = XlsxFormat::new().set_num_format(number_format(format)?);
         self.numbers.push((format, made.clone()));
         Some(made)
+    }
+
+    /// The cell format of an Excel number format code.
+    fn code(&mut self, code: &str) -> XlsxFormat {
+        self.codes
+            .entry(code.to_string())
+            .or_insert_with(|| XlsxFormat::new().set_num_format(code))
+            .clone()
     }
 }
 
@@ -175,6 +191,11 @@ fn to_xlsx_bytes(workbook: &Workbook, options: &ExportOptions) -> Result<Vec<u8>
                 sheet: sheet.name.clone(),
                 message: e.to_string(),
             })?;
+        if sheet.layout == Layout::Grid {
+            write_grid_sheet(&mut ws, workbook, &names, &mut styles, options, sheet_index, sheet)?;
+            book.push_worksheet(ws);
+            continue;
+        }
         ws.set_column_width(LABEL_COL as u16, 40)?;
         ws.set_column_width(UNIT_COL as u16, 10)?;
         ws.write_string_with_format(0, LABEL_COL as u16, "Metric", &styles.bold)?;
@@ -199,7 +220,129 @@ fn to_xlsx_bytes(workbook: &Workbook, options: &ExportOptions) -> Result<Vec<u8>
         }
         book.push_worksheet(ws);
     }
+    for defined in &workbook.document().names {
+        let target = defined_name_target(workbook, &names, &defined.refers_to);
+        // A name Excel refuses (it has its own rules) is left out rather
+        // than failing the export; formulas using it then show #NAME?.
+        let _ = book.define_name(defined.name.as_str(), &format!("={target}"));
+    }
     Ok(book.save_to_buffer()?)
+}
+
+/// A defined name's target as Excel text: references into a metric sheet
+/// move down for its header row.
+fn defined_name_target(workbook: &Workbook, names: &Names, refers_to: &str) -> String {
+    let Ok(expr) = formula::parse(refers_to) else {
+        return refers_to.to_string();
+    };
+    let context = Context {
+        workbook,
+        names,
+        sheet: 0,
+        period: 0,
+        anchor_col: 0,
+        grid_col: Some(0),
+    };
+    formula::print(&context.translate(&expr, Position::RangeParam))
+}
+
+/// Writes a grid sheet cell for cell at the same addresses.
+fn write_grid_sheet(
+    ws: &mut Worksheet,
+    workbook: &Workbook,
+    names: &Names,
+    styles: &mut Styles,
+    options: &ExportOptions,
+    sheet: u32,
+    info: &SheetFile,
+) -> Result<(), BuildError> {
+    let kept: HashMap<&str, &str> = info
+        .excel_formats
+        .iter()
+        .map(|(cell, code)| (cell.as_str(), code.as_str()))
+        .collect();
+    for (r, row) in info.rows.iter().enumerate() {
+        let r = r as u32;
+        if r > MAX_ROW {
+            break;
+        }
+        for (c, input) in row.values.iter().enumerate() {
+            let c = c as u32;
+            if c > MAX_COL {
+                break;
+            }
+            let address = format!("{}{}", column_letters(c), r + 1);
+            let format = match kept.get(address.as_str()) {
+                Some(code) => Some(styles.code(code)),
+                None => styles.number(row.format),
+            };
+            let col = c as u16;
+            match input {
+                CellInput::Empty => {}
+                CellInput::Number(n) => {
+                    match &format {
+                        Some(f) => ws.write_number_with_format(r, col, *n, f)?,
+                        None => ws.write_number(r, col, *n)?,
+                    };
+                }
+                CellInput::Text(t) => {
+                    ws.write_string(r, col, t)?;
+                }
+                CellInput::Bool(b) => {
+                    ws.write_boolean(r, col, *b)?;
+                }
+                CellInput::Formula(text) => {
+                    let excel = grid_formula(workbook, names, sheet, c, text);
+                    let mut cell = Formula::new(excel);
+                    if options.cached_results {
+                        cell = cell.set_result(cached_result(workbook.cell_value(sheet, r, c)));
+                    }
+                    match &format {
+                        Some(f) => ws.write_formula_with_format(r, col, cell, f)?,
+                        None => ws.write_formula(r, col, cell)?,
+                    };
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The Excel text (without `=`) of a formula in column `col` of grid sheet
+/// `sheet`: as stored when it uses no metric names and no metric sheet
+/// (so imported formulas come back identical, functions Lever does not know
+/// included), translated otherwise. Text
+/// Lever cannot read can only come from an imported workbook (edits refuse
+/// it), so it goes back as Excel wrote it.
+fn grid_formula(workbook: &Workbook, names: &Names, sheet: u32, col: u32, text: &str) -> String {
+    let stored = {
+        let text = text.trim();
+        text.strip_prefix('=').unwrap_or(text).to_string()
+    };
+    let Ok(expr) = formula::parse(text) else {
+        return stored;
+    };
+    let as_stored = formula::references(&expr).iter().all(|r| match r {
+        Reference::Metric {
+            sheet: None, name, ..
+        } => names.defined.contains(&name.to_lowercase()),
+        Reference::Metric { .. } | Reference::Invalid => false,
+        Reference::Cell { sheet: s, .. } | Reference::Range { sheet: s, .. } => {
+            names.layout_of(s.as_deref(), sheet) == Some(Layout::Grid)
+        }
+    });
+    if as_stored {
+        return stored;
+    }
+    let context = Context {
+        workbook,
+        names,
+        sheet,
+        period: col.saturating_sub(FIRST_PERIOD_COL),
+        anchor_col: col,
+        grid_col: Some(col),
+    };
+    formula::print(&context.translate(&expr, Position::Scalar))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -258,6 +401,7 @@ fn write_row(
                     sheet,
                     period,
                     anchor_col,
+                    grid_col: None,
                 };
                 formula::print(&context.translate(&expr, Position::Scalar))
             }
@@ -302,6 +446,10 @@ fn excel_error(kind: ErrorKind) -> ErrorKind {
 struct Names {
     sheets: HashMap<String, u32>,
     metrics: HashMap<(u32, String), u32>,
+    /// Each sheet's layout and grid width.
+    layouts: Vec<(Layout, u32)>,
+    /// Defined names, lower-cased.
+    defined: std::collections::HashSet<String>,
 }
 
 impl Names {
@@ -318,7 +466,43 @@ impl Names {
                 }
             }
         }
-        Names { sheets, metrics }
+        let layouts = workbook
+            .document()
+            .sheets
+            .iter()
+            .enumerate()
+            .map(|(s, sheet)| (sheet.layout, workbook.grid_size(s as u32).1))
+            .collect();
+        let defined = workbook
+            .document()
+            .names
+            .iter()
+            .map(|n| n.name.to_lowercase())
+            .collect();
+        Names {
+            sheets,
+            metrics,
+            layouts,
+            defined,
+        }
+    }
+
+    /// The layout of the sheet a reference names (`None`: the formula's own).
+    fn layout_of(&self, name: Option<&str>, own: u32) -> Option<Layout> {
+        let index = match name {
+            None => own,
+            Some(name) => *self.sheets.get(&name.to_lowercase())?,
+        };
+        self.layouts.get(index as usize).map(|(l, _)| *l)
+    }
+
+    /// Rows added above a sheet's grid in the export: the header of a
+    /// metric sheet; none for a grid sheet.
+    fn header_rows(&self, sheet: u32) -> u32 {
+        match self.layouts.get(sheet as usize) {
+            Some((Layout::Grid, _)) => 0,
+            _ => HEADER_ROWS,
+        }
     }
 }
 
@@ -331,6 +515,9 @@ struct Context<'a> {
     /// The column relative A1 columns are written from: the first period for
     /// a row formula, the cell's own column for a cell formula.
     anchor_col: u32,
+    /// For a formula on a grid sheet, its column (relative columns stay as
+    /// written; metric names are read at this column).
+    grid_col: Option<u32>,
 }
 
 /// Translates Lever formula `text` (with or without `=`) as it is computed in
@@ -359,6 +546,7 @@ pub fn excel_formula(
         } else {
             FIRST_PERIOD_COL + period
         },
+        grid_col: None,
     };
     formula::print(&context.translate(&expr, Position::Scalar))
 }
@@ -406,19 +594,25 @@ impl Context<'_> {
         match reference {
             Reference::Invalid => Expr::Error(ErrorKind::Ref),
             Reference::Cell { sheet, cell } => {
+                let Some(target) = self.target_sheet(sheet.as_deref()) else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
                 let Some(sheet) = self.sheet_prefix(sheet.as_deref()) else {
                     return Expr::Error(ErrorKind::Ref);
                 };
-                match self.cell(*cell) {
+                match self.cell(*cell, target) {
                     Some(cell) => Expr::Reference(Reference::Cell { sheet, cell }),
                     None => Expr::Error(ErrorKind::Ref),
                 }
             }
             Reference::Range { sheet, start, end } => {
+                let Some(target) = self.target_sheet(sheet.as_deref()) else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
                 let Some(sheet) = self.sheet_prefix(sheet.as_deref()) else {
                     return Expr::Error(ErrorKind::Ref);
                 };
-                match (self.cell(*start), self.cell(*end)) {
+                match (self.cell(*start, target), self.cell(*end, target)) {
                     (Some(start), Some(end)) => {
                         Expr::Reference(Reference::Range { sheet, start, end })
                     }
@@ -431,19 +625,26 @@ impl Context<'_> {
                 offset,
                 explicit_offset,
             } => {
+                if sheet.is_none()
+                    && *offset == 0
+                    && !explicit_offset
+                    && self.names.defined.contains(&name.to_lowercase())
+                {
+                    // A defined name is written as the same Excel name.
+                    return Expr::Reference(reference.clone());
+                }
                 let Some(prefix) = self.sheet_prefix(sheet.as_deref()) else {
                     return Expr::Error(ErrorKind::Ref);
                 };
-                let target = match sheet {
-                    None => Some(self.sheet),
-                    Some(s) => self.names.sheets.get(&s.to_lowercase()).copied(),
-                };
-                let Some(target) = target else {
+                let Some(target) = self.target_sheet(sheet.as_deref()) else {
                     return Expr::Error(ErrorKind::Ref);
                 };
                 let Some(&row) = self.names.metrics.get(&(target, name.to_lowercase())) else {
                     return Expr::Error(ErrorKind::Name);
                 };
+                if let Some((Layout::Grid, width)) = self.names.layouts.get(target as usize) {
+                    return self.grid_metric(prefix, row, *width, *offset, *explicit_offset, position);
+                }
                 let xrow = row + HEADER_ROWS;
                 let periods = self.workbook.periods();
                 if !explicit_offset && position != Position::Scalar {
@@ -460,7 +661,12 @@ impl Context<'_> {
                         end: absolute(end_col),
                     });
                 }
-                let target_period = i64::from(self.period) + i64::from(*offset);
+                let own_period = match self.grid_col {
+                    // A grid formula reads a metric sheet at its own column.
+                    Some(col) => i64::from(col) - i64::from(FIRST_PERIOD_COL),
+                    None => i64::from(self.period),
+                };
+                let target_period = own_period + i64::from(*offset);
                 if target_period < 0 || target_period >= i64::from(periods) {
                     // Lever reads an empty cell outside the timeline.
                     return Expr::Number(0.0);
@@ -478,6 +684,57 @@ impl Context<'_> {
         }
     }
 
+    /// A metric of a grid sheet: its row at the formula's column (plus the
+    /// offset), or the row's used columns where a range is expected.
+    fn grid_metric(
+        &self,
+        prefix: Option<String>,
+        row: u32,
+        width: u32,
+        offset: i32,
+        explicit_offset: bool,
+        position: Position,
+    ) -> Expr {
+        if !explicit_offset && position != Position::Scalar {
+            let absolute = |col| CellRef {
+                row,
+                col,
+                row_abs: true,
+                col_abs: true,
+            };
+            return Expr::Reference(Reference::Range {
+                sheet: prefix,
+                start: absolute(0),
+                end: absolute(width.saturating_sub(1)),
+            });
+        }
+        let own = match self.grid_col {
+            Some(col) => i64::from(col),
+            None => i64::from(FIRST_PERIOD_COL + self.period),
+        };
+        let col = own + i64::from(offset);
+        if col < 0 || col >= i64::from(width) {
+            return Expr::Number(0.0);
+        }
+        Expr::Reference(Reference::Cell {
+            sheet: prefix,
+            cell: CellRef {
+                row,
+                col: col as u32,
+                row_abs: false,
+                col_abs: false,
+            },
+        })
+    }
+
+    /// The index of the sheet a reference names (`None`: the formula's own).
+    fn target_sheet(&self, sheet: Option<&str>) -> Option<u32> {
+        match sheet {
+            None => Some(self.sheet),
+            Some(name) => self.names.sheets.get(&name.to_lowercase()).copied(),
+        }
+    }
+
     /// The sheet prefix to print: `None` stays `None`; a named sheet is
     /// spelled as in the model. `None` (outer) if the sheet does not exist.
     fn sheet_prefix(&self, sheet: Option<&str>) -> Option<Option<String>> {
@@ -492,14 +749,15 @@ impl Context<'_> {
     }
 
     /// An A1 cell of the formula as written in the exported cell: one row
-    /// down for the header, and a relative column moved to the period being
+    /// down for the header of a metric sheet `target`, and (in a metric
+    /// sheet's formula) a relative column moved to the period being
     /// computed. `None` if it falls off the sheet.
-    fn cell(&self, cell: CellRef) -> Option<CellRef> {
+    fn cell(&self, cell: CellRef, target: u32) -> Option<CellRef> {
         let row = cell
             .row
-            .checked_add(HEADER_ROWS)
+            .checked_add(self.names.header_rows(target))
             .filter(|&r| r <= MAX_ROW)?;
-        let col = if cell.col_abs {
+        let col = if cell.col_abs || self.grid_col.is_some() {
             cell.col
         } else {
             let shifted = i64::from(cell.col) + i64::from(FIRST_PERIOD_COL + self.period)

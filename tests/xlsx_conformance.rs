@@ -173,10 +173,7 @@ fn formulas(book: &Path, sheet: &str) -> HashMap<(usize, usize), String> {
         .filter(|(_, _, f)| !f.is_empty())
         .map(|(r, c, f)| {
             let text = f.strip_prefix('=').unwrap_or(f);
-            (
-                (row0 as usize + r, col0 as usize + c),
-                format!("={text}"),
-            )
+            ((row0 as usize + r, col0 as usize + c), format!("={text}"))
         })
         .collect()
 }
@@ -235,11 +232,16 @@ fn corpus_workbooks_compute_the_values_excel_shows() {
                 .map_or(0, Vec::len)
                 .max(got.get(r).map_or(0, Vec::len));
             for c in 0..cols {
-                let want = expected.get(r).and_then(|row| row.get(c)).map_or("", String::as_str);
+                let want = expected
+                    .get(r)
+                    .and_then(|row| row.get(c))
+                    .map_or("", String::as_str);
                 let have = if failed_run {
                     got[0][0].as_str()
                 } else {
-                    got.get(r).and_then(|row| row.get(c)).map_or("", String::as_str)
+                    got.get(r)
+                        .and_then(|row| row.get(c))
+                        .map_or("", String::as_str)
                 };
                 let formula = formulas.get(&(r, c)).cloned().unwrap_or_default();
                 if want.is_empty() && formula.is_empty() && (have.is_empty() || failed_run) {
@@ -250,7 +252,14 @@ fn corpus_workbooks_compute_the_values_excel_shows() {
                 passed += usize::from(ok);
                 let mut called = functions_called(&formula);
                 if called.is_empty() {
-                    called.insert(if formula.is_empty() { "(constants)" } else { "(operators)" }.into());
+                    called.insert(
+                        if formula.is_empty() {
+                            "(constants)"
+                        } else {
+                            "(operators)"
+                        }
+                        .into(),
+                    );
                 }
                 for name in called {
                     let entry = per_function.entry(name).or_default();
@@ -311,14 +320,22 @@ fn corpus_workbooks_compute_the_values_excel_shows() {
         }
     }
     if !failed_runs.is_empty() {
-        let _ = writeln!(report, "\nsheets lever could not evaluate ({}):", failed_runs.len());
+        let _ = writeln!(
+            report,
+            "\nsheets lever could not evaluate ({}):",
+            failed_runs.len()
+        );
         for f in &failed_runs {
             let _ = writeln!(report, "{f}");
         }
     }
     let listed: Vec<&&Mismatch> = unexpected
         .iter()
-        .filter(|m| !failed_runs.iter().any(|f| f.starts_with(&format!("  {}.xlsx {}:", m.book, m.sheet))))
+        .filter(|m| {
+            !failed_runs
+                .iter()
+                .any(|f| f.starts_with(&format!("  {}.xlsx {}:", m.book, m.sheet)))
+        })
         .collect();
     if !listed.is_empty() {
         let _ = writeln!(report, "\nmismatches ({}):", listed.len());
@@ -365,7 +382,10 @@ fn csv_and_number_helpers_follow_the_contract() {
     assert!(!same("TRUE", "1"));
     assert_eq!(
         functions_called("=_xlfn.XLOOKUP(5,Data!H1:H5,LOWER(\"SUM(\"))+LOG10(1)"),
-        ["LOG10", "LOWER", "XLOOKUP"].into_iter().map(String::from).collect()
+        ["LOG10", "LOWER", "XLOOKUP"]
+            .into_iter()
+            .map(String::from)
+            .collect()
     );
     assert_eq!(cell_name(0, 2), "C1");
     assert_eq!(cell_name(9, 27), "AB10");

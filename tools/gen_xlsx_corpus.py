@@ -52,6 +52,7 @@ script. The overrides are printed when it runs.
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -66,6 +67,7 @@ OUT = os.path.join(DATA, "xlsx-corpus")
 CASES = os.path.join(DATA, "functions.tsv")
 FIXTURE = os.path.join(DATA, "functions_fixture.tsv")
 PIPE = "lever_corpus_%d" % os.getpid()
+PROFILE = "/tmp/lever_corpus_profile_%d" % os.getpid()  # throwaway soffice profile
 
 # functions.tsv section (the `# --- ` line) -> (workbook, sheet).
 SECTIONS = {
@@ -531,8 +533,7 @@ def build_books():
         for i, (label, value, formula, excel) in enumerate(rows):
             row = i + 2
             cells.append(("A%d" % row, "'" + label))
-            put_value = value
-            cells.append(("B%d" % row, put_value))
+            cells.append(("B%d" % row, value))
             f = formula.replace("#B", "B%d" % row)
             cells.append(("C%d" % row, f))
             cases.append(Case("semantics", sheet, row, label, f, excel, None))
@@ -571,7 +572,7 @@ def write_xlsx(path, sheets, names):
 
 def connect():
     import uno  # system python3-uno
-    profile = "file:///tmp/lever_corpus_profile_%d" % os.getpid()
+    profile = "file://" + PROFILE
     proc = subprocess.Popen(
         ["soffice", "--headless", "--invisible", "--nologo", "--norestore",
          "-env:UserInstallation=" + profile,
@@ -659,6 +660,7 @@ def libreoffice_values(paths):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.rmtree(PROFILE, ignore_errors=True)
     return out
 
 

@@ -241,6 +241,21 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
     }
 }
 
+/// True if `a` and `b` differ by less than 2⁻⁴⁸ of each (about 15
+/// significant digits), the tolerance LibreOffice's `approxEqual` uses for
+/// comparison operators; exact zero equals only zero.
+pub fn approx_equal(a: f64, b: f64) -> bool {
+    if a == b {
+        return true;
+    }
+    if a == 0.0 || b == 0.0 || !a.is_finite() || !b.is_finite() {
+        return false;
+    }
+    let d = (a - b).abs();
+    let limit = 2f64.powi(-48);
+    d < a.abs() * limit && d < b.abs() * limit
+}
+
 /// Numbers compare by value; NaN (never stored) compares equal.
 fn cmp_f64(a: f64, b: f64) -> Ordering {
     a.partial_cmp(&b).unwrap_or(Ordering::Equal)
@@ -596,6 +611,9 @@ mod tests {
 
     #[test]
     fn ordering() {
+        assert!(approx_equal(0.1 + 0.2, 0.3));
+        assert!(!approx_equal(0.1 + 0.2 - 0.3, 0.0));
+        assert!(!approx_equal(1.0, 1.0 + 1e-12));
         assert_eq!(compare(&Value::Number(5.0), &t("a")), Ordering::Less);
         assert_eq!(compare(&t("z"), &Value::Bool(false)), Ordering::Less);
         assert_eq!(compare(&t("ABC"), &t("abc")), Ordering::Equal);

@@ -402,7 +402,10 @@ impl<'a> Evaluator<'a> {
         let (first, count) = if target_sheet.grid {
             (0, i64::from(target_sheet.n_cols))
         } else {
-            (i64::from(self.periods.first_col), i64::from(self.periods.count))
+            (
+                i64::from(self.periods.first_col),
+                i64::from(self.periods.count),
+            )
         };
         let target = i64::from(self.col) + i64::from(offset);
         if target < first || target >= first + count {
@@ -491,7 +494,14 @@ pub fn binary(op: BinaryOp, left: &Value, right: &Value) -> Value {
             if let Value::Error(e) = right {
                 return Value::Error(e.clone());
             }
-            let ordering = coerce::compare(left, right);
+            let ordering = match (left, right) {
+                // Like Excel and LibreOffice, numbers a few units apart in
+                // the last place are equal: `0.1 + 0.2 = 0.3` is TRUE.
+                (Value::Number(a), Value::Number(b)) if coerce::approx_equal(*a, *b) => {
+                    Ordering::Equal
+                }
+                _ => coerce::compare(left, right),
+            };
             Value::Bool(match op {
                 BinaryOp::Equal => ordering == Ordering::Equal,
                 BinaryOp::NotEqual => ordering != Ordering::Equal,

@@ -124,6 +124,50 @@ pub fn remap_rows(
     })
 }
 
+/// Shifts the relative parts of every A1 reference by `rows` and `cols`,
+/// as a spreadsheet does when a formula is copied, filled or pasted that far
+/// from where it was written: `=A1+$B$1` filled one row down is
+/// `=A2+$B$1`. A reference pushed off the sheet becomes `#REF!`. Metric
+/// references are untouched. Returns `None` if `text` does not parse or
+/// nothing changed.
+pub fn shift_relative(text: &str, rows: i64, cols: i64) -> Option<String> {
+    let (_, sites) = parse_with_sites(text).ok()?;
+    let mut edits = Vec::new();
+    for site in &sites {
+        let SiteBody::Cells(written) = &site.body else {
+            continue;
+        };
+        let moved: Option<Vec<CellRef>> = written
+            .iter()
+            .map(|(cell, _)| {
+                let mut cell = *cell;
+                if !cell.row_abs {
+                    cell.row = u32::try_from(i64::from(cell.row) + rows)
+                        .ok()
+                        .filter(|r| *r <= MAX_ROW)?;
+                }
+                if !cell.col_abs {
+                    cell.col = u32::try_from(i64::from(cell.col) + cols)
+                        .ok()
+                        .filter(|c| *c <= MAX_COL)?;
+                }
+                Some(cell)
+            })
+            .collect();
+        match moved {
+            None => edits.push(Edit::new(site.span, "#REF!")),
+            Some(moved) => edits.extend(
+                written
+                    .iter()
+                    .zip(moved)
+                    .filter(|((old, _), new)| old != new)
+                    .map(|((_, span), new)| Edit::new(*span, &cell_text(new))),
+            ),
+        }
+    }
+    apply_edits(text, edits)
+}
+
 /// Applies `edits_for` to every A1 cell or range reference into
 /// `target_sheet` (as seen from a formula on `formula_sheet`).
 fn rewrite_cell_references(
@@ -295,6 +339,20 @@ fn same_name(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copied_formulas_shift_their_relative_references() {
+        assert_eq!(
+            shift_relative("=A1+$B$1+C$2+$D3", 1, 1).as_deref(),
+            Some("=B2+$B$1+D$2+$D4")
+        );
+        assert_eq!(
+            shift_relative("=SUM(A1:A3) * Other!B2", 2, 0).as_deref(),
+            Some("=SUM(A3:A5) * Other!B4")
+        );
+        assert_eq!(shift_relative("=A1", -1, 0).as_deref(), Some("=#REF!"));
+        assert_eq!(shift_relative("=price * 2", 1, 1), None);
+    }
 
     #[test]
     fn moved_rows_take_their_references_along() {

@@ -38,6 +38,13 @@ pub fn formula_error(text: &str) -> Option<String> {
     crate::formula::parse(text).err().map(|e| e.to_string())
 }
 
+/// A formula as it reads when copied `rows` down and `cols` right: relative
+/// A1 references move, `$`-fixed parts and metric names stay (a reference
+/// pushed off the sheet becomes `#REF!`).
+pub fn shift_formula(text: &str, rows: i64, cols: i64) -> String {
+    crate::formula::rewrite::shift_relative(text, rows, cols).unwrap_or_else(|| text.to_string())
+}
+
 /// The names of every spreadsheet function Lever knows, for completions.
 pub fn function_names() -> impl Iterator<Item = &'static str> {
     crate::engine::functions::FUNCTIONS.iter().map(|f| f.name)

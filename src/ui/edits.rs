@@ -5,8 +5,14 @@
 use super::clipboard;
 use super::view::{EditTarget, Editor, GridCell};
 use crate::model::{
-    CellInput, Command, Edit, FIRST_PERIOD_COL, LABEL_COL, RowFile, UNIT_COL, Workbook,
+    CellInput, Command, Edit, FIRST_PERIOD_COL, LABEL_COL, Layout, RowFile, UNIT_COL, Workbook,
 };
+
+/// True if `sheet` is a plain grid (an imported worksheet), where every
+/// cell is addressed by column and set with [`Command::SetCellAt`].
+fn is_grid(workbook: &Workbook, sheet: u32) -> bool {
+    workbook.layout(sheet) == Layout::Grid
+}
 
 /// The most cells one paste may change (a bigger paste is refused with a
 /// message rather than freezing the editor).
@@ -15,6 +21,10 @@ pub const MAX_PASTE_CELLS: usize = 200_000;
 /// What an editor should start with for `cell`: the input as typed, or the
 /// row formula for a cell that follows it.
 pub fn editor_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> (String, EditTarget) {
+    if is_grid(workbook, sheet) {
+        let input = workbook.cell_input(sheet, cell.row, cell.col);
+        return (input.to_typed(), EditTarget::Cell);
+    }
     let Some(row) = workbook.rows(sheet).get(cell.row as usize) else {
         return (String::new(), EditTarget::Cell);
     };
@@ -33,6 +43,17 @@ pub fn editor_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> (String, 
 /// The edit that commits `editor` (`None` if nothing changes).
 pub fn commit(workbook: &Workbook, sheet: u32, editor: &Editor) -> Option<Edit> {
     let cell = editor.cell;
+    if is_grid(workbook, sheet) {
+        let input = CellInput::from_typed(&editor.text);
+        return (input != workbook.cell_input(sheet, cell.row, cell.col)).then(|| {
+            vec![Command::SetCellAt {
+                sheet,
+                row: cell.row,
+                col: cell.col,
+                input,
+            }]
+        });
+    }
     let row = workbook.rows(sheet).get(cell.row as usize)?;
     match cell.period() {
         None => {
@@ -94,6 +115,21 @@ pub fn commit(workbook: &Workbook, sheet: u32, editor: &Editor) -> Option<Edit> 
 /// left alone: deleting a row is a row operation).
 pub fn clear(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> Option<Edit> {
     let mut edit = Vec::new();
+    if is_grid(workbook, sheet) {
+        for row in from.row..=to.row {
+            for col in from.col..=to.col {
+                if !matches!(workbook.cell_input(sheet, row, col), CellInput::Empty) {
+                    edit.push(Command::SetCellAt {
+                        sheet,
+                        row,
+                        col,
+                        input: CellInput::Empty,
+                    });
+                }
+            }
+        }
+        return (!edit.is_empty()).then_some(edit);
+    }
     for row in from.row..=to.row {
         for col in from.col.max(FIRST_PERIOD_COL)..=to.col {
             let period = col - FIRST_PERIOD_COL;
@@ -125,6 +161,16 @@ pub fn copy(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> St
             (from.col..=to.col)
                 .map(|col| {
                     let cell = GridCell::new(row, col);
+                    if is_grid(workbook, sheet) {
+                        return match workbook.cell_input(sheet, row, col) {
+                            CellInput::Formula(_) | CellInput::Empty => {
+                                crate::model::display::plain_text(
+                                    workbook.cell_value(sheet, row, col),
+                                )
+                            }
+                            input => input.to_typed(),
+                        };
+                    }
                     match cell.period() {
                         None => editor_text(workbook, sheet, cell).0,
                         Some(period) => match workbook.effective_input(sheet, row, period) {
@@ -150,8 +196,18 @@ pub fn paste(workbook: &Workbook, sheet: u32, at: GridCell, text: &str) -> Resul
             "the clipboard holds {cells} cells; Lever pastes at most {MAX_PASTE_CELLS} at once"
         ));
     }
-    let n_rows = workbook.rows(sheet).len() as u32;
-    let n_cols = FIRST_PERIOD_COL + workbook.periods();
+    let grid = is_grid(workbook, sheet);
+    let (n_rows, n_cols) = if grid {
+        (
+            crate::model::io::MAX_GRID_ROWS,
+            crate::model::io::MAX_GRID_COLS,
+        )
+    } else {
+        (
+            workbook.rows(sheet).len() as u32,
+            FIRST_PERIOD_COL + workbook.periods(),
+        )
+    };
     let mut edit = Vec::new();
     let mut clipped = false;
     for (dr, line) in block.iter().enumerate() {
@@ -168,6 +224,23 @@ pub fn paste(workbook: &Workbook, sheet: u32, at: GridCell, text: &str) -> Resul
                 break;
             }
             let cell = GridCell::new(row, col);
+            if grid {
+                let input = CellInput::from_typed(text);
+                if let CellInput::Formula(f) = &input
+                    && let Some(error) = crate::model::formula_error(f)
+                {
+                    return Err(format!("{}: {error}", cell.a1()));
+                }
+                if input != workbook.cell_input(sheet, row, col) {
+                    edit.push(Command::SetCellAt {
+                        sheet,
+                        row,
+                        col,
+                        input,
+                    });
+                }
+                continue;
+            }
             match cell.period() {
                 Some(period) => {
                     let input = CellInput::from_typed(text);
@@ -218,6 +291,38 @@ pub fn fill(
     down: bool,
 ) -> Option<Edit> {
     let mut edit = Vec::new();
+    if is_grid(workbook, sheet) {
+        for row in from.row..=to.row {
+            for col in from.col..=to.col {
+                let source = if down {
+                    GridCell::new(from.row, col)
+                } else {
+                    GridCell::new(row, from.col)
+                };
+                if source == GridCell::new(row, col) {
+                    continue;
+                }
+                // Relative references move with the copy, as in Excel.
+                let input = match workbook.cell_input(sheet, source.row, source.col) {
+                    CellInput::Formula(f) => CellInput::Formula(crate::model::shift_formula(
+                        &f,
+                        i64::from(row) - i64::from(source.row),
+                        i64::from(col) - i64::from(source.col),
+                    )),
+                    other => other,
+                };
+                if input != workbook.cell_input(sheet, row, col) {
+                    edit.push(Command::SetCellAt {
+                        sheet,
+                        row,
+                        col,
+                        input,
+                    });
+                }
+            }
+        }
+        return (!edit.is_empty()).then_some(edit);
+    }
     for row in from.row..=to.row {
         for col in from.col.max(FIRST_PERIOD_COL)..=to.col {
             let source = if down {

@@ -13,7 +13,7 @@ use egui::{Align2, Color32, CornerRadius, FontId, Id, Sense, Stroke, StrokeKind,
 use super::theme::Theme;
 use super::trace::Trace;
 use super::view::{GridCell, ViewState};
-use crate::model::{CellInput, FIRST_PERIOD_COL, Format, Value, Workbook, display};
+use crate::model::{CellInput, FIRST_PERIOD_COL, Format, Layout, Value, Workbook, display};
 
 /// Row height in points.
 pub const ROW_HEIGHT: f32 = 24.0;
@@ -21,8 +21,10 @@ pub const ROW_HEIGHT: f32 = 24.0;
 pub const LABEL_WIDTH: f32 = 250.0;
 /// Width of the unit column.
 pub const UNIT_WIDTH: f32 = 64.0;
-/// Width of a period column.
+/// Width of a period column (and of a grid sheet's columns).
 pub const PERIOD_WIDTH: f32 = 92.0;
+/// Width of a grid sheet's row-number column.
+pub const ROW_NUMBER_WIDTH: f32 = 48.0;
 
 /// What the user did in the grid this frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +64,9 @@ pub struct Grid<'a> {
 impl Grid<'_> {
     /// Shows the grid; returns its events.
     pub fn show(mut self, ui: &mut Ui) -> Vec<GridEvent> {
+        if self.workbook.layout(self.view.sheet) == Layout::Grid {
+            return self.show_plain_grid(ui);
+        }
         let periods = self.workbook.periods();
         let mut columns = vec![
             egui_table::Column::new(LABEL_WIDTH)
@@ -94,6 +99,37 @@ impl Grid<'_> {
         }
         table.show(ui, &mut self);
         self.events
+    }
+
+    /// A grid sheet: a frozen row-number column, then columns A, B, … as
+    /// in any spreadsheet.
+    fn show_plain_grid(mut self, ui: &mut Ui) -> Vec<GridEvent> {
+        let (_, cols) = super::view::extent(self.workbook, self.view.sheet);
+        let mut columns = vec![egui_table::Column::new(ROW_NUMBER_WIDTH)];
+        columns.extend((0..cols).map(|_| {
+            egui_table::Column::new(PERIOD_WIDTH)
+                .range(40.0..=400.0)
+                .resizable(true)
+        }));
+        let mut table = egui_table::Table::new()
+            .id_salt(("sheet_grid", self.view.sheet))
+            .num_rows(self.rows.len() as u64)
+            .columns(columns)
+            .num_sticky_cols(1)
+            .headers([egui_table::HeaderRow::new(ROW_HEIGHT + 2.0)])
+            .auto_size_mode(egui_table::AutoSizeMode::Never);
+        if self.view.scroll_to_cursor {
+            let align = self.view.scroll_center.then_some(egui::Align::Center);
+            table = table
+                .scroll_to_row(u64::from(self.view.cursor.row), align)
+                .scroll_to_column(self.view.cursor.col as usize + 1, None);
+        }
+        table.show(ui, &mut self);
+        self.events
+    }
+
+    fn is_plain_grid(&self) -> bool {
+        self.workbook.layout(self.view.sheet) == Layout::Grid
     }
 
     fn cell_text_of(
@@ -158,6 +194,31 @@ pub fn compact(n: f64, format: Format) -> String {
 impl egui_table::TableDelegate for Grid<'_> {
     fn header_cell_ui(&mut self, ui: &mut Ui, cell: &egui_table::HeaderCellInfo) {
         let col = cell.col_range.start as u32;
+        if self.is_plain_grid() {
+            ui.set_min_width(if col == 0 {
+                ROW_NUMBER_WIDTH
+            } else {
+                PERIOD_WIDTH
+            });
+            let rect = ui.max_rect();
+            ui.painter()
+                .rect_filled(rect, CornerRadius::ZERO, self.theme.header_bg);
+            ui.painter().hline(
+                rect.x_range(),
+                rect.bottom() - 0.5,
+                Stroke::new(1.0, self.theme.grid_line),
+            );
+            if col > 0 {
+                ui.painter().text(
+                    rect.center(),
+                    Align2::CENTER_CENTER,
+                    crate::model::column_letters(col - 1),
+                    FontId::proportional(13.0),
+                    self.theme.header_text,
+                );
+            }
+            return;
+        }
         ui.set_min_width(default_width(col));
         let rect = ui.max_rect();
         ui.painter()
@@ -195,32 +256,66 @@ impl egui_table::TableDelegate for Grid<'_> {
         let Some(&row) = self.rows.get(info.row_nr as usize) else {
             return;
         };
-        let col = info.col_nr as u32;
+        let plain = self.is_plain_grid();
+        let sheet = self.view.sheet;
+        let theme = self.theme;
+        if plain && info.col_nr == 0 {
+            // The row number.
+            ui.set_min_width(ROW_NUMBER_WIDTH);
+            let rect = ui.max_rect();
+            ui.painter()
+                .rect_filled(rect, CornerRadius::ZERO, theme.header_bg);
+            ui.painter().hline(
+                rect.x_range(),
+                rect.bottom() - 0.5,
+                Stroke::new(1.0, theme.grid_line),
+            );
+            ui.painter().text(
+                rect.center(),
+                Align2::CENTER_CENTER,
+                (row + 1).to_string(),
+                FontId::proportional(12.0),
+                theme.header_text,
+            );
+            return;
+        }
+        let col = if plain {
+            info.col_nr as u32 - 1
+        } else {
+            info.col_nr as u32
+        };
         let cell = GridCell::new(row, col);
         // Cells are painted, not laid out: tell the table's sizing pass
         // how wide a column wants to be.
-        ui.set_min_width(default_width(col));
+        ui.set_min_width(if plain {
+            PERIOD_WIDTH
+        } else {
+            default_width(col)
+        });
         let rect = ui.max_rect();
-        let theme = self.theme;
-        let sheet = self.view.sheet;
-        let row_info = &self.workbook.rows(sheet)[row as usize];
-        let is_section = !row_info.section.is_empty();
+        let row_info = self.workbook.rows(sheet).get(row as usize);
+        let format = row_info.map_or(Format::General, |r| r.format);
+        let is_section = !plain && row_info.is_some_and(|r| !r.section.is_empty());
+        // Period cells of a metric sheet (a grid sheet has no periods).
+        let period = if plain { None } else { cell.period() };
         let painter = ui.painter().clone();
 
         // Background: section band, trace, ripple tint, selection.
         let mut background = if is_section {
             theme.section_bg
-        } else if col < FIRST_PERIOD_COL {
+        } else if !plain && col < FIRST_PERIOD_COL {
             theme.frozen_bg
         } else {
             theme.cell_bg
         };
-        if let Some(tint) = self.trace.tint(row, theme) {
+        if !plain && let Some(tint) = self.trace.tint(row, theme) {
             background = blend(background, tint, 1.0);
         }
-        let ripple_change = cell
-            .period()
-            .and_then(|p| self.view.ripple.as_ref()?.cells.get(&(row, p)));
+        let ripple_change = self
+            .view
+            .ripple
+            .as_ref()
+            .and_then(|r| r.cells.get(&(row, col)));
         if let (Some(_), Some(ripple)) = (ripple_change, &self.view.ripple) {
             let age = (self.now - ripple.at).max(0.0) as f32;
             let strength = (1.0 - age / super::RIPPLE_FADE_SECONDS).clamp(0.0, 1.0);
@@ -237,7 +332,7 @@ impl egui_table::TableDelegate for Grid<'_> {
             rect.bottom() - 0.5,
             Stroke::new(1.0, theme.grid_line),
         );
-        if col == 1 || col >= FIRST_PERIOD_COL {
+        if plain || col == 1 || col >= FIRST_PERIOD_COL {
             painter.vline(
                 rect.left() + 0.5,
                 rect.y_range(),
@@ -286,7 +381,16 @@ impl egui_table::TableDelegate for Grid<'_> {
         }
 
         let workbook = self.workbook;
-        let (text, value) = Self::cell_text_of(workbook, sheet, row, col, rect.width());
+        let (text, value) = if plain {
+            let value = workbook.cell_value(sheet, row, col);
+            let text = match value {
+                Value::Empty => String::new(),
+                v => fit(v, format, rect.width()),
+            };
+            (text, Some(value))
+        } else {
+            Self::cell_text_of(workbook, sheet, row, col, rect.width())
+        };
         let response = ui.interact(
             rect,
             Id::unique(("cell", sheet, row, col)),
@@ -300,18 +404,22 @@ impl egui_table::TableDelegate for Grid<'_> {
         });
 
         // Text: numbers right-aligned; inputs blue, formulas in the body colour.
-        let is_input = cell.period().is_some_and(|p| {
-            !self.workbook.is_formula(sheet, row, p)
-                && !matches!(
-                    self.workbook.effective_input(sheet, row, p),
-                    CellInput::Empty
-                )
-        });
+        let is_input = if plain {
+            matches!(
+                workbook.cell_input(sheet, row, col),
+                CellInput::Number(_) | CellInput::Bool(_)
+            )
+        } else {
+            period.is_some_and(|p| {
+                !workbook.is_formula(sheet, row, p)
+                    && !matches!(workbook.effective_input(sheet, row, p), CellInput::Empty)
+            })
+        };
         let color = match value {
             Some(Value::Error(_)) => theme.error,
             _ if is_section => theme.section_text,
             _ if is_input => theme.input_text,
-            _ if col == 1 => theme.muted_text,
+            _ if !plain && col == 1 => theme.muted_text,
             _ => theme.text,
         };
         let font = if is_section {
@@ -339,7 +447,7 @@ impl egui_table::TableDelegate for Grid<'_> {
                 color,
             );
         } else {
-            let indent = if col == 0 { 22.0 } else { 8.0 };
+            let indent = if !plain && col == 0 { 22.0 } else { 8.0 };
             painter.with_clip_rect(rect).text(
                 rect.left_center() + vec2(indent, 0.0),
                 Align2::LEFT_CENTER,
@@ -350,7 +458,7 @@ impl egui_table::TableDelegate for Grid<'_> {
         }
 
         // An override of the row formula: a small corner mark.
-        if let Some(period) = cell.period()
+        if let Some(period) = period
             && self.workbook.is_override(sheet, row, period)
         {
             let corner = rect.right_top();
@@ -361,7 +469,7 @@ impl egui_table::TableDelegate for Grid<'_> {
             ));
         }
         // A cell the active scenario sets: a bar along its left edge.
-        if let Some(period) = cell.period()
+        if let Some(period) = period
             && self.workbook.scenario_input(sheet, row, period).is_some()
         {
             let left = rect.left_top();
@@ -405,7 +513,7 @@ impl egui_table::TableDelegate for Grid<'_> {
         if response.double_clicked() && !is_section {
             self.events.push(GridEvent::Edit(cell));
         }
-        if col < FIRST_PERIOD_COL {
+        if !plain && col < FIRST_PERIOD_COL {
             let mut chosen = None;
             response.context_menu(|ui| chosen = super::row_menu_ui(ui));
             if let Some(action) = chosen {
@@ -416,7 +524,7 @@ impl egui_table::TableDelegate for Grid<'_> {
                 self.events.push(GridEvent::Row(action));
             }
         }
-        hover_details(response, value, ripple_change, row_info.format);
+        hover_details(response, value, ripple_change, format);
     }
 
     fn default_row_height(&self) -> f32 {

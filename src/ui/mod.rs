@@ -117,6 +117,9 @@ impl App {
     }
 
     fn first_metric_cell(&self) -> GridCell {
+        if self.is_plain_grid() {
+            return GridCell::new(0, 0);
+        }
         let row = self
             .doc
             .workbook
@@ -229,6 +232,29 @@ impl App {
                 });
             });
         });
+        // Sheet tabs, as in any spreadsheet.
+        let mut chosen_sheet = None;
+        egui::Panel::bottom("sheets").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (index, sheet) in self.doc.workbook.document().sheets.iter().enumerate() {
+                    let shown = index as u32 == self.view.sheet;
+                    let label = match sheet.layout {
+                        crate::model::Layout::Grid => format!("▦ {}", sheet.name),
+                        crate::model::Layout::Metrics => sheet.name.clone(),
+                    };
+                    if ui
+                        .selectable_label(shown, label)
+                        .on_hover_text(format!("Sheet “{}”", sheet.name))
+                        .clicked()
+                    {
+                        chosen_sheet = Some(index as u32);
+                    }
+                }
+            });
+        });
+        if let Some(sheet) = chosen_sheet {
+            self.show_sheet(sheet);
+        }
         egui::Panel::right("side")
             .resizable(true)
             .default_size(300.0)
@@ -254,10 +280,7 @@ impl App {
         self.analysis
             .ui(ui, &mut self.doc.workbook, at, &theme, &mut panel_events);
         let now = ui.input(|i| i.time);
-        let rows = view::visible_rows(
-            self.doc.workbook.rows(self.view.sheet),
-            &self.view.collapsed,
-        );
+        let rows = view::shown_rows(&self.doc.workbook, self.view.sheet, &self.view.collapsed);
         let events = egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
@@ -306,7 +329,11 @@ impl App {
         analysis::Selection {
             sheet: self.view.sheet,
             row: self.view.cursor.row,
-            period: self.view.cursor.period(),
+            period: if self.is_plain_grid() {
+                None
+            } else {
+                self.view.cursor.period()
+            },
         }
     }
 
@@ -401,7 +428,11 @@ impl App {
                 Err(error) => self.view.status = format!("Scenario: {error}"),
             },
             PanelEvent::SelectRow(row) => {
-                let col = self.view.cursor.col.max(FIRST_PERIOD_COL);
+                let col = if self.is_plain_grid() {
+                    self.view.cursor.col
+                } else {
+                    self.view.cursor.col.max(FIRST_PERIOD_COL)
+                };
                 self.reveal(row);
                 self.select(GridCell::new(row, col));
                 self.view.scroll_center = true;
@@ -435,8 +466,7 @@ impl App {
                 acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
             }) - 1;
             let row: u32 = name[letters..].parse::<u32>().ok()?.checked_sub(1)?;
-            let rows = self.doc.workbook.rows(self.view.sheet).len() as u32;
-            let cols = FIRST_PERIOD_COL + self.doc.workbook.periods();
+            let (rows, cols) = view::extent(&self.doc.workbook, self.view.sheet);
             return (row < rows && col < cols).then_some(GridCell::new(row, col));
         }
         None
@@ -630,16 +660,15 @@ impl App {
     }
 
     fn move_cursor(&mut self, dr: i32, dc: i32, extend: bool) {
-        let rows = view::visible_rows(
-            self.doc.workbook.rows(self.view.sheet),
-            &self.view.collapsed,
-        );
+        let rows = view::shown_rows(&self.doc.workbook, self.view.sheet, &self.view.collapsed);
         let index = rows
             .iter()
             .position(|&r| r == self.view.cursor.row)
             .unwrap_or(0) as i64;
         let new_index = (index + i64::from(dr)).clamp(0, rows.len().saturating_sub(1) as i64);
-        let max_col = FIRST_PERIOD_COL + self.doc.workbook.periods() - 1;
+        let max_col = view::extent(&self.doc.workbook, self.view.sheet)
+            .1
+            .saturating_sub(1);
         let col =
             (i64::from(self.view.cursor.col) + i64::from(dc)).clamp(0, i64::from(max_col)) as u32;
         let cell = GridCell::new(rows.get(new_index as usize).copied().unwrap_or(0), col);
@@ -660,14 +689,38 @@ impl App {
             .rows(self.view.sheet)
             .get(cell.row as usize);
         self.trace = match row {
-            Some(info) if info.section.is_empty() && !info.label.is_empty() => Trace::of(
-                &self.doc.workbook,
-                self.view.sheet,
-                cell.row,
-                cell.period().unwrap_or(0),
-            ),
+            Some(info)
+                if !self.is_plain_grid() && info.section.is_empty() && !info.label.is_empty() =>
+            {
+                Trace::of(
+                    &self.doc.workbook,
+                    self.view.sheet,
+                    cell.row,
+                    cell.period().unwrap_or(0),
+                )
+            }
             _ => Trace::default(),
         };
+    }
+
+    /// True if the sheet shown is a plain grid (an imported worksheet).
+    pub fn is_plain_grid(&self) -> bool {
+        self.doc.workbook.layout(self.view.sheet) == crate::model::Layout::Grid
+    }
+
+    /// Shows sheet `sheet` (from the tabs under the grid).
+    pub fn show_sheet(&mut self, sheet: u32) {
+        if sheet == self.view.sheet || sheet as usize >= self.doc.workbook.document().sheets.len() {
+            return;
+        }
+        self.commit_editor(None);
+        self.view = ViewState {
+            sheet,
+            status: self.view.status.clone(),
+            ..ViewState::default()
+        };
+        let first = self.first_metric_cell();
+        self.select(first);
     }
 
     /// Opens the editor on the selected cell, with `typed` replacing its
@@ -675,9 +728,10 @@ impl App {
     pub fn start_editing(&mut self, typed: Option<String>) {
         let cell = self.view.cursor;
         let rows = self.doc.workbook.rows(self.view.sheet);
-        if rows
-            .get(cell.row as usize)
-            .is_none_or(|r| !r.section.is_empty() && cell.col != 0)
+        if !self.is_plain_grid()
+            && rows
+                .get(cell.row as usize)
+                .is_none_or(|r| !r.section.is_empty() && cell.col != 0)
         {
             return;
         }
@@ -702,7 +756,14 @@ impl App {
             return;
         };
         if let Some(edit) = edits::commit(&self.doc.workbook, self.view.sheet, &editor)
-            && !self.apply(edit, editor.cell.period())
+            && !self.apply(
+                edit,
+                if self.is_plain_grid() {
+                    None
+                } else {
+                    editor.cell.period()
+                },
+            )
         {
             // Keep the editor open on a formula error, so nothing typed is lost.
             self.view.editor = Some(Editor {

@@ -48,15 +48,18 @@ pub fn formula_bar_ui(
         Some(editor) => (editor.text.clone(), editor.target),
         None => super::edits::editor_text(workbook, sheet, cell),
     };
+    // A grid sheet (an imported worksheet) has cells, not periods.
+    let plain = workbook.layout(sheet) == crate::model::Layout::Grid;
+    let cell_period = if plain { None } else { cell.period() };
     ui.horizontal(|ui| {
         let name = workbook
             .rows(sheet)
             .get(cell.row as usize)
+            .filter(|_| !plain)
             .map(|_| workbook.metric_name(sheet, cell.row).to_string())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| cell.a1());
-        let period = cell
-            .period()
+        let period = cell_period
             .map(|p| crate::model::timeline::period_label(&workbook.document().timeline, p))
             .unwrap_or_default();
         // The name box: shows where the cursor is; type a metric name or
@@ -87,7 +90,8 @@ pub fn formula_bar_ui(
                 events.push(PanelEvent::NameBoxDone);
             }
         }
-        let scope = match (cell.period(), target) {
+        let scope = match (cell_period, target) {
+            _ if plain => "cell",
             (Some(_), EditTarget::RowFormula) => "row formula",
             (Some(_), EditTarget::Cell)
                 if workbook.is_override(sheet, cell.row, cell.period().unwrap_or(0)) =>
@@ -145,15 +149,18 @@ pub fn formula_bar_ui(
         .starts_with('=')
         .then(|| crate::model::formula_error(&shown))
         .flatten();
-    let value_note = cell
-        .period()
-        .and_then(|p| match workbook.value(sheet, cell.row, p) {
-            Value::Error(e) => Some(match &e.detail {
-                Some(detail) => format!("{}: {detail}", e.kind),
-                None => e.kind.to_string(),
-            }),
-            _ => None,
-        });
+    let value = match cell_period {
+        Some(p) => Some(workbook.value(sheet, cell.row, p)),
+        None if plain => Some(workbook.cell_value(sheet, cell.row, cell.col)),
+        None => None,
+    };
+    let value_note = value.and_then(|v| match v {
+        Value::Error(e) => Some(match &e.detail {
+            Some(detail) => format!("{}: {detail}", e.kind),
+            None => e.kind.to_string(),
+        }),
+        _ => None,
+    });
     let line = match (diagnostic, value_note) {
         (Some(error), _) => Some(RichText::new(format!("⚠ {error}")).color(theme.error)),
         (None, Some(note)) => Some(RichText::new(note).color(theme.error)),
@@ -264,7 +271,7 @@ pub fn ripple_line(
     let mut detail = String::new();
     if let Some((old, new)) = ripple
         .period
-        .and_then(|p| ripple.cells.get(&(metric.row, p)))
+        .and_then(|p| ripple.cells.get(&(metric.row, FIRST_PERIOD_COL + p)))
         .and_then(|(old, new)| Some((old.as_number()?, new.as_number()?)))
     {
         let period_label = ripple

@@ -5,7 +5,26 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::ripple::MetricRipple;
-use crate::model::{FIRST_PERIOD_COL, Ripple, RowFile, Value};
+use crate::model::{FIRST_PERIOD_COL, Layout, Ripple, RowFile, Value, Workbook};
+
+/// Empty rows shown below a grid sheet's last row, to type into.
+pub const GRID_EXTRA_ROWS: u32 = 50;
+/// Empty columns shown right of a grid sheet's last column.
+pub const GRID_EXTRA_COLS: u32 = 10;
+
+/// How many rows and grid columns the editor shows for `sheet`: a metric
+/// sheet's rows × (label, unit, periods); a grid sheet's used area plus
+/// room to type beyond it.
+pub fn extent(workbook: &Workbook, sheet: u32) -> (u32, u32) {
+    let rows = workbook.rows(sheet).len() as u32;
+    match workbook.layout(sheet) {
+        Layout::Metrics => (rows, FIRST_PERIOD_COL + workbook.periods()),
+        Layout::Grid => (
+            rows + GRID_EXTRA_ROWS,
+            workbook.grid_size(sheet).1 + GRID_EXTRA_COLS,
+        ),
+    }
+}
 
 /// A grid position: sheet row and grid column (0 = label, 1 = unit,
 /// 2.. = periods).
@@ -61,7 +80,7 @@ pub struct Editor {
 /// The ripple of the last edit, as shown in the grid and the ripple panel.
 #[derive(Debug, Clone, Default)]
 pub struct RippleView {
-    /// Changed period cells: (row, period) → (old, new).
+    /// Changed cells: (row, grid column) → (old, new).
     pub cells: HashMap<(u32, u32), (Value, Value)>,
     /// Changed metrics in dependency order.
     pub metrics: Vec<MetricRipple>,
@@ -77,11 +96,8 @@ impl RippleView {
         let cells = ripple
             .changes
             .iter()
-            .filter(|c| c.sheet == sheet)
-            .filter_map(|c| {
-                c.period
-                    .map(|p| ((c.row, p), (c.old.clone(), c.new.clone())))
-            })
+            .filter(|c| c.sheet == sheet && (c.grid || c.period.is_some()))
+            .map(|c| ((c.row, c.col), (c.old.clone(), c.new.clone())))
             .collect();
         RippleView {
             cells,
@@ -149,6 +165,15 @@ impl ViewState {
         self.cursor = cell;
         self.anchor = cell;
         self.scroll_to_cursor = true;
+    }
+}
+
+/// The rows shown on `sheet`: for a grid sheet every row and the empty
+/// rows below; for a metric sheet [`visible_rows`].
+pub fn shown_rows(workbook: &Workbook, sheet: u32, collapsed: &HashSet<u32>) -> Vec<u32> {
+    match workbook.layout(sheet) {
+        Layout::Grid => (0..extent(workbook, sheet).0).collect(),
+        Layout::Metrics => visible_rows(workbook.rows(sheet), collapsed),
     }
 }
 

@@ -84,7 +84,12 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
             ),
             prop::collection::vec((text(), text()), 0..3),
             prop::collection::vec(
-                (text(), text(), prop::collection::vec("[a-z_]{1,6}", 0..3)),
+                (
+                    text(),
+                    text(),
+                    text(),
+                    prop::collection::vec("[a-z_]{1,6}", 0..3),
+                ),
                 0..3,
             ),
         )
@@ -120,12 +125,15 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                     .collect(),
                 changelog: changelog
                     .into_iter()
-                    .map(|(date, text, metrics)| ChangelogEntry {
+                    .map(|(date, area, text, metrics)| ChangelogEntry {
                         date,
+                        area,
                         text,
                         metrics,
                     })
                     .collect(),
+                funnels: Vec::new(),
+                investor: None,
             })
     })
 }

@@ -202,6 +202,8 @@ pub fn founder_model(rows: usize, periods: u32, seed: u64) -> WorkbookFile {
         }],
         scenarios: Vec::new(),
         changelog: Vec::new(),
+        funnels: Vec::new(),
+        investor: None,
     }
 }
 

@@ -6,14 +6,18 @@
 //! recalculates what it reaches and returns the [`Ripple`]; its inverse is
 //! kept for undo.
 
+pub mod benchmark;
+pub mod changelog;
 pub mod command;
 pub mod display;
 pub mod document;
+pub mod funnel;
 pub mod generate;
 pub mod interop;
 pub mod io;
 pub mod names;
 pub mod ripple;
+pub mod rollup;
 pub mod timeline;
 pub mod what_if;
 
@@ -366,7 +370,7 @@ impl Workbook {
                         .map(|r| r.formula.clone())
                         .filter(|f| !f.is_empty()),
                 }),
-                Reach::Structure => None,
+                Reach::Structure | Reach::Document => None,
             })
             .collect();
         Ripple::from_recalc(self.engine.apply(&edits))

@@ -125,6 +125,8 @@ pub fn blank_document() -> WorkbookFile {
         }],
         scenarios: Vec::new(),
         changelog: Vec::new(),
+        funnels: Vec::new(),
+        investor: None,
     }
 }
 

@@ -18,6 +18,7 @@ pub mod io;
 pub mod names;
 pub mod ripple;
 pub mod rollup;
+pub mod templates;
 pub mod timeline;
 pub mod what_if;
 

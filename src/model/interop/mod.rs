@@ -1,6 +1,11 @@
-//! Exchanging models with other spreadsheet programs. Today: writing a model
-//! to an Excel workbook (`.xlsx`) with real formulas, see [`xlsx`].
+//! Exchanging models with other spreadsheet programs and readers: writing a
+//! model to an Excel workbook (`.xlsx`) with real formulas ([`xlsx`]), and
+//! the investor view as an Excel workbook with roll-up formulas
+//! ([`investor_xlsx`]), CSV or a printable HTML report ([`report`]).
 
+pub mod investor_xlsx;
+pub mod report;
 pub mod xlsx;
 
+pub use investor_xlsx::export_investor_xlsx;
 pub use xlsx::{ExportError, ExportOptions, export_xlsx, export_xlsx_with};

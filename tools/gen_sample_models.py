@@ -516,6 +516,12 @@ FOUNDER = {
         },
         "rollups": {
             "net_revenue_ytd": "Last",
+            "ebitda_ytd": "Last",
+            "managers": "Last",
+            "students": "Last",
+            "cash": "Last",
+            "lowest_cash": "Last",
+            "customers": "Average",
             "lead_to_paid": 'Ratio("paid_deals", "new_leads")',
             "gross_margin": 'Ratio("gross_profit", "net_revenue")',
         },
@@ -526,6 +532,11 @@ FOUNDER = {
             'conversions: ["lead_to_assigned", "", "contact_rate", "contact_to_qualified", "qualified_to_invoice", "paid_conversion"], '
             'value: "price")',
         ],
+        "investor": ("leads", "paid_deals", "price", "gross_revenue", "net_revenue", "gross_profit", "gross_margin",
+                     "contribution", "ebitda", "ebitda_margin", "cash", "managers", "students", "cac", "ltv",
+                     "ltv_to_cac"),
+        "investor_period": "Year",
+        "investor_charts": ("net_revenue", "ebitda", "cash", "paid_deals"),
     },
     "funnel": {
         "benchmarks": {
@@ -629,6 +640,11 @@ FOUNDER["saas"] = {
         '(name: "Acquisition", stages: ["leads", "trials", "new_customers"], '
         'conversions: ["lead_to_trial", "trial_to_paid"], value: "arpa_new")',
     ],
+    "investor": ("new_customers", "customers", "churn_rate", "new_mrr", "churned_mrr", "net_new_mrr", "mrr", "arr",
+                 "arpa", "revenue", "gross_profit", "gross_margin", "opex", "ebitda", "cash", "cac", "ltv",
+                 "ltv_to_cac", "cac_payback"),
+    "investor_period": "Quarter",
+    "investor_charts": ("mrr", "new_customers", "ebitda", "cash"),
 }
 SAAS_CHANGELOG = [
     ("2026-03-02", "Onboarding checklist in the trial", ["trial_to_paid"]),
@@ -650,7 +666,13 @@ def founder_data(stem, rows, changelog):
         out.append(row)
     areas = extra.get("areas", [])
     changelog = [(d, areas[i] if i < len(areas) else "", t, ms) for i, (d, t, ms) in enumerate(changelog)]
-    return out, changelog, extra.get("funnels", [])
+    tail = [f"    funnels: [\n" + "".join(f"        {f},\n" for f in extra["funnels"]) + "    ],"] \
+        if extra.get("funnels") else []
+    if extra.get("investor"):
+        names = lambda items: "[" + ", ".join(ron_str(n) for n in items) + "]"
+        tail.append(f"    investor: (rows: {names(extra['investor'])}, period: {extra['investor_period']}, "
+                    f"charts: {names(extra['investor_charts'])}),")
+    return out, changelog, tail
 
 
 def ron_benchmark(b):
@@ -723,7 +745,7 @@ def ron_row(row):
     return f"({', '.join(fields)})"
 
 
-def to_ron(start, periods, rows, changelog, funnels=()):
+def to_ron(start, periods, rows, changelog, tail=()):
     out = ["(", "    version: 1,", f"    timeline: (start: {ron_str(start)}, periods: {periods}, step: Month),",
            "    sheets: [", "        (", '            name: "Model",', "            rows: ["]
     out += [f"                {ron_row(r)}," for r in rows]
@@ -737,10 +759,7 @@ def to_ron(start, periods, rows, changelog, funnels=()):
         out.append("    ],")
     else:
         out.append("    changelog: [],")
-    if funnels:
-        out.append("    funnels: [")
-        out += [f"        {f}," for f in funnels]
-        out.append("    ],")
+    out += list(tail)  # founder-toolkit fields: funnels, investor view
     out.append(")")
     return "\n".join(out) + "\n"
 
@@ -940,8 +959,8 @@ def period_labels(start, periods):
 
 
 def build(stem, start, periods, rows, changelog):
-    ron_rows, ron_changelog, funnels = founder_data(stem, rows, changelog)
-    (ROOT / "models" / f"{stem}.ron").write_text(to_ron(start, periods, ron_rows, ron_changelog, funnels),
+    ron_rows, ron_changelog, tail = founder_data(stem, rows, changelog)
+    (ROOT / "models" / f"{stem}.ron").write_text(to_ron(start, periods, ron_rows, ron_changelog, tail),
                                                  encoding="utf-8")
     model = Model(rows, periods)
     for p in range(periods):  # period by period keeps the recursion shallow

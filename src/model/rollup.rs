@@ -201,8 +201,9 @@ fn is_input(workbook: &Workbook, sheet: u32, row: u32) -> bool {
 }
 
 /// The view used when the file has none: every metric that is not an input
-/// (inputs are the model's working assumptions), by year, charting up to
-/// four money metrics with the largest totals (revenue-like rows).
+/// (inputs are the model's working assumptions) and has a unit (rows
+/// without one are counters and helpers), by year, charting up to four
+/// money metrics with the largest totals (revenue-like rows).
 pub fn default_view(workbook: &Workbook) -> InvestorView {
     let mut rows = Vec::new();
     let mut money: Vec<(f64, String)> = Vec::new();
@@ -211,7 +212,10 @@ pub fn default_view(workbook: &Workbook) -> InvestorView {
         let s = s as u32;
         for r in 0..sheet.rows.len() as u32 {
             let name = workbook.metric_name(s, r);
-            if name.is_empty() || is_input(workbook, s, r) {
+            if name.is_empty()
+                || is_input(workbook, s, r)
+                || sheet.rows[r as usize].unit.trim().is_empty()
+            {
                 continue;
             }
             let reference = if several_sheets {
@@ -385,13 +389,13 @@ mod tests {
                 (section: "Sales"),
                 (label: "Leads", format: Integer, formula: "=leads[-1] + 10", values: [100]),
                 (label: "Leads flow", format: Integer, formula: "=leads_flow[-1] * 1.1", values: [100]),
-                (label: "Paid", format: Integer, formula: "=month * 2"),
+                (label: "Paid", unit: "deals", format: Integer, formula: "=month * 2"),
                 (label: "Month", formula: "=month[-1] + 1", values: [1]),
                 (label: "Price", format: Money(0), formula: "=price[-1]", values: [50, (), (), 80]),
                 (label: "Conversion", unit: "%", format: Percent(1), formula: "=paid / leads_flow"),
-                (label: "Conversion, recomputed", name: "cr", formula: "=paid / leads_flow", rollup: Ratio("paid", "leads_flow")),
+                (label: "Conversion, recomputed", name: "cr", unit: "%", formula: "=paid / leads_flow", rollup: Ratio("paid", "leads_flow")),
                 (section: "Money"),
-                (label: "Revenue", format: Money(0), formula: "=paid * price"),
+                (label: "Revenue", unit: "USD", format: Money(0), formula: "=paid * price"),
             ],
         ),
     ],

@@ -25,6 +25,9 @@
 //!   20% × 1/3 = +6.67 pp lead → payment;
 //! - for the steps whose conversion metric has a benchmark, the gain of
 //!   moving it to the market ("cheapest lever first"), ranked.
+//!
+//! A stage cell that is not a number (an error, text) counts as 0.
+//! [`stage_series`] gives each stage's count per period for charts.
 
 use std::ops::Range;
 
@@ -181,6 +184,35 @@ fn resolve(workbook: &Workbook, funnel: &Funnel) -> Result<Resolved, String> {
         conversions,
         value,
     })
+}
+
+/// The names of the funnels declared in the file, in file order.
+pub fn names(workbook: &Workbook) -> Vec<String> {
+    workbook
+        .document()
+        .funnels
+        .iter()
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// Each stage's count in every period, for funnel charts (no probes, so
+/// cheap to call every frame): (stage label, one count per period; a cell
+/// that is not a number counts as 0).
+pub fn stage_series(workbook: &Workbook, name: &str) -> Result<Vec<(String, Vec<f64>)>, String> {
+    let funnel = find(workbook, name)?;
+    let r = resolve(workbook, funnel)?;
+    Ok(r.stages
+        .iter()
+        .map(|&(sheet, row)| {
+            (
+                workbook.rows(sheet)[row as usize].label.clone(),
+                (0..workbook.periods())
+                    .map(|p| num(workbook, (sheet, row), p))
+                    .collect(),
+            )
+        })
+        .collect())
 }
 
 /// Reads `3`, `Mar 2026`, `Q1 2026`, `2026`, `total` (or `all`), or a range
@@ -589,6 +621,16 @@ mod tests {
                 .unwrap_err()
                 .contains("no period `3`")
         );
+    }
+
+    #[test]
+    fn series_per_stage_for_charts() {
+        let w = Workbook::parse(EXAMPLE, "example.ron").expect("parses");
+        assert_eq!(names(&w), ["Site", "Counts only"]);
+        let series = stage_series(&w, "site").expect("computes");
+        let labels: Vec<&str> = series.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels, ["Visits", "Leads", "Payments"]);
+        assert_eq!(series[2].1, [600.0, 600.0]);
     }
 
     #[test]

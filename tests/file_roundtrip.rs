@@ -3,8 +3,8 @@
 //! formulas and empty cells come back exactly, and the saved text is stable.
 
 use lever::model::document::{
-    CellInput, ChangelogEntry, FORMAT_VERSION, Format, RowFile, Scenario, ScenarioOverride,
-    SheetFile, Step, Timeline, WorkbookFile,
+    Benchmark, Better, CellInput, ChangelogEntry, FORMAT_VERSION, Format, Rollup, RowFile,
+    Scenario, ScenarioOverride, SheetFile, Step, Timeline, WorkbookFile,
 };
 use lever::model::io;
 use proptest::prelude::*;
@@ -53,9 +53,10 @@ fn row(periods: usize) -> impl Strategy<Value = RowFile> {
             "[a-z_]{1,8}".prop_map(|n| format!("={n}[-1]"))
         ],
         prop::collection::vec(cell(), 0..=periods),
+        (prop::option::of(benchmark()), prop::option::of(rollup())),
     )
         .prop_map(
-            |(section, label, name, unit, format, formula, mut values)| {
+            |(section, label, name, unit, format, formula, mut values, (benchmark, rollup))| {
                 while values.last() == Some(&CellInput::Empty) {
                     values.pop();
                 }
@@ -67,9 +68,39 @@ fn row(periods: usize) -> impl Strategy<Value = RowFile> {
                     format,
                     formula,
                     values,
+                    benchmark,
+                    rollup,
                 }
             },
         )
+}
+
+fn benchmark() -> impl Strategy<Value = Benchmark> {
+    (
+        -1e9..1e9f64,
+        prop::option::of(0.0..1e6f64),
+        any::<bool>(),
+        prop_oneof![Just(String::new()), text()],
+    )
+        .prop_map(|(value, width, higher, source)| Benchmark {
+            value,
+            high: width.map(|w| value + w),
+            better: if higher {
+                Better::Higher
+            } else {
+                Better::Lower
+            },
+            source,
+        })
+}
+
+fn rollup() -> impl Strategy<Value = Rollup> {
+    prop_oneof![
+        Just(Rollup::Sum),
+        Just(Rollup::Last),
+        Just(Rollup::Average),
+        (text(), text()).prop_map(|(n, d)| Rollup::Ratio(n, d)),
+    ]
 }
 
 fn workbook() -> impl Strategy<Value = WorkbookFile> {
@@ -84,7 +115,12 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
             ),
             prop::collection::vec((text(), text()), 0..3),
             prop::collection::vec(
-                (text(), text(), prop::collection::vec("[a-z_]{1,6}", 0..3)),
+                (
+                    text(),
+                    text(),
+                    text(),
+                    prop::collection::vec("[a-z_]{1,6}", 0..3),
+                ),
                 0..3,
             ),
         )
@@ -123,12 +159,15 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                     .collect(),
                 changelog: changelog
                     .into_iter()
-                    .map(|(date, text, metrics)| ChangelogEntry {
+                    .map(|(date, area, text, metrics)| ChangelogEntry {
                         date,
+                        area,
                         text,
                         metrics,
                     })
                     .collect(),
+                funnels: Vec::new(),
+                investor: None,
             })
     })
 }

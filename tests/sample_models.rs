@@ -7,7 +7,11 @@ use std::path::Path;
 use lever::engine::Value;
 use lever::model::{CellInput, Command, Workbook};
 
-const MODELS: [&str; 2] = ["models/edtech-growth.ron", "models/funnel.ron"];
+const MODELS: [&str; 3] = [
+    "models/edtech-growth.ron",
+    "models/funnel.ron",
+    "models/saas.ron",
+];
 
 fn open(path: &str) -> Workbook {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -71,6 +75,7 @@ fn values_agree_with_the_independent_evaluation() {
             "tests/data/edtech-growth.expected.csv",
         ),
         ("models/funnel.ron", "tests/data/funnel.expected.csv"),
+        ("models/saas.ron", "tests/data/saas.expected.csv"),
     ] {
         let workbook = open(path);
         let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(expected))

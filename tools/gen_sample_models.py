@@ -518,10 +518,203 @@ EDTECH_SCENARIOS = [
 ]
 
 
+# --------------------------------------------------------------------------
+# Founder toolkit: benchmarks, roll-ups, changelog areas and funnels. Kept
+# apart from the row specs above; `founder_data` attaches them to the rows
+# before writing. Benchmarks: (market value, high end or None, "Higher" or
+# "Lower", source note).
+
+FIELD = "practitioners' estimate for EdTech phone sales"
+FOUNDER = {
+    "edtech-growth": {
+        "benchmarks": {
+            "visit_to_lead": (0.04, None, "Higher", FIELD),
+            "cpl": (1200, None, "Lower", FIELD),
+            "cpql": (3000, None, "Lower", FIELD),
+            "contact_rate": (0.7, None, "Higher", FIELD),
+            "contact_to_qualified": (0.5, None, "Higher", FIELD),
+            "qualified_to_invoice": (0.35, None, "Higher", FIELD),
+            "approval_rate": (0.7, None, "Higher", FIELD),
+            "lead_to_paid": (0.05, None, "Higher", FIELD),
+            "price": (65000, 80000, "Higher", "competitors' list prices"),
+        },
+        "rollups": {
+            "net_revenue_ytd": "Last",
+            "ebitda_ytd": "Last",
+            "managers": "Last",
+            "students": "Last",
+            "cash": "Last",
+            "lowest_cash": "Last",
+            "customers": "Average",
+            "lead_to_paid": 'Ratio("paid_deals", "new_leads")',
+            "gross_margin": 'Ratio("gross_profit", "net_revenue")',
+        },
+        "areas": ["product", "sales", "sales", "sales", "finance", "sales", "product", "pricing", "sales"],
+        "funnels": [
+            '(name: "Site", stages: ["visits", "site_leads"], conversions: ["visit_to_lead"], value: "revenue_per_lead")',
+            '(name: "Sales", stages: ["new_leads", "assigned", "in_work", "contacts", "qualified", "invoices_sent", "paid_deals"], '
+            'conversions: ["lead_to_assigned", "", "contact_rate", "contact_to_qualified", "qualified_to_invoice", "paid_conversion"], '
+            'value: "price")',
+        ],
+        "investor": ("leads", "paid_deals", "price", "gross_revenue", "net_revenue", "gross_profit", "gross_margin",
+                     "contribution", "ebitda", "ebitda_margin", "cash", "managers", "students", "cac", "ltv",
+                     "ltv_to_cac"),
+        "investor_period": "Year",
+        "investor_charts": ("net_revenue", "ebitda", "cash", "paid_deals"),
+    },
+    "funnel": {
+        "benchmarks": {
+            "lead_to_contact": (0.75, None, "Higher", FIELD),
+            "contact_to_qualified": (0.5, None, "Higher", FIELD),
+            "qualified_to_invoice": (0.35, None, "Higher", FIELD),
+            "invoice_to_paid": (0.55, 0.65, "Higher", FIELD),
+        },
+        "rollups": {"lead_to_paid": 'Ratio("paid", "leads")'},
+        "areas": [],
+        "funnels": [
+            '(name: "Sales", stages: ["leads", "contacts", "qualified", "invoices", "paid"], '
+            'conversions: ["lead_to_contact", "contact_to_qualified", "qualified_to_invoice", "invoice_to_paid"], '
+            'value: "price")',
+        ],
+    },
+}
+
+
+# Model 3: a SaaS company (for the "SaaS model" template): paid acquisition
+# → trials → new customers; customers and MRR as stocks with churn and
+# expansion; costs, EBITDA and cash; unit economics. USD, 24 months.
+
+USD, USD2 = "Money(0)", "Money(2)"
+SAAS_ROWS = [
+    sec("Timing"),
+    m("Month number", "", INT, "=month_number[-1] + 1"),
+    SPACER,
+    sec("Acquisition"),
+    const("Marketing spend growth, m/m", "%", PCT, 0.04, "spend_growth"),
+    m("Marketing spend", "USD", USD, "=marketing_spend[-1] * (1 + spend_growth)", [40000]),
+    const("Cost per lead", "USD", USD, 80, "cpl"),
+    m("Leads", "leads", INT, guard("marketing_spend", "cpl")),
+    const("Lead → trial", "%", PCT, 0.25, "lead_to_trial"),
+    m("Trials", "trials", INT, "=leads * lead_to_trial"),
+    const("Trial → paid", "%", PCT, 0.18, "trial_to_paid"),
+    m("New customers", "customers", INT, "=trials * trial_to_paid"),
+    SPACER,
+    sec("Customers"),
+    const("Customers at the start", "customers", INT, 250, "opening_customers"),
+    const("Logo churn, monthly", "%", PCT, 0.025, "churn_rate"),
+    m("Churned customers", "customers", INT,
+      "=IF(month_number = 1, opening_customers, customers[-1]) * churn_rate", name="churned_customers"),
+    m("Customers", "customers", INT,
+      "=IF(month_number = 1, opening_customers, customers[-1]) + new_customers - churned_customers"),
+    SPACER,
+    sec("Recurring revenue"),
+    const("ARPA of new customers", "USD", USD2, 120, "arpa_new"),
+    const("MRR at the start", "USD", USD, 30000, "opening_mrr"),
+    const("Expansion, m/m of MRR", "%", PCT2, 0.012, "expansion_rate"),
+    m("New MRR", "USD", USD, "=new_customers * arpa_new"),
+    m("Expansion MRR", "USD", USD, "=IF(month_number = 1, opening_mrr, mrr[-1]) * expansion_rate"),
+    m("Churned MRR", "USD", USD,
+      "=IF(month_number = 1, opening_mrr, mrr[-1]) * churn_rate"),
+    m("Net new MRR", "USD", USD, "=new_mrr + expansion_mrr - churned_mrr"),
+    m("MRR", "USD", USD, "=IF(month_number = 1, opening_mrr, mrr[-1]) + net_new_mrr"),
+    m("ARR", "USD", USD, "=mrr * 12"),
+    m("ARPA", "USD", USD2, guard("mrr", "customers")),
+    m("MRR growth, m/m", "%", PCT, "=IF(month_number = 1, mrr / opening_mrr - 1, mrr / mrr[-1] - 1)",
+      name="mrr_growth"),
+    SPACER,
+    sec("P&L"),
+    m("Revenue", "USD", USD, "=mrr"),
+    const("Hosting and support, % of revenue", "%", PCT, 0.22, "cogs_share"),
+    m("Cost of revenue", "USD", USD, "=revenue * cogs_share", name="cogs"),
+    m("Gross profit", "USD", USD, "=revenue - cogs"),
+    m("Gross margin", "%", PCT, guard("gross_profit", "revenue")),
+    steps("Sales team", "USD", USD, {0: 45000, 12: 70000}),
+    steps("Product and engineering", "USD", USD, {0: 90000, 12: 120000}, "engineering"),
+    const("General and administrative", "USD", USD, 30000, "g_and_a"),
+    m("Operating expenses", "USD", USD, "=marketing_spend + sales_team + engineering + g_and_a", name="opex"),
+    m("EBITDA", "USD", USD, "=gross_profit - opex"),
+    const("Cash at the start", "USD", USD, 1500000, "opening_cash"),
+    m("Cash", "USD", USD, "=IF(month_number = 1, opening_cash, cash[-1]) + ebitda"),
+    SPACER,
+    sec("Unit economics"),
+    m("Sales and marketing cost", "USD", USD, "=marketing_spend + sales_team", name="s_and_m"),
+    m("CAC", "USD", USD, guard("s_and_m", "new_customers")),
+    m("LTV", "USD", USD, "=IF(churn_rate > 0, arpa * gross_margin / churn_rate, 0)"),
+    m("LTV / CAC", "x", X1, guard("ltv", "cac"), name="ltv_to_cac"),
+    m("CAC payback", "months", DEC1, "=IF(arpa * gross_margin > 0, cac / (arpa * gross_margin), 0)",
+      name="cac_payback"),
+]
+
+SAAS_BENCH = "public SaaS benchmarks (early stage)"
+FOUNDER["saas"] = {
+    "benchmarks": {
+        "lead_to_trial": (0.2, 0.3, "Higher", SAAS_BENCH),
+        "trial_to_paid": (0.15, 0.25, "Higher", SAAS_BENCH),
+        "churn_rate": (0.01, 0.02, "Lower", SAAS_BENCH),
+        "gross_margin": (0.75, 0.8, "Higher", SAAS_BENCH),
+        "ltv_to_cac": (3, None, "Higher", SAAS_BENCH),
+        "cac_payback": (12, None, "Lower", SAAS_BENCH),
+    },
+    "rollups": {
+        "customers": "Last", "mrr": "Last", "arr": "Last", "cash": "Last", "arpa": 'Ratio("mrr", "customers")',
+        "gross_margin": 'Ratio("gross_profit", "revenue")', "cac": 'Ratio("s_and_m", "new_customers")',
+    },
+    "areas": ["marketing", "product"],
+    "funnels": [
+        '(name: "Acquisition", stages: ["leads", "trials", "new_customers"], '
+        'conversions: ["lead_to_trial", "trial_to_paid"], value: "arpa_new")',
+    ],
+    "investor": ("new_customers", "customers", "churn_rate", "new_mrr", "churned_mrr", "net_new_mrr", "mrr", "arr",
+                 "arpa", "revenue", "gross_profit", "gross_margin", "opex", "ebitda", "cash", "cac", "ltv",
+                 "ltv_to_cac", "cac_payback"),
+    "investor_period": "Quarter",
+    "investor_charts": ("mrr", "new_customers", "ebitda", "cash"),
+}
+SAAS_CHANGELOG = [
+    ("2026-03-02", "Onboarding checklist in the trial", ["trial_to_paid"]),
+    ("2026-06-01", "Annual plans with a discount", ["churn_rate", "mrr"]),
+]
+
+
+def founder_data(stem, rows, changelog):
+    """Attaches the founder-toolkit data to copies of the rows and changelog."""
+    extra = FOUNDER.get(stem, {})
+    out = []
+    for row in rows:
+        row = dict(row)
+        name = (row.get("name") or derived_name(row["label"])) if "label" in row else None
+        if name in extra.get("benchmarks", {}):
+            row["benchmark"] = extra["benchmarks"][name]
+        if name in extra.get("rollups", {}):
+            row["rollup"] = extra["rollups"][name]
+        out.append(row)
+    areas = extra.get("areas", [])
+    changelog = [(d, areas[i] if i < len(areas) else "", t, ms) for i, (d, t, ms) in enumerate(changelog)]
+    tail = [f"    funnels: [\n" + "".join(f"        {f},\n" for f in extra["funnels"]) + "    ],"] \
+        if extra.get("funnels") else []
+    if extra.get("investor"):
+        names = lambda items: "[" + ", ".join(ron_str(n) for n in items) + "]"
+        tail.append(f"    investor: (rows: {names(extra['investor'])}, period: {extra['investor_period']}, "
+                    f"charts: {names(extra['investor_charts'])}),")
+    return out, changelog, tail
+
+
+def ron_benchmark(b):
+    value, high, better, source = b
+    fields = [f"value: {ron_num(value)}"]
+    if high is not None:
+        fields.append(f"high: {ron_num(high)}")
+    fields.append(f"better: {better}")
+    if source:
+        fields.append(f"source: {ron_str(source)}")
+    return f"({', '.join(fields)})"
+
+
 SPECS = [
-    # (file stem, timeline start, periods, rows, changelog)
+    # (file stem, timeline start, periods, rows, changelog, scenarios)
     ("edtech-growth", "2026-01", 36, EDTECH_ROWS, EDTECH_CHANGELOG, EDTECH_SCENARIOS),
     ("funnel", "2026-01", 12, FUNNEL_ROWS, [], []),
+    ("saas", "2026-01", 24, SAAS_ROWS, SAAS_CHANGELOG, []),
 ]
 
 
@@ -569,10 +762,14 @@ def ron_row(row):
         fields.append(f"formula: {ron_str(row['formula'])}")
     if row["values"]:
         fields.append(f"values: [{', '.join(ron_value(v) for v in row['values'])}]")
+    if row.get("benchmark"):
+        fields.append(f"benchmark: {ron_benchmark(row['benchmark'])}")
+    if row.get("rollup"):
+        fields.append(f"rollup: {row['rollup']}")
     return f"({', '.join(fields)})"
 
 
-def to_ron(start, periods, rows, changelog, scenarios):
+def to_ron(start, periods, rows, changelog, scenarios, tail=()):
     out = ["(", "    version: 1,", f"    timeline: (start: {ron_str(start)}, periods: {periods}, step: Month),",
            "    sheets: [", "        (", '            name: "Model",', "            rows: ["]
     out += [f"                {ron_row(r)}," for r in rows]
@@ -588,12 +785,14 @@ def to_ron(start, periods, rows, changelog, scenarios):
         out.append("    scenarios: [],")
     if changelog:
         out.append("    changelog: [")
-        for date, text, metrics in changelog:
+        for date, area, text, metrics in changelog:
             names = ", ".join(ron_str(n) for n in metrics)
-            out.append(f"        (date: {ron_str(date)}, text: {ron_str(text)}, metrics: [{names}]),")
+            area = f"area: {ron_str(area)}, " if area else ""
+            out.append(f"        (date: {ron_str(date)}, {area}text: {ron_str(text)}, metrics: [{names}]),")
         out.append("    ],")
     else:
         out.append("    changelog: [],")
+    out += list(tail)  # founder-toolkit fields: funnels, investor view
     out.append(")")
     return "\n".join(out) + "\n"
 
@@ -793,7 +992,8 @@ def period_labels(start, periods):
 
 
 def build(stem, start, periods, rows, changelog, scenarios):
-    (ROOT / "models" / f"{stem}.ron").write_text(to_ron(start, periods, rows, changelog, scenarios),
+    ron_rows, ron_changelog, tail = founder_data(stem, rows, changelog)
+    (ROOT / "models" / f"{stem}.ron").write_text(to_ron(start, periods, ron_rows, ron_changelog, scenarios, tail),
                                                  encoding="utf-8")
     model = Model(rows, periods)
     for p in range(periods):  # period by period keeps the recursion shallow

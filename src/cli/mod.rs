@@ -4,10 +4,12 @@
 //! (printing the import report on stderr), `lever sensitivity` ranks the
 //! inputs by how far they move a target metric, `lever compare` puts
 //! scenarios side by side, `lever goal-seek` finds the input value that
-//! reaches a goal, `lever data-table` tabulates a target over input values.
-//! Errors go to stderr with the file,
+//! reaches a goal, `lever data-table` tabulates a target over input values,
+//! `lever funnel` reads a funnel, `lever export` writes the investor view and
+//! `lever new` starts a model from a template. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
+mod founder;
 mod output;
 
 pub use output::csv_value;
@@ -104,6 +106,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
+    /// Show a funnel declared in the model: stage counts, conversions, the
+    /// biggest drop, what +1 pp at each step gives, equivalences between
+    /// steps and the cheapest lever against the benchmarks.
+    Funnel {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// The funnel's name.
+        #[arg(long)]
+        funnel: String,
+        /// `3`, `Mar 2026`, `Q1 2026`, `2026`, `total` or `A..B` (default:
+        /// the whole timeline).
+        #[arg(long)]
+        period: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
     /// Find the input value that makes a target reach a goal.
     GoalSeek {
         /// The model (`.ron`).
@@ -162,6 +181,31 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
+    /// Export a view of the model: `--view investor --to out.xlsx|out.html|out.csv`.
+    Export {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// The view to export.
+        #[arg(long, value_enum, default_value_t = ExportView::Investor)]
+        view: ExportView,
+        /// The file to write; its extension chooses the format.
+        #[arg(long)]
+        to: PathBuf,
+        /// Column grouping (default: the view's own).
+        #[arg(long, value_enum)]
+        period: Option<PeriodArg>,
+    },
+    /// Start a model from a template: blank, funnel, edtech or saas.
+    New {
+        /// Where to write it (`.ron`).
+        out: PathBuf,
+        /// The template.
+        #[arg(long, default_value = "blank")]
+        template: String,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a generated founder-style model of any size (for trying the
     /// editor and the engine on big models).
     Generate {
@@ -183,6 +227,24 @@ pub enum OutputFormat {
     Table,
     /// Comma-separated, numbers in full precision.
     Csv,
+}
+
+/// Views `lever export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportView {
+    /// The investor view: chosen rows rolled up, with charts.
+    Investor,
+}
+
+/// Column grouping on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// One column per period.
+    Month,
+    /// Calendar quarters.
+    Quarter,
+    /// Calendar years.
+    Year,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -364,6 +426,43 @@ fn execute(args: Args) -> Result<ExitCode, String> {
                 OutputFormat::Table => output::data_table_text(&workbook, &table),
             };
             print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Funnel {
+            file,
+            funnel,
+            period,
+            format,
+        }) => {
+            let text = founder::funnel(
+                &file,
+                &funnel,
+                period.as_deref(),
+                format == OutputFormat::Csv,
+            )?;
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export {
+            file,
+            view: ExportView::Investor,
+            to,
+            period,
+        }) => {
+            let grouping = period.map(|p| match p {
+                PeriodArg::Month => crate::model::document::Grouping::Month,
+                PeriodArg::Quarter => crate::model::document::Grouping::Quarter,
+                PeriodArg::Year => crate::model::document::Grouping::Year,
+            });
+            println!("{}", founder::export_investor(&file, &to, grouping)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::New {
+            out,
+            template,
+            force,
+        }) => {
+            println!("{}", founder::new_from_template(&out, &template, force)?);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { file }) => {

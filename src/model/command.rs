@@ -2,7 +2,10 @@
 //! command to the document returns the commands that undo it, so undo/redo,
 //! the ripple and (later) the changelog share one source.
 
-use super::document::{CellInput, Layout, RowFile, Scenario, WorkbookFile};
+use super::document::{
+    Benchmark, CellInput, ChangelogEntry, Funnel, InvestorView, Layout, Rollup, RowFile, Scenario,
+    WorkbookFile,
+};
 use super::{names, scenario};
 use crate::formula::rewrite::{self, Structural};
 
@@ -161,6 +164,54 @@ pub enum Command {
         /// The scenarios.
         scenarios: Vec<Scenario>,
     },
+    /// Inserts a changelog entry at `index` (`index` = the number of entries
+    /// appends). The date must be `YYYY-MM-DD`.
+    AddChangelogEntry {
+        /// Position in the changelog.
+        index: u32,
+        /// The entry.
+        entry: ChangelogEntry,
+    },
+    /// Replaces the changelog entry at `index`. The date must be `YYYY-MM-DD`.
+    SetChangelogEntry {
+        /// Position in the changelog.
+        index: u32,
+        /// The new entry.
+        entry: ChangelogEntry,
+    },
+    /// Deletes the changelog entry at `index`.
+    DeleteChangelogEntry {
+        /// Position in the changelog.
+        index: u32,
+    },
+    /// Sets or removes a metric's benchmark.
+    SetBenchmark {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The benchmark, or `None` to remove it.
+        benchmark: Option<Benchmark>,
+    },
+    /// Sets a metric's roll-up, or `None` to go back to the inferred one.
+    SetRollup {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The roll-up.
+        rollup: Option<Rollup>,
+    },
+    /// Replaces the workbook's funnels.
+    SetFunnels {
+        /// The funnels.
+        funnels: Vec<Funnel>,
+    },
+    /// Sets the investor view, or `None` for the default one.
+    SetInvestorView {
+        /// The view.
+        view: Option<InvestorView>,
+    },
 }
 
 impl Command {
@@ -191,6 +242,12 @@ pub enum EditError {
     /// The name cannot be used.
     #[error("{0}")]
     Name(String),
+    /// A changelog date is not a `YYYY-MM-DD` day.
+    #[error("{0}")]
+    Date(String),
+    /// A benchmark is not usable.
+    #[error("{0}")]
+    Benchmark(String),
 }
 
 /// How far a command reaches into the calculation.
@@ -226,6 +283,9 @@ pub enum Reach {
     /// Only scenarios changed: the workbook brings the cells of the active
     /// scenario's overrides up to date.
     Scenarios,
+    /// Only data the calculation does not read changed (changelog,
+    /// benchmarks, funnels, views): nothing is recalculated.
+    Document,
 }
 
 /// Applies `command` to `doc`. Returns the commands that undo it (to be
@@ -586,6 +646,102 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 Reach::Scenarios,
             ))
         }
+        Command::AddChangelogEntry { index, entry } => {
+            let len = doc.changelog.len() as u32;
+            if index > len {
+                return Err(EditError::OutOfRange(format!(
+                    "cannot add a changelog entry at position {} of {len}",
+                    index + 1
+                )));
+            }
+            let entry = checked_entry(entry)?;
+            doc.changelog.insert(index as usize, entry);
+            Ok((
+                vec![Command::DeleteChangelogEntry { index }],
+                Reach::Document,
+            ))
+        }
+        Command::SetChangelogEntry { index, entry } => {
+            let entry = checked_entry(entry)?;
+            let len = doc.changelog.len();
+            let target = doc
+                .changelog
+                .get_mut(index as usize)
+                .ok_or_else(|| no_entry(index, len))?;
+            let old = std::mem::replace(target, entry);
+            Ok((
+                vec![Command::SetChangelogEntry { index, entry: old }],
+                Reach::Document,
+            ))
+        }
+        Command::DeleteChangelogEntry { index } => {
+            if index as usize >= doc.changelog.len() {
+                return Err(no_entry(index, doc.changelog.len()));
+            }
+            let old = doc.changelog.remove(index as usize);
+            Ok((
+                vec![Command::AddChangelogEntry { index, entry: old }],
+                Reach::Document,
+            ))
+        }
+        Command::SetBenchmark {
+            sheet,
+            row,
+            benchmark,
+        } => {
+            if let Some(b) = &benchmark {
+                if !b.value.is_finite() || b.high.is_some_and(|h| !h.is_finite()) {
+                    return Err(EditError::Benchmark(
+                        "the benchmark must be a finite number".into(),
+                    ));
+                }
+                if b.high.is_some_and(|h| h < b.value) {
+                    return Err(EditError::Benchmark(
+                        "the benchmark range runs backwards: the low end comes first".into(),
+                    ));
+                }
+            }
+            let target = row_mut(doc, sheet, row)?;
+            let old = std::mem::replace(&mut target.benchmark, benchmark);
+            Ok((
+                vec![Command::SetBenchmark {
+                    sheet,
+                    row,
+                    benchmark: old,
+                }],
+                Reach::Document,
+            ))
+        }
+        Command::SetRollup { sheet, row, rollup } => {
+            if let Some(Rollup::Ratio(num, den)) = &rollup
+                && (num.trim().is_empty() || den.trim().is_empty())
+            {
+                return Err(EditError::Name(
+                    "a ratio roll-up needs a numerator and a denominator metric".into(),
+                ));
+            }
+            let target = row_mut(doc, sheet, row)?;
+            let old = std::mem::replace(&mut target.rollup, rollup);
+            Ok((
+                vec![Command::SetRollup {
+                    sheet,
+                    row,
+                    rollup: old,
+                }],
+                Reach::Document,
+            ))
+        }
+        Command::SetFunnels { funnels } => {
+            let old = std::mem::replace(&mut doc.funnels, funnels);
+            Ok((vec![Command::SetFunnels { funnels: old }], Reach::Document))
+        }
+        Command::SetInvestorView { view } => {
+            let old = std::mem::replace(&mut doc.investor, view);
+            Ok((
+                vec![Command::SetInvestorView { view: old }],
+                Reach::Document,
+            ))
+        }
     }
 }
 
@@ -711,6 +867,50 @@ fn not_grid(doc: &WorkbookFile, sheet: u32) -> Result<(), EditError> {
     Ok(())
 }
 
+/// The entry with its date and area trimmed, if its date is a real
+/// `YYYY-MM-DD` day.
+fn checked_entry(mut entry: ChangelogEntry) -> Result<ChangelogEntry, EditError> {
+    entry.date = entry.date.trim().to_string();
+    entry.area = entry.area.trim().to_string();
+    if !valid_date(&entry.date) {
+        return Err(EditError::Date(format!(
+            "the date `{}` is not a day like 2026-03-15 (YYYY-MM-DD)",
+            entry.date
+        )));
+    }
+    entry.metrics.retain(|m| !m.trim().is_empty());
+    Ok(entry)
+}
+
+fn no_entry(index: u32, len: usize) -> EditError {
+    EditError::OutOfRange(format!(
+        "there is no changelog entry {} (the changelog has {len})",
+        index + 1
+    ))
+}
+
+/// True if `text` is a real calendar day written `YYYY-MM-DD`.
+pub fn valid_date(text: &str) -> bool {
+    let Some((month_text, day)) = text.rsplit_once('-') else {
+        return false;
+    };
+    let Some((year, month)) = super::timeline::parse_month(month_text) else {
+        return false;
+    };
+    if day.len() != 2 || !day.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let day: u32 = day.parse().unwrap_or(0);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (1..=days).contains(&day)
+}
+
 /// Where row `r` ends up when `count` rows at `from` move to start at `to`.
 pub fn moved_row(r: u32, from: u32, count: u32, to: u32) -> u32 {
     if (from..from + count).contains(&r) {
@@ -823,6 +1023,23 @@ fn restore_changed(doc: &WorkbookFile, snapshot: Vec<Vec<RowFile>>) -> Vec<Comma
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_must_be_real_days() {
+        for good in ["2026-03-15", "2024-02-29", "2026-12-31"] {
+            assert!(valid_date(good), "{good}");
+        }
+        for bad in [
+            "2026-3-15",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "",
+            "15.03.2026",
+        ] {
+            assert!(!valid_date(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn moving_a_block_down_and_up() {

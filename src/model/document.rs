@@ -33,6 +33,13 @@ pub struct WorkbookFile {
     /// Dated notes of business changes.
     #[serde(default)]
     pub changelog: Vec<ChangelogEntry>,
+    /// Chains of count rows read as sales funnels (see [`crate::model::funnel`]).
+    #[serde(default)]
+    pub funnels: Vec<Funnel>,
+    /// What the investor view shows; `None` means the default view (see
+    /// [`crate::model::rollup::InvestorView`]).
+    #[serde(default)]
+    pub investor: Option<InvestorView>,
 }
 
 /// The timeline: which periods the period columns stand for.
@@ -128,6 +135,91 @@ pub struct RowFile {
     /// Per-period cell inputs, first period first; trailing empty cells are
     /// omitted. In a row with a formula, a non-empty cell overrides it.
     pub values: Vec<CellInput>,
+    /// The market figure this metric is compared with, if any.
+    pub benchmark: Option<Benchmark>,
+    /// How the metric rolls up into quarters and years, when set explicitly
+    /// (otherwise it is inferred, see [`crate::model::rollup::rollup_of`]).
+    pub rollup: Option<Rollup>,
+}
+
+/// A metric's market figure: one value, or a range `value`–`high`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Benchmark {
+    /// The market value, or the low end of the market range when `high` is set.
+    pub value: f64,
+    /// The high end of the market range; `None` for a single value.
+    pub high: Option<f64>,
+    /// Whether a higher or a lower value is better.
+    pub better: Better,
+    /// Where the figure comes from, e.g. "EdTech market survey 2025".
+    pub source: String,
+}
+
+/// Which direction of a metric is good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Better {
+    /// Higher is better (conversions, revenue).
+    #[default]
+    Higher,
+    /// Lower is better (CPL, churn).
+    Lower,
+}
+
+/// How a metric's monthly values combine into a quarter or a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rollup {
+    /// Flows (leads, revenue): the sum of the periods.
+    Sum,
+    /// Stocks (customers, cash): the value of the last period.
+    Last,
+    /// Rates and prices: the mean of the periods.
+    Average,
+    /// A ratio recomputed from its parts: `SUM(numerator) / SUM(denominator)`
+    /// over the group (metric names, e.g. `Ratio("paid", "leads")`).
+    Ratio(String, String),
+}
+
+/// A sales funnel: count metrics in stage order, e.g. leads → contacts →
+/// qualified → invoices → paid.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Funnel {
+    /// The funnel's name, e.g. "Sales".
+    pub name: String,
+    /// Count metrics, first stage first (at least two).
+    pub stages: Vec<String>,
+    /// For each step between neighbouring stages, the conversion metric that
+    /// drives it (`""` when the step has none); empty when no step has one.
+    pub conversions: Vec<String>,
+    /// The money one unit of the last stage brings (e.g. `price`); empty
+    /// when the funnel has none.
+    pub value: String,
+}
+
+/// Period grouping of the investor view and the roll-ups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Grouping {
+    /// One column per period of the timeline.
+    Month,
+    /// Calendar quarters.
+    Quarter,
+    /// Calendar years.
+    #[default]
+    Year,
+}
+
+/// What the investor view shows.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InvestorView {
+    /// Metrics shown, in order (`metric` or `Sheet!metric`); their section
+    /// titles are shown above them.
+    pub rows: Vec<String>,
+    /// Column grouping.
+    pub period: Grouping,
+    /// Metrics drawn as charts.
+    pub charts: Vec<String>,
 }
 
 /// What the user typed into a cell.
@@ -193,6 +285,8 @@ pub struct ScenarioOverride {
 pub struct ChangelogEntry {
     /// `"YYYY-MM-DD"`.
     pub date: String,
+    /// The business area, e.g. "product", "marketing", "sales" (may be empty).
+    pub area: String,
     /// What changed, e.g. "New opening script for the sales team".
     pub text: String,
     /// Metrics the change is expected to move.

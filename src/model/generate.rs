@@ -205,6 +205,8 @@ pub fn founder_model(rows: usize, periods: u32, seed: u64) -> WorkbookFile {
         names: Vec::new(),
         scenarios: Vec::new(),
         changelog: Vec::new(),
+        funnels: Vec::new(),
+        investor: None,
     }
 }
 

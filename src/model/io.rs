@@ -17,8 +17,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::document::{
-    CellInput, ChangelogEntry, FORMAT_VERSION, Format, Layout, RowFile, Scenario, SheetFile, Step,
-    WorkbookFile,
+    Benchmark, Better, CellInput, ChangelogEntry, FORMAT_VERSION, Format, Funnel, Grouping,
+    InvestorView, Layout, Rollup, RowFile, Scenario, SheetFile, Step, WorkbookFile,
 };
 
 /// Why a workbook could not be read or written.
@@ -76,7 +76,11 @@ pub fn parse(text: &str, origin: &str) -> Result<WorkbookFile, FileError> {
             found,
         });
     }
-    let file: WorkbookFile = ron::from_str(text).map_err(|e| FileError::Syntax {
+    // Optional fields (a row's benchmark, a benchmark's high end) are written
+    // without `Some(…)`.
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let file: WorkbookFile = options.from_str(text).map_err(|e| FileError::Syntax {
         origin: origin.to_string(),
         line: e.span.start.line,
         column: e.span.start.col,
@@ -132,6 +136,30 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
     }
     if file.sheets.is_empty() {
         return Err("a workbook needs at least one sheet".into());
+    }
+    for sheet in &file.sheets {
+        for (index, row) in sheet.rows.iter().enumerate() {
+            if let Some(b) = &row.benchmark {
+                let where_ =
+                    || format!("sheet `{}`, row {} ({})", sheet.name, index + 1, row.label);
+                if !b.value.is_finite() || b.high.is_some_and(|h| !h.is_finite()) {
+                    return Err(format!(
+                        "{}: the benchmark is not a finite number",
+                        where_()
+                    ));
+                }
+                if let Some(high) = b.high
+                    && high < b.value
+                {
+                    return Err(format!(
+                        "{}: the benchmark range {} – {} runs backwards (value is the low end)",
+                        where_(),
+                        number_text(b.value),
+                        number_text(high)
+                    ));
+                }
+            }
+        }
     }
     let mut seen = std::collections::HashSet::new();
     for sheet in &file.sheets {
@@ -252,6 +280,12 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
     }
     write_list(out, "scenarios", &file.scenarios, scenario_line)?;
     write_list(out, "changelog", &file.changelog, changelog_line)?;
+    if !file.funnels.is_empty() {
+        write_list(out, "funnels", &file.funnels, funnel_line)?;
+    }
+    if let Some(view) = &file.investor {
+        writeln!(out, "    investor: {},", investor_line(view))?;
+    }
     out.push_str(")\n");
     Ok(())
 }
@@ -321,7 +355,74 @@ pub fn row_line(row: &RowFile) -> String {
     if !row.values.is_empty() {
         fields.push(format!("values: {}", cells_text(&row.values)));
     }
+    if let Some(benchmark) = &row.benchmark {
+        fields.push(format!("benchmark: {}", benchmark_text(benchmark)));
+    }
+    if let Some(rollup) = &row.rollup {
+        fields.push(format!("rollup: {}", rollup_text(rollup)));
+    }
     format!("({})", fields.join(", "))
+}
+
+/// A benchmark as written in a row, e.g.
+/// `(value: 0.04, better: Higher, source: "market survey")`.
+fn benchmark_text(b: &Benchmark) -> String {
+    let mut fields = vec![format!("value: {}", number_text(b.value))];
+    if let Some(high) = b.high {
+        fields.push(format!("high: {}", number_text(high)));
+    }
+    fields.push(format!(
+        "better: {}",
+        match b.better {
+            Better::Higher => "Higher",
+            Better::Lower => "Lower",
+        }
+    ));
+    if !b.source.is_empty() {
+        fields.push(format!("source: {}", quote(&b.source)));
+    }
+    format!("({})", fields.join(", "))
+}
+
+fn rollup_text(r: &Rollup) -> String {
+    match r {
+        Rollup::Sum => "Sum".into(),
+        Rollup::Last => "Last".into(),
+        Rollup::Average => "Average".into(),
+        Rollup::Ratio(num, den) => format!("Ratio({}, {})", quote(num), quote(den)),
+    }
+}
+
+fn names_text(names: &[String]) -> String {
+    let items: Vec<String> = names.iter().map(|n| quote(n)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn funnel_line(f: &Funnel) -> String {
+    let mut fields = vec![
+        format!("name: {}", quote(&f.name)),
+        format!("stages: {}", names_text(&f.stages)),
+    ];
+    if !f.conversions.is_empty() {
+        fields.push(format!("conversions: {}", names_text(&f.conversions)));
+    }
+    if !f.value.is_empty() {
+        fields.push(format!("value: {}", quote(&f.value)));
+    }
+    format!("({})", fields.join(", "))
+}
+
+fn investor_line(v: &InvestorView) -> String {
+    let period = match v.period {
+        Grouping::Month => "Month",
+        Grouping::Quarter => "Quarter",
+        Grouping::Year => "Year",
+    };
+    format!(
+        "(rows: {}, period: {period}, charts: {})",
+        names_text(&v.rows),
+        names_text(&v.charts)
+    )
 }
 
 fn cells_text(cells: &[CellInput]) -> String {
@@ -351,8 +452,13 @@ fn scenario_line(s: &Scenario) -> String {
 
 fn changelog_line(c: &ChangelogEntry) -> String {
     let metrics: Vec<String> = c.metrics.iter().map(|m| quote(m)).collect();
+    let area = if c.area.is_empty() {
+        String::new()
+    } else {
+        format!("area: {}, ", quote(&c.area))
+    };
     format!(
-        "(date: {}, text: {}, metrics: [{}])",
+        "(date: {}, {area}text: {}, metrics: [{}])",
         quote(&c.date),
         quote(&c.text),
         metrics.join(", ")
@@ -540,6 +646,69 @@ mod tests {
     fn load_save_reproduces_the_text() {
         let file = parse(SMALL, "small.ron").expect("parses");
         assert_eq!(to_text(&file), SMALL);
+    }
+
+    const FOUNDER: &str = r#"(
+    version: 1,
+    timeline: (start: "2026-01", periods: 2, step: Month),
+    sheets: [
+        (
+            name: "Model",
+            rows: [
+                (label: "Leads", format: Integer, values: [100, 120], rollup: Sum),
+                (label: "Paid", values: [10, 12]),
+                (label: "Conversion", unit: "%", formula: "=paid / leads", benchmark: (value: 0.04, high: 0.05, better: Higher, source: "survey \"2025\""), rollup: Ratio("paid", "leads")),
+                (label: "CPL", formula: "=1", benchmark: (value: 900, better: Lower)),
+            ],
+        ),
+    ],
+    scenarios: [],
+    changelog: [
+        (date: "2026-02-01", area: "sales", text: "New script", metrics: ["conversion"]),
+        (date: "2026-02-03", text: "No area", metrics: []),
+    ],
+    funnels: [
+        (name: "Sales", stages: ["leads", "paid"], conversions: ["conversion"], value: "cpl"),
+        (name: "Bare", stages: ["leads", "paid"]),
+    ],
+    investor: (rows: ["leads", "Model!paid"], period: Quarter, charts: ["paid"]),
+)
+"#;
+
+    #[test]
+    fn founder_fields_round_trip() {
+        let file = parse(FOUNDER, "founder.ron").expect("parses");
+        assert_eq!(to_text(&file), FOUNDER);
+        let rows = &file.sheets[0].rows;
+        let b = rows[2].benchmark.as_ref().expect("benchmark");
+        assert_eq!(
+            (b.value, b.high, b.better),
+            (0.04, Some(0.05), Better::Higher)
+        );
+        assert_eq!(
+            rows[3].benchmark.as_ref().map(|b| b.better),
+            Some(Better::Lower)
+        );
+        assert_eq!(
+            rows[2].rollup,
+            Some(Rollup::Ratio("paid".into(), "leads".into()))
+        );
+        assert_eq!(file.changelog[0].area, "sales");
+        assert_eq!(file.funnels[1].value, "");
+        assert_eq!(
+            file.investor.as_ref().map(|v| v.period),
+            Some(Grouping::Quarter)
+        );
+    }
+
+    #[test]
+    fn backwards_benchmark_ranges_are_refused() {
+        let broken = FOUNDER.replace("high: 0.05", "high: 0.01");
+        let err = parse(&broken, "f.ron").unwrap_err().to_string();
+        assert!(
+            err.contains("row 3 (Conversion)") && err.contains("backwards"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -6,10 +6,13 @@
 //! recalculates what it reaches and returns the [`Ripple`]; its inverse is
 //! kept for undo.
 
+pub mod benchmark;
+pub mod changelog;
 pub mod command;
 pub mod data_table;
 pub mod display;
 pub mod document;
+pub mod funnel;
 pub mod generate;
 pub mod goal_seek;
 pub mod input_ref;
@@ -17,7 +20,9 @@ pub mod interop;
 pub mod io;
 pub mod names;
 pub mod ripple;
+pub mod rollup;
 pub mod scenario;
+pub mod templates;
 pub mod timeline;
 pub mod what_if;
 
@@ -725,7 +730,7 @@ impl Workbook {
                     CellAddr::new(sheet, row, col),
                     engine_input(&self.cell_input(sheet, row, col)),
                 )),
-                Reach::Structure | Reach::Scenarios => None,
+                Reach::Structure | Reach::Scenarios | Reach::Document => None,
             })
             .chain(scenario_cells.iter().map(|&(sheet, row, period)| {
                 engine::Edit::Cell(

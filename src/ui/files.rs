@@ -138,6 +138,8 @@ pub fn blank_document() -> WorkbookFile {
         names: Vec::new(),
         scenarios: Vec::new(),
         changelog: Vec::new(),
+        funnels: Vec::new(),
+        investor: None,
     }
 }
 

@@ -94,7 +94,28 @@ pub fn export_xlsx_with(
     path: &Path,
     options: &ExportOptions,
 ) -> Result<(), ExportError> {
-    let bytes = to_xlsx_bytes(workbook, options).map_err(|e| match e {
+    write_built(path, to_xlsx_bytes(workbook, options))
+}
+
+/// Why building the workbook failed (before a path is known).
+pub(super) enum BuildError {
+    /// A sheet name Excel does not allow.
+    SheetName {
+        /// The sheet.
+        sheet: String,
+        /// Excel's objection.
+        message: String,
+    },
+    /// Anything else the writer reports.
+    Xlsx(String),
+}
+
+/// Writes built bytes (or the build error) to `path` as an [`ExportError`].
+pub(super) fn write_built(
+    path: &Path,
+    built: Result<Vec<u8>, BuildError>,
+) -> Result<(), ExportError> {
+    let bytes = built.map_err(|e| match e {
         BuildError::SheetName { sheet, message } => ExportError::SheetName {
             path: path.display().to_string(),
             sheet,
@@ -112,11 +133,6 @@ pub fn export_xlsx_with(
             other => other.to_string(),
         },
     })
-}
-
-enum BuildError {
-    SheetName { sheet: String, message: String },
-    Xlsx(String),
 }
 
 impl From<rust_xlsxwriter::XlsxError> for BuildError {
@@ -179,8 +195,21 @@ pub fn number_format(format: Format) -> Option<String> {
 }
 
 fn to_xlsx_bytes(workbook: &Workbook, options: &ExportOptions) -> Result<Vec<u8>, BuildError> {
+    build_book(workbook, options, Vec::new())
+}
+
+/// The export with `first` worksheets placed before the model's sheets
+/// (used by the investor export).
+pub(super) fn build_book(
+    workbook: &Workbook,
+    options: &ExportOptions,
+    first: Vec<Worksheet>,
+) -> Result<Vec<u8>, BuildError> {
     let names = Names::new(workbook);
     let mut book = XlsxWorkbook::new();
+    for ws in first {
+        book.push_worksheet(ws);
+    }
     let mut styles = Styles::new();
     let labels = workbook.period_labels();
     for (index, sheet) in workbook.document().sheets.iter().enumerate() {
@@ -429,7 +458,7 @@ fn write_row(
 }
 
 /// A computed value as a formula's cached result.
-fn cached_result(value: &Value) -> String {
+pub(super) fn cached_result(value: &Value) -> String {
     match value {
         // A formula reading an empty cell shows 0 in Excel.
         Value::Empty => "0".into(),

@@ -406,6 +406,8 @@ pub fn import_bytes(
         names: defined,
         scenarios: Vec::new(),
         changelog: Vec::new(),
+        funnels: Vec::new(),
+        investor: None,
     };
     Ok((doc, report))
 }

@@ -345,3 +345,120 @@ fn a_data_table_is_computed_in_the_background_and_exported() {
     assert!(harness.query(by_label("Copy as CSV")).is_some());
     assert!(!harness.state().doc.workbook.can_undo());
 }
+
+#[test]
+fn the_funnel_tab_shows_stages_the_biggest_drop_and_the_cheapest_lever() {
+    let app = App::new(lever::ui::files::Document::untitled(
+        lever::model::Workbook::parse(include_str!("../models/funnel.ron"), "funnel.ron").unwrap(),
+        "funnel.ron",
+    ));
+    let mut harness = harness(app);
+    open_from_menu(&mut harness, "Funnel");
+    let tool = &harness.state().analysis.funnel;
+    assert_eq!(tool.error, None);
+    let report = tool.report().expect("the funnel is computed").clone();
+    assert_eq!(report.name, "Sales");
+    assert_eq!(report.stages.len(), 5);
+    // The biggest drop is the step with the lowest conversion.
+    let lowest = (0..report.steps.len())
+        .min_by(|&a, &b| {
+            report.steps[a]
+                .conversion
+                .partial_cmp(&report.steps[b].conversion)
+                .unwrap()
+        })
+        .unwrap();
+    assert_eq!(report.biggest_drop, Some(lowest));
+    assert!(!report.ranking.is_empty(), "benchmarked steps are ranked");
+    // Clicking a stage selects its row.
+    let stage = report.stages[2].clone();
+    harness.get(by_label(&stage.label)).click();
+    harness.run();
+    assert_eq!(harness.state().view.cursor.row, stage.row);
+    // A period range narrows the report.
+    harness.get(by_label("Periods")).click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get(by_label("Periods")).type_text("Mar 2026");
+    harness.run();
+    let report = harness.state().analysis.funnel.report().unwrap().clone();
+    assert_eq!(report.periods, 2..3);
+}
+
+#[test]
+fn changelog_entries_are_added_edited_and_deleted_with_undo() {
+    let mut harness = harness(App::with_sample());
+    let before = harness.state().doc.workbook.document().changelog.len();
+    open_from_menu(&mut harness, "Changelog");
+    fill(&mut harness, "Date", "2026-02-10");
+    fill(&mut harness, "Area", "marketing");
+    fill(&mut harness, "What changed", "Doubled the webinar budget");
+    fill(&mut harness, "Metrics", "webinar_registrations, site_leads");
+    harness.get(by_label("Add entry")).click();
+    harness.run();
+    let log = harness.state().doc.workbook.document().changelog.clone();
+    assert_eq!(log.len(), before + 1);
+    let added = log
+        .iter()
+        .position(|e| e.text == "Doubled the webinar budget")
+        .unwrap();
+    assert_eq!(added, 0, "entries stay in date order");
+    assert_eq!(log[0].area, "marketing");
+    assert_eq!(log[0].metrics, ["webinar_registrations", "site_leads"]);
+
+    // Selecting it shows the linked metrics before and after.
+    harness
+        .get(by_label(
+            "2026-02-10 [marketing]  Doubled the webinar budget",
+        ))
+        .click();
+    harness.run();
+    assert!(harness.query(by_label("webinar_registrations")).is_some());
+    harness.get(by_label("Delete entry")).click();
+    harness.run();
+    assert_eq!(
+        harness.state().doc.workbook.document().changelog.len(),
+        before
+    );
+    harness.state_mut().undo();
+    assert_eq!(
+        harness.state().doc.workbook.document().changelog.len(),
+        before + 1
+    );
+
+    // A bad date is refused and the form keeps what was typed.
+    fill(&mut harness, "Date", "next week");
+    fill(&mut harness, "What changed", "Something");
+    harness.get(by_label("Add entry")).click();
+    harness.run();
+    let tool = &harness.state().analysis.changelog;
+    assert!(
+        tool.error
+            .as_deref()
+            .is_some_and(|e| e.contains("next week"))
+    );
+    assert_eq!(tool.draft.text, "Something");
+}
+
+#[test]
+fn benchmarked_cells_explain_themselves() {
+    let harness = harness(App::with_sample());
+    let workbook = &harness.state().doc.workbook;
+    let (sheet, row) = workbook.find_metric("visit_to_lead").unwrap();
+    let verdict = lever::model::benchmark::cell_verdict(workbook, sheet, row, 0)
+        .expect("visit → lead has a market benchmark");
+    assert!(
+        verdict.explanation.contains("market"),
+        "{}",
+        verdict.explanation
+    );
+    // The legend is in the status bar.
+    // Labels keep their text as the node's value in AccessKit.
+    let legend = harness
+        .query_all(By::new().predicate(|n| {
+            n.label().as_deref() == Some("Benchmarks:")
+                || n.value().as_deref() == Some("Benchmarks:")
+        }))
+        .count();
+    assert!(legend >= 1, "the status bar shows the benchmark legend");
+}

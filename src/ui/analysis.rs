@@ -5,8 +5,10 @@
 
 use egui::Ui;
 
+use super::changelog::ChangelogTool;
 use super::chart::{ChartTool, Overlay};
 use super::data_table::DataTableTool;
+use super::funnel::FunnelTool;
 use super::goal_seek::GoalSeekDialog;
 use super::panels::PanelEvent;
 use super::scenarios::ScenarioTool;
@@ -25,15 +27,21 @@ pub enum Tool {
     Scenarios,
     /// A target over a range of one or two inputs.
     DataTable,
+    /// A funnel's stages, conversions and levers.
+    Funnel,
+    /// The dated journal of business changes.
+    Changelog,
 }
 
 impl Tool {
     /// Every tool, in tab order.
-    pub const ALL: [Tool; 4] = [
+    pub const ALL: [Tool; 6] = [
         Tool::Sensitivity,
         Tool::Chart,
         Tool::Scenarios,
         Tool::DataTable,
+        Tool::Funnel,
+        Tool::Changelog,
     ];
 
     /// The tab's title.
@@ -43,6 +51,8 @@ impl Tool {
             Tool::Chart => "Chart",
             Tool::Scenarios => "Scenarios",
             Tool::DataTable => "Data table",
+            Tool::Funnel => "Funnel",
+            Tool::Changelog => "Changelog",
         }
     }
 }
@@ -62,6 +72,10 @@ pub struct Analysis {
     pub data_table: DataTableTool,
     /// The goal-seek window.
     pub goal_seek: GoalSeekDialog,
+    /// The funnel view.
+    pub funnel: FunnelTool,
+    /// The changelog editor.
+    pub changelog: ChangelogTool,
     /// The chart's scenario overlays and the state they were computed for.
     overlays: Option<(OverlayKey, Vec<Overlay>)>,
 }
@@ -107,6 +121,7 @@ impl Analysis {
                     self.data_table.target = format!("{name}@total");
                 }
             }
+            Tool::Funnel | Tool::Changelog => {}
         }
     }
 
@@ -166,6 +181,10 @@ impl Analysis {
                         events,
                     ),
                     Some(Tool::DataTable) => self.data_table.ui(ui, workbook, theme),
+                    Some(Tool::Funnel) => self.funnel.ui(ui, workbook, at.sheet, theme, events),
+                    Some(Tool::Changelog) => {
+                        self.changelog.ui(ui, workbook, at.sheet, theme, events)
+                    }
                     None => {}
                 }
             });

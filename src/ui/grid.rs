@@ -243,6 +243,30 @@ impl egui_table::TableDelegate for Grid<'_> {
             Align2::RIGHT_CENTER => rect.right_center() - vec2(8.0, 0.0),
             _ => rect.left_center() + vec2(8.0, 0.0),
         };
+        // Changelog entries dated in this period: a marker, the notes on hover.
+        if let Some(period) = col.checked_sub(FIRST_PERIOD_COL) {
+            let doc = self.workbook.document();
+            let notes: Vec<String> = doc
+                .changelog
+                .iter()
+                .filter(|e| {
+                    crate::model::timeline::date_position(&doc.timeline, &e.date)
+                        .is_some_and(|x| x.floor() == f64::from(period))
+                })
+                .map(|e| format!("{} — {}", e.date, e.text))
+                .collect();
+            if !notes.is_empty() {
+                ui.painter().text(
+                    rect.left_center() + vec2(6.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    "◆",
+                    FontId::proportional(10.0),
+                    self.theme.scenario_mark,
+                );
+                ui.interact(rect, Id::unique(("changelog_mark", col)), Sense::hover())
+                    .on_hover_text(notes.join("\n"));
+            }
+        }
         ui.painter().text(
             pos,
             align,
@@ -322,6 +346,13 @@ impl egui_table::TableDelegate for Grid<'_> {
             if strength > 0.0 {
                 background = blend(background, theme.ripple, 0.2 + 0.45 * strength);
             }
+        }
+        // Against the market: the metric's benchmark, if it has one.
+        let verdict = period
+            .filter(|_| !self.view.hide_benchmarks)
+            .and_then(|p| crate::model::benchmark::cell_verdict(self.workbook, sheet, row, p));
+        if let Some(verdict) = &verdict {
+            background = blend(background, theme.benchmark(verdict.standing), 1.0);
         }
         if self.view.is_selected(cell) && !is_section {
             background = blend(background, theme.selection, 0.55);
@@ -524,7 +555,13 @@ impl egui_table::TableDelegate for Grid<'_> {
                 self.events.push(GridEvent::Row(action));
             }
         }
-        hover_details(response, value, ripple_change, format);
+        hover_details(
+            response,
+            value,
+            ripple_change,
+            format,
+            verdict.map(|v| v.explanation),
+        );
     }
 
     fn default_row_height(&self) -> f32 {
@@ -538,6 +575,7 @@ fn hover_details(
     value: Option<&Value>,
     change: Option<&(Value, Value)>,
     format: Format,
+    benchmark: Option<String>,
 ) {
     let error = match value {
         Some(Value::Error(e)) => Some(match &e.detail {
@@ -559,10 +597,13 @@ fn hover_details(
         }
         text
     });
-    if error.is_none() && change.is_none() {
+    if error.is_none() && change.is_none() && benchmark.is_none() {
         return;
     }
     response.on_hover_ui(|ui| {
+        if let Some(benchmark) = &benchmark {
+            ui.label(benchmark);
+        }
         if let Some(error) = &error {
             ui.label(error);
         }

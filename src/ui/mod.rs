@@ -4,11 +4,13 @@
 
 pub mod analysis;
 pub mod background;
+pub mod changelog;
 pub mod chart;
 pub mod clipboard;
 pub mod data_table;
 pub mod edits;
 pub mod files;
+pub mod funnel;
 pub mod goal_seek;
 pub mod grid;
 pub mod panels;
@@ -64,6 +66,23 @@ pub struct App {
     pub rename: Option<(u32, String)>,
     /// The analysis panel (sensitivity, charts).
     pub analysis: analysis::Analysis,
+}
+
+/// The benchmark colours and what they mean, for the status bar.
+fn benchmark_legend_ui(ui: &mut Ui, theme: &Theme) {
+    ui.label(egui::RichText::new("Benchmarks:").small());
+    for (standing, meaning) in crate::model::benchmark::LEGEND {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+        ui.painter()
+            .rect_filled(rect, 2.0, theme.benchmark(standing));
+        ui.painter().rect_stroke(
+            rect,
+            2.0,
+            egui::Stroke::new(1.0, theme.grid_line),
+            egui::StrokeKind::Inside,
+        );
+        ui.label(egui::RichText::new(meaning).small());
+    }
 }
 
 /// Row operations, from the Rows menu, the context menu or shortcuts.
@@ -197,6 +216,15 @@ impl App {
                 scenarios::switcher_ui(ui, &self.doc.workbook, &mut panel_events);
                 ui.separator();
                 ui.menu_button("View", |ui| {
+                    let mut show = !self.view.hide_benchmarks;
+                    if ui
+                        .checkbox(&mut show, "Benchmark colours")
+                        .on_hover_text("Colour metric cells against their market benchmark")
+                        .changed()
+                    {
+                        self.view.hide_benchmarks = !show;
+                    }
+                    ui.separator();
                     for (label, preference) in [
                         ("Theme: follow the system", egui::ThemePreference::System),
                         ("Theme: light", egui::ThemePreference::Light),
@@ -220,9 +248,20 @@ impl App {
             );
             ui.add_space(2.0);
         });
+        let benchmarked = !self.view.hide_benchmarks
+            && self
+                .doc
+                .workbook
+                .rows(self.view.sheet)
+                .iter()
+                .any(|r| r.benchmark.is_some());
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new(&self.view.status).small());
+                if benchmarked {
+                    ui.separator();
+                    benchmark_legend_ui(ui, &theme);
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.label(
                         egui::RichText::new(self.doc.title())
@@ -717,6 +756,7 @@ impl App {
         self.view = ViewState {
             sheet,
             status: self.view.status.clone(),
+            hide_benchmarks: self.view.hide_benchmarks,
             ..ViewState::default()
         };
         let first = self.first_metric_cell();

@@ -42,6 +42,12 @@ pub struct Theme {
     pub override_mark: Color32,
     /// The mark of a cell the active scenario sets.
     pub scenario_mark: Color32,
+    /// Cells better than their benchmark.
+    pub bench_better: Color32,
+    /// Cells inside their benchmark's market range.
+    pub bench_in_market: Color32,
+    /// Cells worse than their benchmark.
+    pub bench_worse: Color32,
     /// Increases.
     pub up: Color32,
     /// Decreases.
@@ -49,6 +55,16 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The cell colour for a benchmark standing.
+    pub fn benchmark(&self, standing: crate::model::benchmark::Standing) -> Color32 {
+        use crate::model::benchmark::Standing;
+        match standing {
+            Standing::Better => self.bench_better,
+            Standing::InMarket => self.bench_in_market,
+            Standing::Worse => self.bench_worse,
+        }
+    }
+
     /// The theme for light or dark visuals.
     pub fn for_visuals(visuals: &Visuals) -> Theme {
         if visuals.dark_mode {
@@ -71,6 +87,9 @@ impl Theme {
                 dependent: Color32::from_rgb(140, 80, 40),
                 override_mark: Color32::from_rgb(245, 150, 50),
                 scenario_mark: Color32::from_rgb(190, 130, 255),
+                bench_better: Color32::from_rgb(40, 90, 55),
+                bench_in_market: Color32::from_rgb(85, 80, 40),
+                bench_worse: Color32::from_rgb(100, 45, 45),
                 up: Color32::from_rgb(110, 200, 130),
                 down: Color32::from_rgb(255, 130, 120),
             }
@@ -94,6 +113,9 @@ impl Theme {
                 dependent: Color32::from_rgb(255, 232, 210),
                 override_mark: Color32::from_rgb(235, 130, 30),
                 scenario_mark: Color32::from_rgb(140, 70, 210),
+                bench_better: Color32::from_rgb(214, 240, 220),
+                bench_in_market: Color32::from_rgb(246, 240, 205),
+                bench_worse: Color32::from_rgb(250, 218, 215),
                 up: Color32::from_rgb(30, 140, 70),
                 down: Color32::from_rgb(200, 50, 50),
             }

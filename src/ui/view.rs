@@ -137,6 +137,8 @@ pub struct ViewState {
     pub dragging: bool,
     /// The name box's text while the user types in it.
     pub name_box: Option<String>,
+    /// Hide the benchmark colours of metric cells.
+    pub hide_benchmarks: bool,
 }
 
 impl ViewState {

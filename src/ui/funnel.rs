@@ -224,12 +224,16 @@ fn stage_chart(ui: &mut Ui, report: &FunnelReport) {
 fn steps_table(ui: &mut Ui, report: &FunnelReport, theme: &Theme) -> Option<(u32, u32)> {
     let mut chosen = None;
     let per_period = report.periods.len().max(1) as f64;
+    let last = report
+        .stages
+        .last()
+        .map_or(String::new(), |s| s.label.to_lowercase());
     egui::Grid::new("funnel_steps")
         .striped(true)
         .show(ui, |ui| {
             for heading in [
                 "Stage",
-                "Count",
+                "Count per period",
                 "Conversion",
                 "Lost",
                 "Market",
@@ -294,13 +298,13 @@ fn steps_table(ui: &mut Ui, report: &FunnelReport, theme: &Theme) -> Option<(u32
                 }
                 let gain = match (step.gain_units, step.gain_money) {
                     (Some(units), Some(money)) => format!(
-                        "+{} paid, +{}",
+                        "+{} {last}, +{}",
                         display::format_number(units, Format::Decimal(1)),
                         compact(money, Format::Money(0))
                     ),
                     (Some(units), None) => {
                         format!(
-                            "+{} paid",
+                            "+{} {last}",
                             display::format_number(units, Format::Decimal(1))
                         )
                     }
@@ -315,13 +319,13 @@ fn steps_table(ui: &mut Ui, report: &FunnelReport, theme: &Theme) -> Option<(u32
                 let to_market = match (step.to_market_units, step.to_market_money) {
                     (Some(u), _) if u <= 0.0 => "at or above the market".to_string(),
                     (Some(units), Some(money)) => format!(
-                        "+{} paid, +{}",
+                        "+{} {last}, +{}",
                         display::format_number(units, Format::Decimal(1)),
                         compact(money, Format::Money(0))
                     ),
                     (Some(units), None) => {
                         format!(
-                            "+{} paid",
+                            "+{} {last}",
                             display::format_number(units, Format::Decimal(1))
                         )
                     }
@@ -398,16 +402,20 @@ fn ranking_list(ui: &mut Ui, report: &FunnelReport) {
         return;
     }
     ui.label(RichText::new("Cheapest lever first: reaching the market at each step").strong());
+    let last = report
+        .stages
+        .last()
+        .map_or(String::new(), |s| s.label.to_lowercase());
     for (place, &step) in report.ranking.iter().enumerate() {
         let s = &report.steps[step];
         let gain = match (s.to_market_units, s.to_market_money) {
             (Some(units), Some(money)) if units > 0.0 => format!(
-                "+{} paid and +{} per period",
+                "+{} {last} and +{} per period",
                 display::format_number(units, Format::Decimal(1)),
                 compact(money, Format::Money(0))
             ),
             (Some(units), None) if units > 0.0 => format!(
-                "+{} paid per period",
+                "+{} {last} per period",
                 display::format_number(units, Format::Decimal(1))
             ),
             _ => "already at or above the market".into(),

@@ -378,3 +378,20 @@ fn edtech_scenarios_move_the_headline_figures() {
     }
     assert_eq!(w.to_text(), text);
 }
+
+#[test]
+fn overrides_of_unknown_metrics_are_reported_and_ignored() {
+    let text = FUNNEL.replace(
+        "    scenarios: [],\n",
+        "    scenarios: [\n        (name: \"Odd\", note: \"\", overrides: [(metric: \"nope\", values: [1]), (metric: \"Model!price\", values: [1000])]),\n    ],\n",
+    );
+    let mut w = Workbook::parse(&text, "odd.ron").expect("parses");
+    assert_eq!(
+        w.problems(),
+        ["scenario `Odd`: no metric `nope` for its override"]
+    );
+    w.set_active_scenario(Some(0)).expect("switch");
+    assert_eq!(num(&w, "price", 0), 1000.0, "a sheet-qualified key works");
+    assert_consistent(&mut w);
+    assert_eq!(w.to_text(), text);
+}

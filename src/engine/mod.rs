@@ -165,6 +165,33 @@ pub struct Engine {
     built: bool,
     /// Defined names, lower-cased, with their (absolute) targets.
     defined: HashMap<String, Expr>,
+    /// While set, recalculation is limited to a set of cells and what they
+    /// read (see [`Engine::focus`]).
+    focus: Option<Focus>,
+}
+
+/// A focus: the cells kept up to date, and the cells left stale.
+#[derive(Debug, Default)]
+struct Focus {
+    /// One bit per cell id: the focused cells and everything they read.
+    cone: Vec<u64>,
+    /// One bit per cell id: cells skipped while focused.
+    skipped_bits: Vec<u64>,
+    /// The skipped cells, to bring up to date when the focus ends.
+    skipped: Vec<u32>,
+}
+
+fn has_bit(bits: &[u64], id: u32) -> bool {
+    bits.get(id as usize / 64)
+        .is_some_and(|w| w & (1 << (id % 64)) != 0)
+}
+
+fn set_bit(bits: &mut [u64], id: u32) -> bool {
+    let word = &mut bits[id as usize / 64];
+    let mask = 1 << (id % 64);
+    let was = *word & mask != 0;
+    *word |= mask;
+    !was
 }
 
 impl Engine {
@@ -216,6 +243,7 @@ impl Engine {
             needed: Marks::default(),
             built: false,
             defined: HashMap::new(),
+            focus: None,
         }
     }
 
@@ -434,6 +462,14 @@ impl Engine {
             let rank = word * 64 + bit;
             let id = self.rank_order[rank];
             let addr = self.rank_addrs[rank];
+            if let Some(focus) = &mut self.focus
+                && !has_bit(&focus.cone, id)
+            {
+                if set_bit(&mut focus.skipped_bits, id) {
+                    focus.skipped.push(id);
+                }
+                continue;
+            }
             if self.compute_at(id, addr, recalc)
                 && let Some(list) = self.dependents.get(id as usize)
             {
@@ -476,6 +512,54 @@ impl Engine {
         }
         self.full_plan = Some(plan.clone());
         plan
+    }
+
+    /// Limits incremental recalculation to `cells` and every cell they read,
+    /// directly or not, and stops recording changes: for what-if runs that
+    /// read only `cells` over many edits. Cells outside are skipped (left
+    /// stale) and remembered; [`Engine::unfocus`] brings them up to date.
+    pub fn focus(&mut self, cells: &[CellAddr]) {
+        let n = self.sources.len();
+        let words = n.div_ceil(64);
+        let mut cone = vec![0u64; words];
+        let mut stack: Vec<u32> = cells.iter().filter_map(|&a| self.cell_id(a)).collect();
+        for &id in &stack {
+            set_bit(&mut cone, id);
+        }
+        let mut reads = Vec::new();
+        while let Some(id) = stack.pop() {
+            let Some(formula) = self.sources[id as usize].formula() else {
+                continue;
+            };
+            if let Some(Some(f)) = self.formulas.get(formula as usize) {
+                reads.clear();
+                self.collect_precedents(&f.node, self.addr_of(id), &mut reads);
+                for &r in &reads {
+                    if set_bit(&mut cone, r) {
+                        stack.push(r);
+                    }
+                }
+            }
+        }
+        self.focus = Some(Focus {
+            cone,
+            skipped_bits: vec![0; words],
+            skipped: Vec::new(),
+        });
+    }
+
+    /// Ends a focus: recomputes the cells it skipped (and what they reach)
+    /// and returns what changed.
+    pub fn unfocus(&mut self) -> Recalc {
+        let mut recalc = Recalc::default();
+        let Some(focus) = self.focus.take() else {
+            return recalc;
+        };
+        if !focus.skipped.is_empty() && self.built {
+            self.full_plan();
+            self.propagate(&focus.skipped, &mut recalc);
+        }
+        recalc
     }
 
     /// The cells a cell's formula reads.
@@ -899,11 +983,16 @@ impl Engine {
 
     /// Stores a value at a known address; records and returns whether it changed.
     fn store_at(&mut self, addr: CellAddr, value: Value, recalc: &mut Recalc) -> bool {
+        let quiet = self.focus.is_some();
         let Some(slot) = self.value_slot(addr) else {
             return false;
         };
         if slot.same_as(&value) {
             return false;
+        }
+        if quiet {
+            *slot = value;
+            return true;
         }
         let old = std::mem::replace(slot, value.clone());
         recalc.changes.push(Change {

@@ -104,15 +104,46 @@ pub fn data_table(
         None => None,
     };
     let total = rows.values.len() * n_cols.unwrap_or(1);
+    let focus = target.cells(workbook.periods());
+    let cells = workbook.focused(&focus, |workbook| {
+        run(
+            workbook,
+            target,
+            &row_setter,
+            rows,
+            col_setter.as_ref().zip(cols),
+            progress,
+            total,
+        )
+    })?;
+    Ok(DataTable {
+        target: *target,
+        rows: rows.clone(),
+        cols: cols.cloned(),
+        cells,
+    })
+}
+
+/// Computes the cells, then puts the inputs back.
+fn run(
+    workbook: &mut Workbook,
+    target: &Target,
+    row_setter: &Setter,
+    rows: &Axis,
+    cols: Option<(&Setter, &Axis)>,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+    total: usize,
+) -> Result<Vec<Vec<Option<f64>>>, DataTableError> {
+    let invalid = DataTableError::Invalid;
     let mut inverses: Vec<Edit> = Vec::with_capacity(2);
     let mut cells = Vec::with_capacity(rows.values.len());
     let mut done = 0;
     let result = (|| {
         for &r in &rows.values {
             apply(workbook, row_setter.edit(r), &mut inverses, 0)?;
-            let mut line = Vec::with_capacity(n_cols.unwrap_or(1));
-            match (&col_setter, cols) {
-                (Some(setter), Some(axis)) => {
+            let mut line = Vec::with_capacity(cols.map_or(1, |(_, axis)| axis.values.len()));
+            match cols {
+                Some((setter, axis)) => {
                     for &c in &axis.values {
                         apply(workbook, setter.edit(c), &mut inverses, 1)?;
                         line.push(strict_target_value(workbook, target));
@@ -122,7 +153,7 @@ pub fn data_table(
                         }
                     }
                 }
-                _ => {
+                None => {
                     line.push(strict_target_value(workbook, target));
                     done += 1;
                     if !progress(done, total) {
@@ -141,12 +172,7 @@ pub fn data_table(
             .map_err(|e| invalid(e.to_string()))?;
     }
     result?;
-    Ok(DataTable {
-        target: *target,
-        rows: rows.clone(),
-        cols: cols.cloned(),
-        cells,
-    })
+    Ok(cells)
 }
 
 /// Applies an axis edit; keeps the inverse of the first one per axis.

@@ -86,16 +86,19 @@ pub fn goal_seek(
     let setter = Setter::new(workbook, input, "goal seek")?;
     let target_before = strict_target_value(workbook, target)
         .ok_or_else(|| format!("the target `{target_text}` is not a number"))?;
-    let mut run = Run {
-        workbook,
-        setter: &setter,
-        target,
-        inverse: None,
-        evaluations: 0,
-    };
-    let result = seek(&mut run, value, target_before);
-    let evaluations = run.evaluations;
-    run.finish()?;
+    let cells = target.cells(workbook.periods());
+    let (result, evaluations) = workbook.focused(&cells, |workbook| {
+        let mut run = Run {
+            workbook,
+            setter: &setter,
+            target,
+            inverse: None,
+            evaluations: 0,
+        };
+        let result = seek(&mut run, value, target_before);
+        let evaluations = run.evaluations;
+        run.finish().map(|()| (result, evaluations))
+    })?;
     let row_format = |(sheet, row): (u32, u32), w: &Workbook| {
         w.rows(sheet)
             .get(row as usize)

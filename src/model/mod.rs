@@ -496,6 +496,25 @@ impl Workbook {
         self.apply_commands(inverse).map(|_| ())
     }
 
+    /// Runs `run` with recalculation limited to the period cells `cells`
+    /// (and what they read): for what-if runs that read only those cells
+    /// over many edits and undo them all. Other cells are brought up to date
+    /// afterwards, so the workbook ends consistent whatever `run` did.
+    pub(crate) fn focused<R>(
+        &mut self,
+        cells: &[(u32, u32, u32)],
+        run: impl FnOnce(&mut Workbook) -> R,
+    ) -> R {
+        let addrs: Vec<CellAddr> = cells
+            .iter()
+            .map(|&(sheet, row, period)| CellAddr::new(sheet, row, FIRST_PERIOD_COL + period))
+            .collect();
+        self.engine.focus(&addrs);
+        let result = run(self);
+        self.engine.unfocus();
+        result
+    }
+
     /// Sends `SetCell`s on input cells to the active scenario.
     fn route(&self, edit: Edit) -> Edit {
         let Some(scenario) = self.active else {

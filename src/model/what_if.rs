@@ -38,6 +38,15 @@ impl Target {
             Target::Period { sheet, row, .. } | Target::Total { sheet, row } => (sheet, row),
         }
     }
+
+    /// The period cells the target reads, as (sheet, row, period), for a
+    /// timeline of `periods` periods.
+    pub fn cells(&self, periods: u32) -> Vec<(u32, u32, u32)> {
+        match *self {
+            Target::Period { sheet, row, period } => vec![(sheet, row, period)],
+            Target::Total { sheet, row } => (0..periods).map(|p| (sheet, row, p)).collect(),
+        }
+    }
 }
 
 /// How one input moves the target.
@@ -209,6 +218,35 @@ pub fn sensitivity(
                 .collect()
         }
     };
+    let cells = target.cells(workbook.periods());
+    let mut out = workbook.focused(&cells, |workbook| {
+        flex_each(workbook, target, swing, base, chosen)
+    })?;
+    // Widest first; inputs whose flex broke the target go last. Spreads are
+    // compared at 10 significant digits so that float noise does not reorder
+    // equal bars, and the sort is stable, so ties keep the model's order.
+    let key = |s: &Sensitivity| {
+        s.spread()
+            .map(|x| format!("{x:.9e}").parse::<f64>().unwrap_or(x))
+    };
+    out.sort_by(|a, b| match (key(a), key(b)) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(out)
+}
+
+/// Flexes each of `chosen` low and high, reading the target; the model is
+/// put back after each.
+fn flex_each(
+    workbook: &mut Workbook,
+    target: &Target,
+    swing: f64,
+    base: f64,
+    chosen: Vec<(u32, u32)>,
+) -> Result<Vec<Sensitivity>, String> {
     let mut out = Vec::with_capacity(chosen.len());
     for (sheet, row) in chosen {
         let Some(info) = workbook.rows(sheet).get(row as usize) else {
@@ -256,19 +294,6 @@ pub fn sensitivity(
             elasticity,
         });
     }
-    // Widest first; inputs whose flex broke the target go last. Spreads are
-    // compared at 10 significant digits so that float noise does not reorder
-    // equal bars, and the sort is stable, so ties keep the model's order.
-    let key = |s: &Sensitivity| {
-        s.spread()
-            .map(|x| format!("{x:.9e}").parse::<f64>().unwrap_or(x))
-    };
-    out.sort_by(|a, b| match (key(a), key(b)) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
     Ok(out)
 }
 

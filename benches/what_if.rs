@@ -1,0 +1,174 @@
+//! What-if benchmarks on the bundled sample `models/edtech-growth.ron`
+//! (297 rows × 36 months): the full tornado of `ebitda@total` (every input
+//! ±10%), a 20 × 20 two-input data table, and a goal seek.
+//!
+//! Each is measured next to a baseline in the same run that does the same
+//! evaluations with a full recalculation (`Workbook::recalc_all`) after each
+//! change, so the ratio shows what incremental recalculation buys.
+//!
+//! Run: `cargo bench --bench what_if`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use lever::model::data_table::{self, Axis};
+use lever::model::goal_seek;
+use lever::model::input_ref::{InputRef, parse_input};
+use lever::model::what_if::{self, Target, parse_target, target_value};
+use lever::model::{CellInput, Command, Edit, Workbook};
+
+fn sample() -> Workbook {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/edtech-growth.ron");
+    Workbook::load(std::path::Path::new(path)).expect("sample loads")
+}
+
+/// Sets `edit`, recalculates everything, reads the target, and undoes with
+/// another full recalculation: one evaluation without incremental help.
+fn full_eval(workbook: &mut Workbook, edit: Edit, target: &Target) -> Option<f64> {
+    workbook.apply(edit).expect("edit applies");
+    workbook.recalc_all();
+    let value = target_value(workbook, target);
+    workbook.undo().expect("undo");
+    workbook.recalc_all();
+    value
+}
+
+/// The edit that multiplies every typed number of a row by `factor`.
+fn scale_row(workbook: &Workbook, sheet: u32, row: u32, factor: f64) -> Edit {
+    what_if::row_numbers(workbook, sheet, row)
+        .into_iter()
+        .map(|(period, n)| Command::SetCell {
+            sheet,
+            row,
+            period,
+            input: CellInput::Number(n * factor),
+        })
+        .collect()
+}
+
+fn set_cell(input: &InputRef, value: f64) -> Edit {
+    match *input {
+        InputRef::Cell { sheet, row, period } => vec![Command::SetCell {
+            sheet,
+            row,
+            period,
+            input: CellInput::Number(value),
+        }],
+        InputRef::Row { .. } => unreachable!("a cell input"),
+    }
+}
+
+fn tornado(c: &mut Criterion) {
+    let mut workbook = sample();
+    let target = parse_target(&workbook, "ebitda@total").expect("target");
+    let inputs: Vec<(u32, u32)> = what_if::inputs(&workbook, 0)
+        .into_iter()
+        .filter(|&row| (0, row) != target.cell_row())
+        .map(|row| (0, row))
+        .collect();
+    let bars = what_if::sensitivity(&mut workbook, &target, 0.1, None)
+        .expect("runs")
+        .len();
+    eprintln!("tornado: {bars} inputs, {} recalculations", 3 * bars);
+    let mut group = c.benchmark_group("what_if");
+    group.bench_function("tornado_ebitda_total", |b| {
+        b.iter(|| {
+            black_box(what_if::sensitivity(&mut workbook, &target, 0.1, None).map(|r| r.len()))
+        })
+    });
+    group.sample_size(10);
+    group.bench_function("tornado_full_recalc_baseline", |b| {
+        b.iter(|| {
+            let mut sum = 0.0;
+            for &(sheet, row) in &inputs {
+                for factor in [0.9, 1.1] {
+                    let edit = scale_row(&workbook, sheet, row, factor);
+                    sum += full_eval(&mut workbook, edit, &target).unwrap_or(0.0);
+                }
+            }
+            black_box(sum)
+        })
+    });
+    group.finish();
+}
+
+fn data_table_20x20(c: &mut Criterion) {
+    let mut workbook = sample();
+    let target = parse_target(&workbook, "ebitda@total").expect("target");
+    let rows = Axis {
+        input: parse_input(&workbook, "list_price", "data table").expect("input"),
+        values: (0..20).map(|i| 0.8 + 0.02 * f64::from(i)).collect(),
+    };
+    let cols = Axis {
+        input: parse_input(&workbook, "base_paid_conversion@1", "data table").expect("input"),
+        values: (0..20).map(|i| 0.35 + 0.01 * f64::from(i)).collect(),
+    };
+    let mut group = c.benchmark_group("what_if");
+    group.bench_function("data_table_20x20", |b| {
+        b.iter(|| {
+            black_box(
+                data_table::data_table(&mut workbook, &target, &rows, Some(&cols), &mut |_, _| {
+                    true
+                })
+                .map(|t| t.cells.len()),
+            )
+        })
+    });
+    group.sample_size(10);
+    let (sheet, row) = rows.input.cell_row();
+    group.bench_function("data_table_20x20_full_recalc_baseline", |b| {
+        b.iter(|| {
+            let mut sum = 0.0;
+            for &r in &rows.values {
+                let row_edit = scale_row(&workbook, sheet, row, r);
+                workbook.apply(row_edit).expect("row edit");
+                workbook.recalc_all();
+                for &col in &cols.values {
+                    let edit = set_cell(&cols.input, col);
+                    sum += full_eval(&mut workbook, edit, &target).unwrap_or(0.0);
+                }
+                workbook.undo().expect("undo");
+                workbook.recalc_all();
+            }
+            black_box(sum)
+        })
+    });
+    group.finish();
+}
+
+fn goal_seek_price(c: &mut Criterion) {
+    let mut workbook = sample();
+    let target = parse_target(&workbook, "ebitda@total").expect("target");
+    let input = parse_input(&workbook, "list_price", "goal seek").expect("input");
+    let goal = target_value(&workbook, &target).expect("number") + 10_000_000.0;
+    let result = goal_seek::goal_seek(&mut workbook, &target, goal, &input).expect("found");
+    eprintln!(
+        "goal seek: factor {} in {} evaluations",
+        result.solution, result.evaluations
+    );
+    let evaluations = result.evaluations;
+    let mut group = c.benchmark_group("what_if");
+    group.bench_function("goal_seek_ebitda_by_price", |b| {
+        b.iter(|| {
+            black_box(
+                goal_seek::goal_seek(&mut workbook, &target, goal, &input).map(|r| r.solution),
+            )
+        })
+    });
+    group.sample_size(10);
+    let (sheet, row) = input.cell_row();
+    group.bench_function("goal_seek_full_recalc_baseline", |b| {
+        b.iter(|| {
+            let mut sum = 0.0;
+            for i in 0..evaluations {
+                let edit = scale_row(&workbook, sheet, row, 1.0 + 0.001 * i as f64);
+                sum += full_eval(&mut workbook, edit, &target).unwrap_or(0.0);
+            }
+            black_box(sum)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tornado, data_table_20x20, goal_seek_price);
+criterion_main!(benches);

@@ -36,6 +36,22 @@ fn open_from_menu(harness: &mut Harness<'_, App>, title: &str) {
     harness.get(by_label("Analysis")).click();
     harness.run();
     harness.get(by_label(title)).click();
+    settle(harness);
+}
+
+/// Runs frames until no background computation is running (a running one
+/// repaints every frame for its progress bar), then until the UI is still.
+fn settle(harness: &mut Harness<'_, App>) {
+    let started = std::time::Instant::now();
+    harness.step();
+    while {
+        let analysis = &harness.state().analysis;
+        analysis.sensitivity.is_running() || analysis.data_table.is_running()
+    } {
+        assert!(started.elapsed().as_secs() < 60, "the computation finishes");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
     harness.run();
 }
 
@@ -100,18 +116,18 @@ fn the_sensitivity_tool_follows_edits_and_reports_bad_targets() {
         input: CellInput::Number(price * 1.2),
     }];
     harness.state_mut().apply(edit, Some(0));
-    harness.run();
+    settle(&mut harness);
     // A slow run (a debug build) offers Refresh instead of following live.
     if let Some(refresh) = harness.query(by_label("Refresh")) {
         refresh.click();
-        harness.run();
+        settle(&mut harness);
     }
     let after = harness.state().analysis.sensitivity.result.clone().unwrap();
     assert_ne!(before.base, after.base, "the base follows the edit");
 
     harness.state_mut().analysis.sensitivity.target = "no_such_metric@total".into();
     harness.get(by_label("Run")).click();
-    harness.run();
+    settle(&mut harness);
     let error = harness.state().analysis.sensitivity.error.clone();
     assert!(
         error
@@ -321,16 +337,7 @@ fn a_data_table_is_computed_in_the_background_and_exported() {
     harness.run();
     fill(&mut harness, "Input across the top", "base_paid_conversion");
     harness.get(by_label("Compute")).click();
-    // The progress bar repaints every frame while the job runs: step
-    // frame by frame until it is done.
-    harness.step();
-    let started = std::time::Instant::now();
-    while harness.state().analysis.data_table.is_running() {
-        assert!(started.elapsed().as_secs() < 60, "the table finishes");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        harness.step();
-    }
-    harness.run();
+    settle(&mut harness);
     let tool = &harness.state().analysis.data_table;
     assert_eq!(tool.error, None);
     let (table, base) = tool.result.clone().expect("a table");

@@ -191,6 +191,19 @@ pub fn sensitivity(
     swing: f64,
     inputs: Option<&[(u32, u32)]>,
 ) -> Result<Vec<Sensitivity>, String> {
+    sensitivity_with_progress(workbook, target, swing, inputs, &mut |_, _| true)
+}
+
+/// [`sensitivity`], calling `progress` with (inputs done, inputs in all)
+/// after each input; returning `false` stops the run with an error (the
+/// workbook is put back as it was either way).
+pub fn sensitivity_with_progress(
+    workbook: &mut Workbook,
+    target: &Target,
+    swing: f64,
+    inputs: Option<&[(u32, u32)]>,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Vec<Sensitivity>, String> {
     if !(swing > 0.0 && swing < 1.0) {
         return Err(format!(
             "the swing must be more than 0 and less than 100% (got {}); e.g. 10% or 0.1",
@@ -220,7 +233,7 @@ pub fn sensitivity(
     };
     let cells = target.cells(workbook.periods());
     let mut out = workbook.focused(&cells, |workbook| {
-        flex_each(workbook, target, swing, base, chosen)
+        flex_each(workbook, target, swing, base, chosen, progress)
     })?;
     // Widest first; inputs whose flex broke the target go last. Spreads are
     // compared at 10 significant digits so that float noise does not reorder
@@ -246,9 +259,14 @@ fn flex_each(
     swing: f64,
     base: f64,
     chosen: Vec<(u32, u32)>,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Vec<Sensitivity>, String> {
-    let mut out = Vec::with_capacity(chosen.len());
-    for (sheet, row) in chosen {
+    let total = chosen.len();
+    let mut out = Vec::with_capacity(total);
+    for (done, (sheet, row)) in chosen.into_iter().enumerate() {
+        if !progress(done, total) {
+            return Err(format!("stopped after {done} of {total} inputs"));
+        }
         let Some(info) = workbook.rows(sheet).get(row as usize) else {
             return Err(format!("no row {} on sheet {}", row + 1, sheet + 1));
         };
@@ -305,6 +323,25 @@ mod tests {
 
     fn funnel() -> Workbook {
         Workbook::parse(FUNNEL, "funnel.ron").expect("funnel parses")
+    }
+
+    #[test]
+    fn a_stopped_run_reports_progress_and_leaves_the_model_as_it_was() {
+        let mut w = funnel();
+        let text = w.to_text();
+        let (sheet, row) = w.find_metric("paid").unwrap();
+        let before: Vec<_> = w.row_values(sheet, row).to_vec();
+        let target = Target::Total { sheet, row };
+        let mut seen = Vec::new();
+        let outcome = sensitivity_with_progress(&mut w, &target, 0.1, None, &mut |done, total| {
+            seen.push((done, total));
+            done < 3
+        });
+        assert!(outcome.unwrap_err().contains("stopped after 3"));
+        assert_eq!(seen.len(), 4);
+        assert!(seen.iter().all(|&(_, total)| total == seen[0].1));
+        assert_eq!(w.to_text(), text);
+        assert_eq!(w.row_values(sheet, row), &before[..]);
     }
 
     const STAGES: [&str; 4] = [

@@ -45,24 +45,27 @@ pub enum Poll<T> {
 }
 
 impl<T: Send + 'static> Job<T> {
-    /// Starts `work` on a copy of `workbook` (with the same scenario shown).
-    /// The copy is made from the saved text, so the job never touches the
-    /// workbook being edited.
+    /// Starts `work` on a copy of `workbook` (with the same scenario shown),
+    /// built on the job's thread from a copy of the document: the job never
+    /// touches the workbook being edited, and the editor does not wait for
+    /// the copy's first calculation.
     pub fn start(
         workbook: &Workbook,
         work: impl FnOnce(&mut Workbook, &Progress) -> T + Send + 'static,
     ) -> Result<Job<T>, String> {
-        let mut copy = Workbook::parse(&workbook.to_text(), "copy").map_err(|e| e.to_string())?;
-        copy.set_active_scenario(workbook.active_scenario())
-            .map_err(|e| e.to_string())?;
+        let doc = workbook.document().clone();
+        let active = workbook.active_scenario();
         let progress = Arc::new(Progress::default());
         let (send, result) = channel();
         let shared = Arc::clone(&progress);
         std::thread::Builder::new()
             .name("lever-job".into())
             .spawn(move || {
-                let outcome = work(&mut copy, &shared);
-                let _ = send.send(outcome);
+                let mut copy = Workbook::new(doc);
+                if copy.set_active_scenario(active).is_ok() {
+                    let outcome = work(&mut copy, &shared);
+                    let _ = send.send(outcome);
+                }
             })
             .map_err(|e| format!("could not start the computation: {e}"))?;
         Ok(Job { progress, result })

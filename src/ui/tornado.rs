@@ -7,6 +7,8 @@
 use std::time::Instant;
 
 use egui::{Color32, RichText, Ui};
+
+use super::background::{Job, Poll};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::panels::PanelEvent;
@@ -27,7 +29,7 @@ pub const LOW_COLOUR: Color32 = Color32::from_rgb(70, 130, 180);
 pub const HIGH_COLOUR: Color32 = Color32::from_rgb(230, 140, 40);
 
 /// The tool's settings and last result.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SensitivityTool {
     /// The target as typed: `ebitda@total`, `revenue@Dec 2027`, `units@3`.
     pub target: String,
@@ -39,6 +41,8 @@ pub struct SensitivityTool {
     pub error: Option<String>,
     /// The model state the result was computed for.
     computed_for: Option<(u64, u32)>,
+    /// The run in progress, on a background thread.
+    job: Option<Job<Result<Tornado, String>>>,
 }
 
 /// One finished sensitivity run.
@@ -66,52 +70,64 @@ impl Default for SensitivityTool {
             result: None,
             error: None,
             computed_for: None,
+            job: None,
         }
     }
 }
 
 impl SensitivityTool {
-    /// Runs the analysis for the current settings.
-    pub fn run(&mut self, workbook: &mut Workbook) {
+    /// Starts the analysis for the current settings on a background thread
+    /// (a run in progress is cancelled); a bad target is reported at once.
+    pub fn run(&mut self, workbook: &Workbook) {
         self.computed_for = Some(run_key(workbook, self.swing_percent));
-        let target = match what_if::parse_target(workbook, &self.target) {
-            Ok(target) => target,
-            Err(message) => {
-                self.error = Some(message);
-                self.result = None;
-                return;
-            }
-        };
+        if let Some(job) = self.job.take() {
+            job.cancel();
+        }
+        if let Err(message) = what_if::parse_target(workbook, &self.target) {
+            self.error = Some(message);
+            self.result = None;
+            return;
+        }
+        let text = self.target.clone();
         let swing = self.swing_percent / 100.0;
-        let started = Instant::now();
-        match what_if::sensitivity(workbook, &target, swing, None) {
-            Ok(bars) => {
-                let (sheet, row) = target.cell_row();
-                let name = workbook.metric_name(sheet, row).to_string();
-                let title = match target {
-                    Target::Total { .. } => format!("{name} (total)"),
-                    Target::Period { period, .. } => format!(
-                        "{name} ({})",
-                        crate::model::timeline::period_label(&workbook.document().timeline, period)
-                    ),
-                };
-                let format = workbook
-                    .rows(sheet)
-                    .get(row as usize)
-                    .map_or(Format::General, |r| r.format);
-                self.result = Some(Tornado {
-                    title,
-                    base: what_if::target_value(workbook, &target).unwrap_or(0.0),
-                    swing,
-                    bars,
-                    format,
-                    millis: started.elapsed().as_secs_f64() * 1000.0,
-                });
-                self.error = None;
+        match Job::start(workbook, move |copy, progress| {
+            compute(copy, &text, swing, &mut |done, total| {
+                progress.report(done, total)
+            })
+        }) {
+            Ok(job) => self.job = Some(job),
+            Err(message) => self.error = Some(message),
+        }
+    }
+
+    /// True while a run is in progress.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Takes the finished run's result, if it is done.
+    pub fn poll(&mut self) {
+        let Some(job) = &self.job else {
+            return;
+        };
+        match job.poll() {
+            Poll::Running(..) => {}
+            Poll::Done(outcome) => {
+                self.job = None;
+                match outcome {
+                    Ok(tornado) => {
+                        self.result = Some(tornado);
+                        self.error = None;
+                    }
+                    Err(message) => {
+                        self.result = None;
+                        self.error = Some(message);
+                    }
+                }
             }
-            Err(message) => {
-                self.error = Some(message);
-                self.result = None;
+            Poll::Lost => {
+                self.job = None;
+                self.error = Some("the computation stopped unexpectedly".into());
             }
         }
     }
@@ -131,6 +147,7 @@ impl SensitivityTool {
         theme: &Theme,
         events: &mut Vec<PanelEvent>,
     ) {
+        self.poll();
         let mut run = false;
         ui.horizontal(|ui| {
             ui.label("Target");
@@ -148,7 +165,23 @@ impl SensitivityTool {
                     .suffix("%"),
             );
             run |= ui.button("Run").clicked();
-            if self.is_stale(workbook) {
+            if let Some(job) = &self.job {
+                let (done, total) = job.progress();
+                let fraction = if total == 0 {
+                    0.0
+                } else {
+                    done as f32 / total as f32
+                };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(160.0)
+                        .text(format!("{done} of {total} inputs")),
+                );
+                if ui.button("Cancel").clicked() {
+                    job.cancel();
+                }
+                ui.ctx().request_repaint();
+            } else if self.is_stale(workbook) {
                 let fast = self
                     .result
                     .as_ref()
@@ -209,6 +242,39 @@ impl SensitivityTool {
             events.push(PanelEvent::SelectRow(row));
         }
     }
+}
+
+/// Runs the sensitivity of target `text` on `workbook` (a job's copy).
+fn compute(
+    workbook: &mut Workbook,
+    text: &str,
+    swing: f64,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Tornado, String> {
+    let target = what_if::parse_target(workbook, text)?;
+    let started = Instant::now();
+    let bars = what_if::sensitivity_with_progress(workbook, &target, swing, None, progress)?;
+    let (sheet, row) = target.cell_row();
+    let name = workbook.metric_name(sheet, row).to_string();
+    let title = match target {
+        Target::Total { .. } => format!("{name} (total)"),
+        Target::Period { period, .. } => format!(
+            "{name} ({})",
+            crate::model::timeline::period_label(&workbook.document().timeline, period)
+        ),
+    };
+    let format = workbook
+        .rows(sheet)
+        .get(row as usize)
+        .map_or(Format::General, |r| r.format);
+    Ok(Tornado {
+        title,
+        base: what_if::target_value(workbook, &target).unwrap_or(0.0),
+        swing,
+        bars,
+        format,
+        millis: started.elapsed().as_secs_f64() * 1000.0,
+    })
 }
 
 /// What a result depends on: the document state and the swing.

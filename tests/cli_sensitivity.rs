@@ -104,3 +104,45 @@ fn zero_or_unreadable_swing_fails() {
         assert!(stdout(&output).is_empty());
     }
 }
+
+#[test]
+fn sensitivity_under_a_scenario_starts_from_its_inputs() {
+    let base = lever(&[
+        "sensitivity",
+        "models/edtech-growth.ron",
+        "--target",
+        "ebitda@total",
+        "--format",
+        "csv",
+    ]);
+    let optimistic = lever(&[
+        "sensitivity",
+        "models/edtech-growth.ron",
+        "--target",
+        "ebitda@total",
+        "--scenario",
+        "Optimistic",
+        "--format",
+        "csv",
+    ]);
+    assert!(base.status.success() && optimistic.status.success());
+    assert_ne!(
+        stdout(&base),
+        stdout(&optimistic),
+        "the scenario's inputs move the base"
+    );
+    let unknown = lever(&[
+        "sensitivity",
+        "models/edtech-growth.ron",
+        "--target",
+        "ebitda@total",
+        "--scenario",
+        "Utopia",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("Optimistic"),
+        "{}",
+        stderr(&unknown)
+    );
+}

@@ -86,6 +86,9 @@ pub enum Command {
         /// How far each input is flexed: `10%` or `0.1`.
         #[arg(long, default_value = "10%")]
         swing: String,
+        /// Flex the inputs as this scenario sets them.
+        #[arg(long)]
+        scenario: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
@@ -316,9 +319,11 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             file,
             target,
             swing,
+            scenario,
             format,
         }) => {
             let (mut workbook, _) = open(&file)?;
+            activate(&mut workbook, &file, scenario.as_deref())?;
             let swing = parse_swing(&swing)?;
             let target = what_if::parse_target(&workbook, &target)?;
             let result = what_if::sensitivity(&mut workbook, &target, swing, None)?;

@@ -7,33 +7,13 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command as Process;
 
+use common::libreoffice::{self, Sheets, csv_rows};
 use common::{lever, stderr, stdout};
 use lever::model::document::{ChangelogEntry, Grouping};
 use lever::model::interop::{ExportOptions, export_investor_xlsx};
 use lever::model::rollup::{ViewLine, investor_table, view};
 use lever::model::{Command, Workbook, changelog};
-
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|l| {
-            // No field in these tests holds a quote; commas only inside quotes.
-            let mut fields = Vec::new();
-            let mut field = String::new();
-            let mut quoted = false;
-            for c in l.chars() {
-                match c {
-                    '"' => quoted = !quoted,
-                    ',' if !quoted => fields.push(std::mem::take(&mut field)),
-                    c => field.push(c),
-                }
-            }
-            fields.push(field);
-            fields
-        })
-        .collect()
-}
 
 #[test]
 fn csv_export_by_quarter_by_hand() {
@@ -152,24 +132,11 @@ fn xlsx_export_has_rollup_formulas_and_cached_values() {
 /// sheet must equal Lever's roll-ups.
 #[test]
 fn libreoffice_recalculates_the_investor_xlsx_to_levers_values() {
-    if Process::new("soffice").arg("--version").output().is_err() {
-        eprintln!(
-            "skipped: soffice not found (apt-get install -y --no-install-recommends libreoffice-calc-nogui)"
-        );
+    if !libreoffice::available() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let profile = dir.path().join("profile");
-    std::fs::create_dir_all(profile.join("user")).expect("profile");
-    std::fs::write(
-        profile.join("user/registrymodifications.xcu"),
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"#,
-    )
-    .expect("profile");
+    let profile = libreoffice::recalculating_profile(dir.path());
     for (model, grouping) in [
         ("models/saas.ron", Grouping::Quarter),
         ("models/edtech-growth.ron", Grouping::Year),
@@ -192,31 +159,9 @@ fn libreoffice_recalculates_the_investor_xlsx_to_levers_values() {
             },
         )
         .expect("exports");
-        let status = Process::new("soffice")
-            .arg(format!(
-                "-env:UserInstallation=file://{}",
-                profile.display()
-            ))
-            .args(["--headless", "--convert-to"])
-            .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,1")
-            .arg("--outdir")
-            .arg(dir.path())
-            .arg(&xlsx)
-            .output()
-            .expect("soffice runs");
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        let csv_path = [
-            dir.path().join(format!("{stem}-Investor.csv")),
-            dir.path().join(format!("{stem}.csv")),
-        ]
-        .into_iter()
-        .find(|p| p.exists())
-        .expect("LibreOffice wrote the Investor sheet");
-        let rows = csv_rows(&std::fs::read_to_string(&csv_path).expect("csv"));
+        libreoffice::to_csv(&profile, &xlsx, dir.path(), Sheets::Number(1));
+        let csv_path = libreoffice::sheet_csv(dir.path(), &stem, "Investor");
+        let rows = libreoffice::read_csv(&csv_path);
         let mut compared = 0;
         // The sheet has the header row, then one row per line of the view.
         for (line, item) in table.lines.iter().enumerate() {

@@ -255,8 +255,12 @@ fn bad_files_give_clear_errors_and_never_panic() {
     assert!(stderr(&missing).contains("missing.xlsx"));
 }
 
-/// Every formula and constant of every sheet, as calamine reads them.
-fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, u32), String)>)> {
+/// Cells of a sheet with their text: ((row, column), text).
+type Cells = Vec<((u32, u32), String)>;
+
+/// Every formula and constant of every sheet, as calamine reads them:
+/// (sheet name, formulas, constants).
+fn read_back(path: &Path) -> Vec<(String, Cells, Cells)> {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(path).expect("calamine reads it");
     let names = book.sheet_names();
@@ -264,7 +268,7 @@ fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, 
         .into_iter()
         .map(|name| {
             let formulas = book.worksheet_formula(&name).expect("formulas");
-            let formulas: Vec<((u32, u32), String)> = formulas
+            let formulas: Cells = formulas
                 .used_cells()
                 .filter(|(_, _, f)| !f.is_empty())
                 .map(|(r, c, f)| {
@@ -274,7 +278,7 @@ fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, 
                 .collect();
             let values = book.worksheet_range(&name).expect("values");
             let (r0, c0) = values.start().unwrap_or((0, 0));
-            let constants: Vec<((u32, u32), String)> = values
+            let constants: Cells = values
                 .used_cells()
                 .map(|(r, c, v)| ((r as u32 + r0, c as u32 + c0), v.to_string()))
                 .filter(|(pos, _)| !formulas.iter().any(|(p, _)| p == pos))

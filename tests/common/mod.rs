@@ -2,6 +2,8 @@
 //! uses a part of them).
 #![allow(dead_code)]
 
+pub mod libreoffice;
+
 use std::process::{Command, Output};
 
 /// Runs `lever` with `args` from the project folder.

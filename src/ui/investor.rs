@@ -27,7 +27,7 @@ use crate::model::{Command, Value, Workbook, display, io, scenario};
 pub const TOGGLE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
 
 /// Width of a value column in the tables, in points.
-const VALUE_WIDTH: f32 = 96.0;
+const VALUE_WIDTH: f32 = 112.0;
 /// Width of the metric label column, in points.
 const LABEL_WIDTH: f32 = 230.0;
 /// Height of a chart, in points.
@@ -684,7 +684,7 @@ fn chart_ui(ui: &mut Ui, table: &InvestorTable, metric: &ViewMetric) {
     ui.label(RichText::new(title).strong());
     let labels: Vec<String> = table.groups.iter().map(|g| g.label.clone()).collect();
     let format = metric.format;
-    let step = (labels.len() as f64 / 6.0).ceil().max(1.0);
+    let step = (labels.len() as f64 / 4.0).ceil().max(1.0);
     let plot = Plot::new(("investor_chart", metric.sheet, metric.row))
         .height(CHART_HEIGHT)
         .allow_drag(false)
@@ -728,13 +728,50 @@ fn chart_ui(ui: &mut Ui, table: &InvestorTable, metric: &ViewMetric) {
     });
 }
 
+/// A cell of the tables `width` wide, its text laid out by `layout` after
+/// `indent` points.
+fn cell(ui: &mut Ui, width: f32, layout: Layout, indent: f32, text: RichText) -> egui::Response {
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(width, ui.spacing().interact_size.y),
+        egui::Sense::hover(),
+    );
+    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(layout));
+    child.add_space(indent);
+    child.add(egui::Label::new(text).truncate())
+}
+
 /// A value right-aligned in a cell of the tables.
 fn value_cell(ui: &mut Ui, text: RichText) {
-    ui.allocate_ui_with_layout(
-        egui::vec2(VALUE_WIDTH, ui.spacing().interact_size.y),
+    cell(
+        ui,
+        VALUE_WIDTH,
         Layout::right_to_left(Align::Center),
-        |ui| ui.label(text),
+        0.0,
+        text,
     );
+}
+
+/// A header or section title in the first column of the tables.
+fn label_cell(ui: &mut Ui, text: RichText) -> egui::Response {
+    cell(
+        ui,
+        LABEL_WIDTH,
+        Layout::left_to_right(Align::Center),
+        0.0,
+        text,
+    )
+}
+
+/// A metric's label in the first column of the tables, indented under its
+/// section's title.
+fn metric_cell(ui: &mut Ui, text: RichText) -> egui::Response {
+    cell(
+        ui,
+        LABEL_WIDTH,
+        Layout::left_to_right(Align::Center),
+        12.0,
+        text,
+    )
 }
 
 /// A number as the row's format shows it, or a dash.
@@ -752,10 +789,7 @@ fn table_ui(ui: &mut Ui, table: &InvestorTable, theme: &Theme) {
                 .min_col_width(40.0)
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
-                    ui.allocate_ui(egui::vec2(LABEL_WIDTH, 0.0), |ui| {
-                        ui.set_min_width(LABEL_WIDTH);
-                        ui.label(RichText::new("Metric").strong());
-                    });
+                    label_cell(ui, RichText::new("Metric").strong());
                     ui.label(RichText::new("Unit").strong());
                     for group in &table.groups {
                         value_cell(ui, RichText::new(&group.label).strong());
@@ -764,18 +798,26 @@ fn table_ui(ui: &mut Ui, table: &InvestorTable, theme: &Theme) {
                     for line in &table.lines {
                         match line {
                             ViewLine::Section(title) => {
-                                ui.label(RichText::new(title).strong().color(theme.section_text));
+                                label_cell(
+                                    ui,
+                                    RichText::new(title).strong().color(theme.section_text),
+                                );
                                 ui.end_row();
                             }
                             ViewLine::Metric(metric) => {
-                                ui.label(&metric.label).on_hover_text(format!(
-                                    "`{}`, rolled up by {}",
-                                    metric.name,
-                                    rollup_words(&metric.rollup)
-                                ));
+                                metric_cell(ui, RichText::new(&metric.label).color(theme.text))
+                                    .on_hover_text(format!(
+                                        "`{}`, rolled up by {}",
+                                        metric.name,
+                                        rollup_words(&metric.rollup)
+                                    ));
                                 ui.label(RichText::new(&metric.unit).color(theme.muted_text));
                                 for value in &metric.values {
-                                    value_cell(ui, RichText::new(shown(*value, metric.format)));
+                                    value_cell(
+                                        ui,
+                                        RichText::new(shown(*value, metric.format))
+                                            .color(theme.text),
+                                    );
                                 }
                                 ui.end_row();
                             }
@@ -839,10 +881,7 @@ fn side_by_side_ui(
                 .striped(true)
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
-                    ui.allocate_ui(egui::vec2(LABEL_WIDTH, 0.0), |ui| {
-                        ui.set_min_width(LABEL_WIDTH);
-                        ui.label(RichText::new("Metric").strong());
-                    });
+                    label_cell(ui, RichText::new("Metric").strong());
                     ui.label(RichText::new("Unit").strong());
                     for (i, name) in sides.names.iter().enumerate() {
                         value_cell(ui, RichText::new(name).strong());
@@ -852,10 +891,13 @@ fn side_by_side_ui(
                     }
                     ui.end_row();
                     for row in &sides.rows {
-                        ui.label(&row.label);
+                        label_cell(ui, RichText::new(&row.label).color(theme.text));
                         ui.label(RichText::new(&row.unit).color(theme.muted_text));
                         for (i, value) in row.values.iter().enumerate() {
-                            value_cell(ui, RichText::new(shown(*value, row.format)));
+                            value_cell(
+                                ui,
+                                RichText::new(shown(*value, row.format)).color(theme.text),
+                            );
                             if i > 0 {
                                 let pct = row.pct[i];
                                 let text = pct.map_or_else(

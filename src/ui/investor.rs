@@ -139,8 +139,12 @@ struct Compared {
     comparison: scenario::Comparison,
     /// Per shown metric: its index in the comparison, its roll-up, and the
     /// indices of a ratio's parts.
-    metrics: Vec<(usize, Rollup, Option<(usize, usize)>)>,
+    metrics: Vec<ComparedMetric>,
 }
+
+/// A shown metric in [`Compared`]: its index in the comparison, its
+/// roll-up, and the indices of a ratio's parts.
+type ComparedMetric = (usize, Rollup, Option<(usize, usize)>);
 
 /// One shown metric under base and every scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,10 +171,12 @@ pub struct SideBySide {
 }
 
 impl InvestorMode {
-    /// Forgets what was computed for the previous document.
+    /// Forgets what was computed and chosen for the previous document: the
+    /// next one shows its own view's grouping.
     pub fn reset_cache(&mut self) {
         self.comparison = None;
         self.compare_over = None;
+        self.grouping = None;
     }
 
     /// The grouping shown for `view`.

@@ -143,6 +143,21 @@ pub fn blank_document() -> WorkbookFile {
     }
 }
 
+/// A template's name in the File → New from template menu: its
+/// description up to the colon (`SaaS model`), else its capitalised name.
+pub fn template_title(template: &crate::model::templates::Template) -> String {
+    match template.description.split_once(':') {
+        Some((title, _)) => title.trim().to_string(),
+        None => {
+            let mut chars = template.name.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// The config folder: `$LEVER_CONFIG_DIR`, else `$XDG_CONFIG_HOME/lever`,
 /// else `$HOME/.config/lever` (on Windows `%APPDATA%\lever`); `None` if
 /// none of them is set. Relative values are ignored, as the XDG spec asks.
@@ -232,6 +247,9 @@ pub enum Pending {
     Open(PathBuf),
     /// Start a new model.
     New,
+    /// Start a new model from the template with this name
+    /// ([`templates::all`](crate::model::templates::all)).
+    Template(String),
     /// Close the window.
     Close,
 }
@@ -365,6 +383,18 @@ impl Files {
             if ui.button("New").clicked() {
                 self.request(Pending::New, doc);
             }
+            ui.menu_button("New from template", |ui| {
+                for template in crate::model::templates::all() {
+                    if ui
+                        .button(template_title(&template))
+                        .on_hover_text(template.description)
+                        .clicked()
+                    {
+                        self.request(Pending::Template(template.name.to_string()), doc);
+                        ui.close();
+                    }
+                }
+            });
             if ui.button("Open…").clicked() {
                 self.open_dialog(doc);
             }
@@ -466,6 +496,14 @@ impl Files {
                 *doc = Document::untitled(Workbook::new(blank_document()), "Untitled.ron");
                 self.reloaded = true;
             }
+            Pending::Template(name) => match crate::model::templates::find(&name) {
+                Ok(template) => {
+                    self.discard_autosave();
+                    *doc = Document::untitled(Workbook::new(template.file), "Untitled.ron");
+                    self.reloaded = true;
+                }
+                Err(error) => self.error = Some(error),
+            },
             Pending::Close => {}
         }
     }

@@ -13,6 +13,7 @@ pub mod files;
 pub mod funnel;
 pub mod goal_seek;
 pub mod grid;
+pub mod investor;
 pub mod panels;
 pub mod scenarios;
 pub mod theme;
@@ -66,6 +67,8 @@ pub struct App {
     pub rename: Option<(u32, String)>,
     /// The analysis panel (sensitivity, charts).
     pub analysis: analysis::Analysis,
+    /// The investor view (View → Investor view), shown instead of the grid.
+    pub investor: investor::InvestorMode,
 }
 
 /// The benchmark colours and what they mean, for the status bar.
@@ -122,6 +125,7 @@ impl App {
             fonts_ready: false,
             rename: None,
             analysis: analysis::Analysis::default(),
+            investor: investor::InvestorMode::default(),
         };
         app.select(app.first_metric_cell());
         app
@@ -167,10 +171,13 @@ impl App {
         self.files.frame(ui, &mut self.doc);
         if self.files.take_reloaded() {
             self.view = ViewState::default();
+            self.investor.reset_cache();
             let first = self.first_metric_cell();
             self.select(first);
         }
-        self.handle_keys(ui);
+        if !self.investor_keys(ui) {
+            self.handle_keys(ui);
+        }
 
         let mut panel_events = Vec::new();
         egui::Panel::top("menu").show(ui, |ui| {
@@ -225,6 +232,17 @@ impl App {
                         self.view.hide_benchmarks = !show;
                     }
                     ui.separator();
+                    if ui
+                        .add(
+                            egui::Button::selectable(self.investor.open, "Investor view")
+                                .shortcut_text("Ctrl+I"),
+                        )
+                        .clicked()
+                    {
+                        self.toggle_investor();
+                        ui.close();
+                    }
+                    ui.separator();
                     for (label, preference) in [
                         ("Theme: follow the system", egui::ThemePreference::System),
                         ("Theme: light", egui::ThemePreference::Light),
@@ -237,6 +255,10 @@ impl App {
                 });
             });
         });
+        if self.investor.open {
+            self.investor_ui(ui, &theme, panel_events);
+            return;
+        }
         egui::Panel::top("formula_bar").show(ui, |ui| {
             ui.add_space(4.0);
             panels::formula_bar_ui(

@@ -117,8 +117,10 @@ fn xlsx_export_has_rollup_formulas_and_cached_values() {
         all.contains(&"SUM('Model'!$C$15:$E$15)/SUM('Model'!$C$3:$E$3)".to_string()),
         "{all:?}"
     );
+    // The revenue gains are money per period: they add up, though their
+    // formulas divide (the file says `rollup: Sum`).
     assert!(
-        all.contains(&"AVERAGE('Model'!$F$21:$H$21)".to_string()),
+        all.contains(&"SUM('Model'!$F$21:$H$21)".to_string()),
         "{all:?}"
     );
     match values.get((row, 2)) {

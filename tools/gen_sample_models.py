@@ -548,6 +548,7 @@ FOUNDER = {
             "customers": "Average",
             "lead_to_paid": 'Ratio("paid_deals", "new_leads")',
             "gross_margin": 'Ratio("gross_profit", "net_revenue")',
+            "price": "Average",
         },
         "areas": ["product", "sales", "sales", "sales", "finance", "sales", "product", "pricing", "sales"],
         "funnels": [
@@ -569,7 +570,11 @@ FOUNDER = {
             "qualified_to_invoice": (0.35, None, "Higher", FIELD),
             "invoice_to_paid": (0.55, 0.65, "Higher", FIELD),
         },
-        "rollups": {"lead_to_paid": 'Ratio("paid", "leads")'},
+        "rollups": {
+            "lead_to_paid": 'Ratio("paid", "leads")',
+            # Money per period, though their formulas divide.
+            "gain_contact": "Sum", "gain_qualified": "Sum", "gain_invoice": "Sum", "gain_paid": "Sum",
+        },
         "areas": [],
         "funnels": [
             '(name: "Sales", stages: ["leads", "contacts", "qualified", "invoices", "paid"], '

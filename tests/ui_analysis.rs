@@ -469,3 +469,73 @@ fn benchmarked_cells_explain_themselves() {
         .count();
     assert!(legend >= 1, "the status bar shows the benchmark legend");
 }
+
+#[test]
+fn a_benchmark_is_set_from_the_rows_menu_and_undone() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "paid_visit_share");
+    harness.get(by_label("Rows")).click();
+    harness.run();
+    harness.get_by_label_contains("Benchmark…").click();
+    harness.run();
+    fill(&mut harness, "Market value", "60%");
+    fill(&mut harness, "High end (optional)", "70%");
+    fill(&mut harness, "Source", "ad network report");
+    harness.get(by_label("Set benchmark")).click();
+    harness.run();
+    let workbook = &harness.state().doc.workbook;
+    let (sheet, row) = workbook.find_metric("paid_visit_share").unwrap();
+    let benchmark = workbook.rows(sheet)[row as usize]
+        .benchmark
+        .clone()
+        .expect("set");
+    assert_eq!((benchmark.value, benchmark.high), (0.6, Some(0.7)));
+    assert_eq!(benchmark.source, "ad network report");
+    assert!(harness.state().benchmark.is_none(), "the dialog closes");
+    // 65% is inside the market range.
+    let verdict = lever::model::benchmark::cell_verdict(workbook, sheet, row, 0).unwrap();
+    assert_eq!(
+        verdict.standing,
+        lever::model::benchmark::Standing::InMarket
+    );
+    harness.state_mut().undo();
+    let workbook = &harness.state().doc.workbook;
+    assert!(workbook.rows(sheet)[row as usize].benchmark.is_none());
+}
+
+#[test]
+fn selected_rows_are_marked_as_a_funnel() {
+    let app = App::new(lever::ui::files::Document::untitled(
+        lever::model::Workbook::parse(include_str!("../models/funnel.ron"), "funnel.ron").unwrap(),
+        "funnel.ron",
+    ));
+    let mut harness = harness(app);
+    go_to(&mut harness, "leads");
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowDown);
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowDown);
+    harness.run();
+    open_from_menu(&mut harness, "Funnel");
+    fill(&mut harness, "New funnel", "Top");
+    harness.get(by_label("Mark as funnel")).click();
+    settle(&mut harness);
+    let workbook = &harness.state().doc.workbook;
+    let (sheet, leads) = workbook.find_metric("leads").unwrap();
+    let selected: Vec<String> = (leads..leads + 3)
+        .map(|row| workbook.metric_name(sheet, row).to_string())
+        .collect();
+    let funnels = workbook.document().funnels.clone();
+    let top = funnels.iter().find(|f| f.name == "Top").expect("created");
+    assert_eq!(top.stages, selected, "the selected rows, in order");
+    assert_eq!(harness.state().analysis.funnel.funnel, "Top");
+    harness.state_mut().undo();
+    assert!(
+        !harness
+            .state()
+            .doc
+            .workbook
+            .document()
+            .funnels
+            .iter()
+            .any(|f| f.name == "Top")
+    );
+}

@@ -314,8 +314,10 @@ impl CellInput {
         if trimmed.eq_ignore_ascii_case("false") {
             return CellInput::Bool(false);
         }
-        let (digits, scale) = match trimmed.strip_suffix('%') {
-            Some(rest) => (rest.trim_end(), 0.01),
+        // A percentage is divided by 100 (not multiplied by 0.01), so that
+        // `70%` is exactly the double nearest 0.7, as in a spreadsheet.
+        let (digits, divisor) = match trimmed.strip_suffix('%') {
+            Some(rest) => (rest.trim_end(), 100.0),
             None => (trimmed, 1.0),
         };
         let plain: String = digits
@@ -324,7 +326,7 @@ impl CellInput {
             .collect();
         match plain.parse::<f64>() {
             Ok(n) if n.is_finite() && !plain.is_empty() && !plain.eq_ignore_ascii_case("nan") => {
-                CellInput::Number(n * scale)
+                CellInput::Number(n / divisor)
             }
             _ => CellInput::Text(text.to_string()),
         }
@@ -358,6 +360,8 @@ mod tests {
     fn typing_reads_like_a_spreadsheet() {
         assert_eq!(CellInput::from_typed("1,234.5"), CellInput::Number(1234.5));
         assert_eq!(CellInput::from_typed("12%"), CellInput::Number(0.12));
+        assert_eq!(CellInput::from_typed("70%"), CellInput::Number(0.7));
+        assert_eq!(CellInput::from_typed("7%"), CellInput::Number(0.07));
         assert_eq!(
             CellInput::from_typed(" =a+b "),
             CellInput::Formula("=a+b".into())

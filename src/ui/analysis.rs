@@ -92,6 +92,8 @@ pub struct Selection {
     pub row: u32,
     /// The cursor's period, if it is on a period column.
     pub period: Option<u32>,
+    /// The selected rows, first to last.
+    pub rows: (u32, u32),
 }
 
 impl Analysis {
@@ -181,7 +183,7 @@ impl Analysis {
                         events,
                     ),
                     Some(Tool::DataTable) => self.data_table.ui(ui, workbook, theme),
-                    Some(Tool::Funnel) => self.funnel.ui(ui, workbook, at.sheet, theme, events),
+                    Some(Tool::Funnel) => self.funnel.ui(ui, workbook, at, theme, events),
                     Some(Tool::Changelog) => {
                         self.changelog.ui(ui, workbook, at.sheet, theme, events)
                     }

@@ -11,8 +11,9 @@ use egui_plot::{Bar, BarChart, Plot};
 use super::grid::compact;
 use super::panels::PanelEvent;
 use super::theme::Theme;
+use crate::model::document::Funnel;
 use crate::model::funnel::{self, FunnelReport, GainMethod};
-use crate::model::{Format, Workbook, display};
+use crate::model::{Command, Format, Workbook, display};
 
 /// The tool's settings and last report.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +29,8 @@ pub struct FunnelTool {
     computed_for: Option<(u64, Option<usize>, String, String)>,
     /// Why the last report failed.
     pub error: Option<String>,
+    /// The name typed for a new funnel.
+    pub new_name: String,
 }
 
 impl FunnelTool {
@@ -67,16 +70,21 @@ impl FunnelTool {
         &mut self,
         ui: &mut Ui,
         workbook: &mut Workbook,
-        sheet: u32,
+        at: super::analysis::Selection,
         theme: &Theme,
         events: &mut Vec<PanelEvent>,
     ) {
+        let sheet = at.sheet;
+        if self.new_funnel_ui(ui, workbook, at, theme, events) {
+            // The new funnel is in the file from the next frame.
+            return;
+        }
         let names = funnel::names(workbook);
         if names.is_empty() {
             ui.label(
                 RichText::new(
-                    "This model declares no funnel. A funnel is a chain of count rows \
-                     (leads → contacts → … → paid) listed under `funnels` in the file.",
+                    "This model has no funnel yet. Select its count rows in the grid \
+                     (leads, contacts, …, paid), name it and press “Mark as funnel”.",
                 )
                 .color(theme.muted_text),
             );
@@ -165,6 +173,89 @@ impl FunnelTool {
         {
             events.push(PanelEvent::SelectRow(row));
         }
+    }
+}
+
+impl FunnelTool {
+    /// "Mark the selected rows as a funnel", and "Delete this funnel";
+    /// true when a funnel was just created.
+    fn new_funnel_ui(
+        &mut self,
+        ui: &mut Ui,
+        workbook: &Workbook,
+        at: super::analysis::Selection,
+        theme: &Theme,
+        events: &mut Vec<PanelEvent>,
+    ) -> bool {
+        let mut created = false;
+        let stages: Vec<String> = (at.rows.0..=at.rows.1)
+            .filter(|&row| {
+                workbook
+                    .rows(at.sheet)
+                    .get(row as usize)
+                    .is_some_and(|r| r.section.is_empty())
+            })
+            .map(|row| workbook.metric_name(at.sheet, row).to_string())
+            .filter(|name| !name.is_empty())
+            .map(|name| {
+                if at.sheet == 0 {
+                    name
+                } else {
+                    format!(
+                        "{}!{name}",
+                        workbook.document().sheets[at.sheet as usize].name
+                    )
+                }
+            })
+            .collect();
+        ui.horizontal(|ui| {
+            let label = ui.label("New funnel");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.new_name)
+                    .hint_text("name")
+                    .desired_width(120.0),
+            )
+            .labelled_by(label.id);
+            let ready = stages.len() >= 2 && !self.new_name.trim().is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new("Mark as funnel"))
+                .on_hover_text(format!("Stages: {}", stages.join(" → ")))
+                .on_disabled_hover_text(
+                    "Select two or more count rows in the grid and name the funnel",
+                )
+                .clicked()
+            {
+                let name = self.new_name.trim().to_string();
+                let mut funnels = workbook.document().funnels.clone();
+                funnels.retain(|f| !f.name.eq_ignore_ascii_case(&name));
+                funnels.push(Funnel {
+                    name: name.clone(),
+                    stages: stages.clone(),
+                    conversions: Vec::new(),
+                    value: String::new(),
+                });
+                events.push(PanelEvent::Apply(vec![Command::SetFunnels { funnels }]));
+                self.funnel = name;
+                self.new_name.clear();
+                created = true;
+            }
+            ui.label(
+                RichText::new(format!("{} rows selected", stages.len())).color(theme.muted_text),
+            );
+            if !self.funnel.is_empty()
+                && workbook
+                    .document()
+                    .funnels
+                    .iter()
+                    .any(|f| f.name.eq_ignore_ascii_case(&self.funnel))
+                && ui.button("Delete this funnel").clicked()
+            {
+                let mut funnels = workbook.document().funnels.clone();
+                funnels.retain(|f| !f.name.eq_ignore_ascii_case(&self.funnel));
+                events.push(PanelEvent::Apply(vec![Command::SetFunnels { funnels }]));
+            }
+        });
+        created
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod background;
+pub mod benchmark_dialog;
 pub mod changelog;
 pub mod chart;
 pub mod clipboard;
@@ -67,6 +68,8 @@ pub struct App {
     pub rename: Option<(u32, String)>,
     /// The analysis panel (sensitivity, charts).
     pub analysis: analysis::Analysis,
+    /// The benchmark dialog, while open.
+    pub benchmark: Option<benchmark_dialog::BenchmarkDialog>,
     /// The investor view (View → Investor view), shown instead of the grid.
     pub investor: investor::InvestorMode,
 }
@@ -105,6 +108,8 @@ pub enum RowAction {
     MoveDown,
     /// Open the rename dialog for the cursor's metric.
     Rename,
+    /// Open the benchmark dialog for the cursor's metric.
+    Benchmark,
 }
 
 impl App {
@@ -125,6 +130,7 @@ impl App {
             fonts_ready: false,
             rename: None,
             analysis: analysis::Analysis::default(),
+            benchmark: None,
             investor: investor::InvestorMode::default(),
         };
         app.select(app.first_metric_cell());
@@ -372,6 +378,17 @@ impl App {
             self.panel_event(event);
         }
         self.rename_dialog_ui(ui);
+        if let Some(mut dialog) = self.benchmark.take() {
+            match dialog.ui(ui, &self.doc.workbook, &theme) {
+                benchmark_dialog::Outcome::Open => self.benchmark = Some(dialog),
+                benchmark_dialog::Outcome::Cancelled => {}
+                benchmark_dialog::Outcome::Apply(edit) => {
+                    if !self.apply(edit, None) {
+                        self.benchmark = Some(dialog);
+                    }
+                }
+            }
+        }
         if let Some(ripple) = &self.view.ripple
             && now - ripple.at < f64::from(RIPPLE_FADE_SECONDS)
         {
@@ -387,7 +404,9 @@ impl App {
     }
 
     fn selection(&self) -> analysis::Selection {
+        let (from, to) = self.view.selection();
         analysis::Selection {
+            rows: (from.row, to.row),
             sheet: self.view.sheet,
             row: self.view.cursor.row,
             period: if self.is_plain_grid() {
@@ -942,6 +961,21 @@ impl App {
                 self.rename = Some((self.view.cursor.row, name));
                 return;
             }
+            RowAction::Benchmark => {
+                if !self
+                    .doc
+                    .workbook
+                    .metric_name(sheet, self.view.cursor.row)
+                    .is_empty()
+                {
+                    self.benchmark = Some(benchmark_dialog::BenchmarkDialog::for_row(
+                        &self.doc.workbook,
+                        sheet,
+                        self.view.cursor.row,
+                    ));
+                }
+                return;
+            }
             RowAction::MoveUp | RowAction::MoveDown => return,
         };
         if self.apply(vec![edit], None) {
@@ -1044,6 +1078,7 @@ pub fn row_menu_ui(ui: &mut Ui) -> Option<RowAction> {
         ("Move up", "Alt+↑", RowAction::MoveUp),
         ("Move down", "Alt+↓", RowAction::MoveDown),
         ("Rename metric…", "", RowAction::Rename),
+        ("Benchmark…", "", RowAction::Benchmark),
     ] {
         if ui
             .add(egui::Button::new(label).shortcut_text(shortcut))

@@ -87,7 +87,12 @@ fn cells_are_edited_by_column_with_undo() {
         }])
         .expect("edit applies");
     assert_eq!(number(&book, 0, 3, 1), 60.0);
-    assert!(ripple.changes.iter().any(|c| c.row == 3 && c.col == 1 && c.grid));
+    assert!(
+        ripple
+            .changes
+            .iter()
+            .any(|c| c.row == 3 && c.col == 1 && c.grid)
+    );
     assert_eq!(ripple.metrics().first().map(|m| m.row), Some(1));
     // A cell beyond the used width grows the sheet.
     book.apply(vec![Command::SetCellAt {
@@ -116,8 +121,8 @@ fn cells_are_edited_by_column_with_undo() {
 
 #[test]
 fn metric_sheets_answer_the_cell_api_too() {
-    let book = Workbook::load(std::path::Path::new("models/funnel.ron"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let book =
+        Workbook::load(std::path::Path::new("models/funnel.ron")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(book.layout(0), Layout::Metrics);
     let row = book
         .rows(0)

@@ -176,8 +176,14 @@ fn the_report_lists_what_is_not_represented() {
         err.starts_with("tests/data/xlsx/basic.xlsx: imported 3 sheets, 3 defined names\n"),
         "{err}"
     );
-    assert!(err.contains("  Model: 30 cells, 15 formulas, 4 metric names\n"), "{err}");
-    assert!(err.contains("macros (ignored, never run):\n    xl/vbaProject.bin\n"), "{err}");
+    assert!(
+        err.contains("  Model: 30 cells, 15 formulas, 4 metric names\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("macros (ignored, never run):\n    xl/vbaProject.bin\n"),
+        "{err}"
+    );
     assert!(err.contains("MYUDF: 1 cell (Model!D5)"), "{err}");
     let text = std::fs::read_to_string(&out).expect("written");
     let book = Workbook::parse(&text, "basic.ron").expect("the model loads");
@@ -202,7 +208,11 @@ fn imported_cells_are_edited_with_incremental_recalculation() {
         .expect("edit applies");
     assert_eq!(book.cell_value(model, 2, 1), &Value::Number(2000.0));
     assert_eq!(book.cell_value(model, 3, 3), &Value::Number(1200.0));
-    assert!(ripple.evaluated < 20, "{} cells evaluated", ripple.evaluated);
+    assert!(
+        ripple.evaluated < 20,
+        "{} cells evaluated",
+        ripple.evaluated
+    );
     book.undo();
     assert_eq!(book.cell_value(model, 2, 1), &Value::Number(1000.0));
 }
@@ -236,10 +246,7 @@ fn bad_files_give_clear_errors_and_never_panic() {
             let output = lever(&args);
             assert_eq!(output.status.code(), Some(2), "{file}: {}", stderr(&output));
             let err = stderr(&output);
-            assert!(
-                err.contains(&format!("{path}: {message}")),
-                "{file}: {err}"
-            );
+            assert!(err.contains(&format!("{path}: {message}")), "{file}: {err}");
             assert!(stdout(&output).is_empty());
         }
     }
@@ -248,8 +255,11 @@ fn bad_files_give_clear_errors_and_never_panic() {
     assert!(stderr(&missing).contains("missing.xlsx"));
 }
 
+/// Cells by (row, col) with their text.
+type Cells = Vec<((u32, u32), String)>;
+
 /// Every formula and constant of every sheet, as calamine reads them.
-fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, u32), String)>)> {
+fn read_back(path: &Path) -> Vec<(String, Cells, Cells)> {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(path).expect("calamine reads it");
     let names = book.sheet_names();
@@ -257,7 +267,7 @@ fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, 
         .into_iter()
         .map(|name| {
             let formulas = book.worksheet_formula(&name).expect("formulas");
-            let formulas: Vec<((u32, u32), String)> = formulas
+            let formulas: Cells = formulas
                 .used_cells()
                 .filter(|(_, _, f)| !f.is_empty())
                 .map(|(r, c, f)| {
@@ -267,7 +277,7 @@ fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, 
                 .collect();
             let values = book.worksheet_range(&name).expect("values");
             let (r0, c0) = values.start().unwrap_or((0, 0));
-            let constants: Vec<((u32, u32), String)> = values
+            let constants: Cells = values
                 .used_cells()
                 .map(|(r, c, v)| ((r as u32 + r0, c as u32 + c0), v.to_string()))
                 .filter(|(pos, _)| !formulas.iter().any(|(p, _)| p == pos))
@@ -283,8 +293,14 @@ fn xlsx_to_ron_to_xlsx_keeps_formulas_values_and_names() {
     let ron = dir.path().join("basic.ron");
     let xlsx = dir.path().join("again.xlsx");
     for (from, to) in [
-        ("tests/data/xlsx/basic.xlsx", ron.to_str().expect("utf-8 path")),
-        (ron.to_str().expect("utf-8 path"), xlsx.to_str().expect("utf-8 path")),
+        (
+            "tests/data/xlsx/basic.xlsx",
+            ron.to_str().expect("utf-8 path"),
+        ),
+        (
+            ron.to_str().expect("utf-8 path"),
+            xlsx.to_str().expect("utf-8 path"),
+        ),
     ] {
         let output = lever(&["convert", from, to]);
         assert!(output.status.success(), "{}", stderr(&output));
@@ -335,7 +351,7 @@ fn metric_sheets_and_grid_sheets_refer_to_each_other_in_the_export() {
     let out = dir.path().join("mixed.xlsx");
     lever::model::interop::export_xlsx(&book, &out).expect("exports");
     let sheets = read_back(&out);
-    let formulas = |name: &str| -> Vec<((u32, u32), String)> {
+    let formulas = |name: &str| -> Cells {
         sheets
             .iter()
             .find(|(n, ..)| n == name)
@@ -351,5 +367,8 @@ fn metric_sheets_and_grid_sheets_refer_to_each_other_in_the_export() {
             ((1, 3), "Grid!C1 + Grid!D1".to_string())
         ]
     );
-    assert_eq!(formulas("Grid"), vec![((0, 3), "D1 * 2 + Model!C2".to_string())]);
+    assert_eq!(
+        formulas("Grid"),
+        vec![((0, 3), "D1 * 2 + Model!C2".to_string())]
+    );
 }

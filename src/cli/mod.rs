@@ -16,7 +16,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use std::io::IsTerminal;
 
-use crate::model::interop::{ExportOptions, ImportReport, Progress, export_xlsx_with, is_xlsx_path};
+use crate::model::interop::{
+    ExportOptions, ImportReport, Progress, export_xlsx_with, is_xlsx_path,
+};
 use crate::model::{Workbook, what_if};
 
 /// Lever: a spreadsheet-style editor for metric models.

@@ -110,9 +110,10 @@ fn grid_table(workbook: &Workbook, sheet: u32) -> String {
     for row in 0..last_row {
         let format = rows.get(row as usize).map(|r| r.format).unwrap_or_default();
         let mut line = vec![(row + 1).to_string()];
-        line.extend((0..last_col).map(|col| {
-            display::format_value(workbook.cell_value(sheet, row, col), format)
-        }));
+        line.extend(
+            (0..last_col)
+                .map(|col| display::format_value(workbook.cell_value(sheet, row, col), format)),
+        );
         lines.push(line);
     }
     let widths = column_widths(&lines);

@@ -402,7 +402,10 @@ impl<'a> Evaluator<'a> {
         let (first, count) = if target_sheet.grid {
             (0, i64::from(target_sheet.n_cols))
         } else {
-            (i64::from(self.periods.first_col), i64::from(self.periods.count))
+            (
+                i64::from(self.periods.first_col),
+                i64::from(self.periods.count),
+            )
         };
         let target = i64::from(self.col) + i64::from(offset);
         if target < first || target >= first + count {

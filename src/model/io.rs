@@ -17,8 +17,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::document::{
-    CellInput, ChangelogEntry, FORMAT_VERSION, Format, Layout, RowFile, Scenario, SheetFile,
-    Step, WorkbookFile,
+    CellInput, ChangelogEntry, FORMAT_VERSION, Format, Layout, RowFile, Scenario, SheetFile, Step,
+    WorkbookFile,
 };
 
 /// Why a workbook could not be read or written.

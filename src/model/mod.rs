@@ -508,15 +508,13 @@ impl Workbook {
 
     fn same_shape(&self) -> bool {
         self.doc.sheets.len() == self.engine.sheet_count()
-            && self
-                .doc
-                .sheets
-                .iter()
-                .enumerate()
-                .all(|(i, s)| {
-                    self.engine.sheet_size(i as u32)
-                        == (s.rows.len() as u32, sheet_cols(s, self.doc.timeline.periods))
-                })
+            && self.doc.sheets.iter().enumerate().all(|(i, s)| {
+                self.engine.sheet_size(i as u32)
+                    == (
+                        s.rows.len() as u32,
+                        sheet_cols(s, self.doc.timeline.periods),
+                    )
+            })
     }
 
     fn all_values(&self) -> Vec<Vec<Value>> {

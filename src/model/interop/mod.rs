@@ -6,4 +6,6 @@ pub mod xlsx;
 pub mod xlsx_import;
 
 pub use xlsx::{ExportError, ExportOptions, export_xlsx, export_xlsx_with};
-pub use xlsx_import::{ImportReport, Progress, import_xlsx, import_xlsx_with_progress, is_xlsx_path};
+pub use xlsx_import::{
+    ImportReport, Progress, import_xlsx, import_xlsx_with_progress, is_xlsx_path,
+};

@@ -192,7 +192,15 @@ fn to_xlsx_bytes(workbook: &Workbook, options: &ExportOptions) -> Result<Vec<u8>
                 message: e.to_string(),
             })?;
         if sheet.layout == Layout::Grid {
-            write_grid_sheet(&mut ws, workbook, &names, &mut styles, options, sheet_index, sheet)?;
+            write_grid_sheet(
+                &mut ws,
+                workbook,
+                &names,
+                &mut styles,
+                options,
+                sheet_index,
+                sheet,
+            )?;
             book.push_worksheet(ws);
             continue;
         }
@@ -643,7 +651,14 @@ impl Context<'_> {
                     return Expr::Error(ErrorKind::Name);
                 };
                 if let Some((Layout::Grid, width)) = self.names.layouts.get(target as usize) {
-                    return self.grid_metric(prefix, row, *width, *offset, *explicit_offset, position);
+                    return self.grid_metric(
+                        prefix,
+                        row,
+                        *width,
+                        *offset,
+                        *explicit_offset,
+                        position,
+                    );
                 }
                 let xrow = row + HEADER_ROWS;
                 let periods = self.workbook.periods();

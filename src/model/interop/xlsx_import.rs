@@ -124,7 +124,9 @@ impl Unsupported {
             }
             Unsupported::DataValidation => "data validation rules",
             Unsupported::ConditionalFormats => "conditional formats",
-            Unsupported::UnknownFunctions => "functions Lever does not have (the cells show #NAME?)",
+            Unsupported::UnknownFunctions => {
+                "functions Lever does not have (the cells show #NAME?)"
+            }
             Unsupported::UnreadableFormulas => {
                 "formulas Lever cannot read (kept as written; the cells show #NAME?)"
             }
@@ -296,7 +298,10 @@ pub fn import_bytes(
         })
         .collect();
     if worksheets.is_empty() {
-        return Err(invalid(origin, "the workbook has no worksheet to import".into()));
+        return Err(invalid(
+            origin,
+            "the workbook has no worksheet to import".into(),
+        ));
     }
 
     let sheet_set: HashSet<String> = worksheets.iter().map(|s| s.to_lowercase()).collect();
@@ -318,11 +323,12 @@ pub fn import_bytes(
             count: worksheets.len(),
         });
         let cells = read_cells(&mut xlsx, name, origin)?;
-        let (rows, cols) = cells
-            .iter()
-            .fold((0u64, 0u64), |(r, c), cell| {
-                (r.max(u64::from(cell.row) + 1), c.max(u64::from(cell.col) + 1))
-            });
+        let (rows, cols) = cells.iter().fold((0u64, 0u64), |(r, c), cell| {
+            (
+                r.max(u64::from(cell.row) + 1),
+                c.max(u64::from(cell.col) + 1),
+            )
+        });
         area += rows * cols;
         if area > MAX_GRID_CELLS {
             return Err(invalid(
@@ -440,7 +446,11 @@ struct Package {
     sheet_parts: HashMap<String, String>,
 }
 
-const MARKERS: [&[u8]; 3] = [b"t=\"array\"", b"<dataValidation ", b"<conditionalFormatting"];
+const MARKERS: [&[u8]; 3] = [
+    b"t=\"array\"",
+    b"<dataValidation ",
+    b"<conditionalFormatting",
+];
 
 impl Package {
     fn report(&self, report: &mut ImportReport) {
@@ -575,7 +585,10 @@ fn check_package(bytes: &[u8], origin: &str) -> Result<Package, FileError> {
         })
         .map_err(|e| match e {
             Unpack::TooBig => too_big(),
-            Unpack::Io(e) => invalid(origin, format!("not an Excel workbook (.xlsx): {name}: {e}")),
+            Unpack::Io(e) => invalid(
+                origin,
+                format!("not an Excel workbook (.xlsx): {name}: {e}"),
+            ),
         })?;
         budget -= used;
         if lower == "xl/workbook.xml" {
@@ -658,7 +671,10 @@ fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
     if needle.is_empty() || haystack.len() < needle.len() {
         return 0;
     }
-    haystack.windows(needle.len()).filter(|w| w == &needle).count()
+    haystack
+        .windows(needle.len())
+        .filter(|w| w == &needle)
+        .count()
 }
 
 /// Worksheet part (`xl/worksheets/sheet1.xml`) → sheet name, read from the

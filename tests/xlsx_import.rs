@@ -372,3 +372,15 @@ fn metric_sheets_and_grid_sheets_refer_to_each_other_in_the_export() {
         vec![((0, 3), "D1 * 2 + Model!C2".to_string())]
     );
 }
+
+#[test]
+fn the_editor_opens_a_workbook_as_an_unsaved_model() {
+    let doc = lever::ui::files::Document::open(&fixture("basic.xlsx")).expect("opens");
+    // Save goes to Save As: the .xlsx is never overwritten.
+    assert_eq!(doc.path, None);
+    assert_eq!(doc.name, "basic.ron");
+    assert!(doc.import_report.is_some());
+    assert_eq!(doc.workbook.layout(0), Layout::Grid);
+    let err = lever::ui::files::Document::open(&fixture("password.xlsx")).unwrap_err();
+    assert!(err.contains("password-protected"), "{err}");
+}

@@ -68,14 +68,16 @@ class Book:
     def __init__(self):
         self.sheets = []  # (name, {(row, col): cell xml}, extra xml)
         self.strings = []
+        self.string_index = {}
         self.names = []  # (name, target)
         self.extra_parts = {}  # part name -> bytes
         self.external_links = 0
 
     def string(self, text):
-        if text not in self.strings:
+        if text not in self.string_index:
+            self.string_index[text] = len(self.strings)
             self.strings.append(text)
-        return self.strings.index(text)
+        return self.string_index[text]
 
     def sheet(self, name, extra=""):
         cells = {}

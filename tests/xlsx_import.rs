@@ -384,3 +384,17 @@ fn the_editor_opens_a_workbook_as_an_unsaved_model() {
     let err = lever::ui::files::Document::open(&fixture("password.xlsx")).unwrap_err();
     assert!(err.contains("password-protected"), "{err}");
 }
+
+#[test]
+fn a_workbook_saved_by_libreoffice_imports_the_same() {
+    // tests/data/xlsx/libreoffice.xlsx is basic.xlsx opened and saved by
+    // LibreOffice (`soffice --headless --convert-to xlsx`), which writes
+    // every formula in full and its own styles and names.
+    for sheet in ["Inputs", "Model", "My Sheet"] {
+        assert_eq!(
+            eval_csv("tests/data/xlsx/libreoffice.xlsx", sheet),
+            eval_csv("tests/data/xlsx/basic.xlsx", sheet),
+            "{sheet}"
+        );
+    }
+}

@@ -7,6 +7,9 @@ number formats, a macro project, a chart, an external link), so that every
 feature the importer handles is in the file for certain.
 
     python3 tools/gen_xlsx_fixtures.py          # the fixtures
+    soffice --headless --convert-to xlsx --outdir /tmp tests/data/xlsx/basic.xlsx
+    mv /tmp/basic.xlsx tests/data/xlsx/libreoffice.xlsx
+                                                # the same workbook as LibreOffice saves it
     python3 tools/gen_xlsx_fixtures.py --large OUT.xlsx [ROWS]
                                                 # a large workbook for timing
 """

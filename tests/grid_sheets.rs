@@ -135,3 +135,19 @@ fn metric_sheets_answer_the_cell_api_too() {
     );
     assert_eq!(book.cell_value(0, row, 2), book.value(0, row, 0));
 }
+
+#[test]
+fn defined_names_follow_inserted_rows_and_undo() {
+    let mut book = book();
+    book.apply(vec![Command::InsertRows {
+        sheet: 1,
+        at: 0,
+        rows: vec![Default::default()],
+    }])
+    .expect("insert applies");
+    assert_eq!(book.document().names[0].refers_to, "Rates!$B$2");
+    assert_eq!(number(&book, 0, 3, 2), 24.0, "TaxRate still reads 0.5");
+    book.undo();
+    assert_eq!(book.document().names[0].refers_to, "Rates!$B$1");
+    assert_eq!(book.to_text(), GRID);
+}

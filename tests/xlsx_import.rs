@@ -255,11 +255,10 @@ fn bad_files_give_clear_errors_and_never_panic() {
     assert!(stderr(&missing).contains("missing.xlsx"));
 }
 
-/// Cells of a sheet with their text: ((row, column), text).
+/// Cells by (row, col) with their text.
 type Cells = Vec<((u32, u32), String)>;
 
-/// Every formula and constant of every sheet, as calamine reads them:
-/// (sheet name, formulas, constants).
+/// Every formula and constant of every sheet, as calamine reads them.
 fn read_back(path: &Path) -> Vec<(String, Cells, Cells)> {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(path).expect("calamine reads it");
@@ -352,7 +351,7 @@ fn metric_sheets_and_grid_sheets_refer_to_each_other_in_the_export() {
     let out = dir.path().join("mixed.xlsx");
     lever::model::interop::export_xlsx(&book, &out).expect("exports");
     let sheets = read_back(&out);
-    let formulas = |name: &str| -> Vec<((u32, u32), String)> {
+    let formulas = |name: &str| -> Cells {
         sheets
             .iter()
             .find(|(n, ..)| n == name)
@@ -372,4 +371,30 @@ fn metric_sheets_and_grid_sheets_refer_to_each_other_in_the_export() {
         formulas("Grid"),
         vec![((0, 3), "D1 * 2 + Model!C2".to_string())]
     );
+}
+
+#[test]
+fn the_editor_opens_a_workbook_as_an_unsaved_model() {
+    let doc = lever::ui::files::Document::open(&fixture("basic.xlsx")).expect("opens");
+    // Save goes to Save As: the .xlsx is never overwritten.
+    assert_eq!(doc.path, None);
+    assert_eq!(doc.name, "basic.ron");
+    assert!(doc.import_report.is_some());
+    assert_eq!(doc.workbook.layout(0), Layout::Grid);
+    let err = lever::ui::files::Document::open(&fixture("password.xlsx")).unwrap_err();
+    assert!(err.contains("password-protected"), "{err}");
+}
+
+#[test]
+fn a_workbook_saved_by_libreoffice_imports_the_same() {
+    // tests/data/xlsx/libreoffice.xlsx is basic.xlsx opened and saved by
+    // LibreOffice (`soffice --headless --convert-to xlsx`), which writes
+    // every formula in full and its own styles and names.
+    for sheet in ["Inputs", "Model", "My Sheet"] {
+        assert_eq!(
+            eval_csv("tests/data/xlsx/libreoffice.xlsx", sheet),
+            eval_csv("tests/data/xlsx/basic.xlsx", sheet),
+            "{sheet}"
+        );
+    }
 }

@@ -7,6 +7,9 @@ number formats, a macro project, a chart, an external link), so that every
 feature the importer handles is in the file for certain.
 
     python3 tools/gen_xlsx_fixtures.py          # the fixtures
+    soffice --headless --convert-to xlsx --outdir /tmp tests/data/xlsx/basic.xlsx
+    mv /tmp/basic.xlsx tests/data/xlsx/libreoffice.xlsx
+                                                # the same workbook as LibreOffice saves it
     python3 tools/gen_xlsx_fixtures.py --large OUT.xlsx [ROWS]
                                                 # a large workbook for timing
 """
@@ -68,14 +71,16 @@ class Book:
     def __init__(self):
         self.sheets = []  # (name, {(row, col): cell xml}, extra xml)
         self.strings = []
+        self.string_index = {}
         self.names = []  # (name, target)
         self.extra_parts = {}  # part name -> bytes
         self.external_links = 0
 
     def string(self, text):
-        if text not in self.strings:
+        if text not in self.string_index:
+            self.string_index[text] = len(self.strings)
             self.strings.append(text)
-        return self.strings.index(text)
+        return self.string_index[text]
 
     def sheet(self, name, extra=""):
         cells = {}

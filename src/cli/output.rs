@@ -17,17 +17,7 @@ use crate::model::{Workbook, display};
 /// column A is the label (the title on section rows), B the unit, C onwards
 /// the periods; there is no header line.
 pub fn csv(workbook: &Workbook, sheet: u32) -> String {
-    let (rows, cols) = workbook.grid_size(sheet);
-    let mut last_row = 0;
-    let mut last_col = 0;
-    for row in 0..rows {
-        for col in 0..cols {
-            if !workbook.cell_value(sheet, row, col).is_empty() {
-                last_row = last_row.max(row + 1);
-                last_col = last_col.max(col + 1);
-            }
-        }
-    }
+    let (last_row, last_col) = csv_shape(workbook, sheet);
     let mut out = String::new();
     for row in 0..last_row {
         let fields: Vec<String> = (0..last_col)
@@ -55,8 +45,12 @@ fn csv_quote(field: &str) -> String {
 }
 
 /// The sheet as an aligned table with section headings, numbers in each
-/// row's format.
+/// row's format. A grid sheet is shown as a grid under its column letters,
+/// each line starting with the row number.
 pub fn table(workbook: &Workbook, sheet: u32) -> String {
+    if workbook.layout(sheet) == crate::model::Layout::Grid {
+        return grid_table(workbook, sheet);
+    }
     let labels = workbook.period_labels();
     let rows = workbook.rows(sheet);
     let mut lines: Vec<Vec<String>> = Vec::new();
@@ -105,6 +99,57 @@ pub fn table(workbook: &Workbook, sheet: u32) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A grid sheet as an aligned table: column letters on top, row numbers on
+/// the left, numbers in their row's format and right-aligned.
+fn grid_table(workbook: &Workbook, sheet: u32) -> String {
+    let (last_row, last_col) = csv_shape(workbook, sheet);
+    let rows = workbook.rows(sheet);
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let mut header = vec![String::new()];
+    header.extend((0..last_col).map(crate::model::column_letters));
+    lines.push(header);
+    for row in 0..last_row {
+        let format = rows.get(row as usize).map(|r| r.format).unwrap_or_default();
+        let mut line = vec![(row + 1).to_string()];
+        line.extend(
+            (0..last_col)
+                .map(|col| display::format_value(workbook.cell_value(sheet, row, col), format)),
+        );
+        lines.push(line);
+    }
+    let widths = column_widths(&lines);
+    let mut out = String::new();
+    for line in &lines {
+        let mut text = String::new();
+        for (c, field) in line.iter().enumerate() {
+            let pad = " ".repeat(widths[c].saturating_sub(field.chars().count()));
+            text.push_str(&pad);
+            text.push_str(field);
+            text.push_str("  ");
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The number of used rows and columns of a sheet's grid (up to the last
+/// non-empty cell in each direction).
+fn csv_shape(workbook: &Workbook, sheet: u32) -> (u32, u32) {
+    let (rows, cols) = workbook.grid_size(sheet);
+    let mut last_row = 0;
+    let mut last_col = 0;
+    for row in 0..rows {
+        for col in 0..cols {
+            if !workbook.cell_value(sheet, row, col).is_empty() {
+                last_row = last_row.max(row + 1);
+                last_col = last_col.max(col + 1);
+            }
+        }
+    }
+    (last_row, last_col)
 }
 
 /// The widest text (in characters) of each column of `lines`.

@@ -3,8 +3,8 @@
 //! the ripple and (later) the changelog share one source.
 
 use super::document::{
-    Benchmark, CellInput, ChangelogEntry, Funnel, InvestorView, Layout, Rollup, RowFile, Scenario,
-    WorkbookFile,
+    Benchmark, CellInput, ChangelogEntry, DefinedName, Funnel, InvestorView, Layout, Rollup,
+    RowFile, Scenario, WorkbookFile,
 };
 use super::{names, scenario};
 use crate::formula::rewrite::{self, Structural};
@@ -97,6 +97,12 @@ pub enum Command {
         count: u32,
         /// Where the block starts afterwards.
         to: u32,
+    },
+    /// Replaces the workbook's defined names (how structural edits that
+    /// moved a name's target are undone).
+    SetNames {
+        /// The names.
+        names: Vec<DefinedName>,
     },
     /// Replaces all rows of a sheet (how structural edits are undone).
     ReplaceRows {
@@ -519,6 +525,10 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             let block: Vec<RowFile> = rows.drain(from as usize..(from + count) as usize).collect();
             rows.splice(to as usize..to as usize, block);
             Ok((restore_changed(doc, snapshot), Reach::Structure))
+        }
+        Command::SetNames { names } => {
+            let old = std::mem::replace(&mut doc.names, names);
+            Ok((vec![Command::SetNames { names: old }], Reach::Structure))
         }
         Command::ReplaceRows { sheet, rows } => {
             let target = &mut sheet_mut(doc, sheet)?.rows;
@@ -982,8 +992,14 @@ fn row_mut(doc: &mut WorkbookFile, sheet: u32, row: u32) -> Result<&mut RowFile,
 }
 
 /// Rewrites every formula in the workbook with `f(text, sheet name)`, which
-/// returns `Some(new text)` when something changed.
+/// returns `Some(new text)` when something changed. Defined names' targets
+/// (which always name their sheet) are rewritten too.
 fn rewrite_formulas(doc: &mut WorkbookFile, f: impl Fn(&str, &str) -> Option<String>) {
+    for name in &mut doc.names {
+        if let Some(new) = f(&name.refers_to, "") {
+            name.refers_to = new;
+        }
+    }
     for sheet in &mut doc.sheets {
         let sheet_name = sheet.name.clone();
         for row in &mut sheet.rows {
@@ -1003,13 +1019,24 @@ fn rewrite_formulas(doc: &mut WorkbookFile, f: impl Fn(&str, &str) -> Option<Str
     }
 }
 
-fn snapshot_all(doc: &WorkbookFile) -> Vec<Vec<RowFile>> {
-    doc.sheets.iter().map(|s| s.rows.clone()).collect()
+/// Every sheet's rows and the defined names, before a structural edit.
+struct Snapshot {
+    rows: Vec<Vec<RowFile>>,
+    names: Vec<DefinedName>,
 }
 
-/// Undo commands restoring every sheet that differs from `snapshot`.
-fn restore_changed(doc: &WorkbookFile, snapshot: Vec<Vec<RowFile>>) -> Vec<Command> {
-    snapshot
+fn snapshot_all(doc: &WorkbookFile) -> Snapshot {
+    Snapshot {
+        rows: doc.sheets.iter().map(|s| s.rows.clone()).collect(),
+        names: doc.names.clone(),
+    }
+}
+
+/// Undo commands restoring every sheet (and the defined names) that
+/// differ from `snapshot`.
+fn restore_changed(doc: &WorkbookFile, snapshot: Snapshot) -> Vec<Command> {
+    let mut undo: Vec<Command> = snapshot
+        .rows
         .into_iter()
         .enumerate()
         .filter(|(i, rows)| doc.sheets.get(*i).is_some_and(|s| &s.rows != rows))
@@ -1017,7 +1044,13 @@ fn restore_changed(doc: &WorkbookFile, snapshot: Vec<Vec<RowFile>>) -> Vec<Comma
             sheet: i as u32,
             rows,
         })
-        .collect()
+        .collect();
+    if doc.names != snapshot.names {
+        undo.push(Command::SetNames {
+            names: snapshot.names,
+        });
+    }
+    undo
 }
 
 #[cfg(test)]

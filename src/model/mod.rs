@@ -74,6 +74,8 @@ pub struct Workbook {
     doc: WorkbookFile,
     engine: Engine,
     names: Vec<Vec<String>>,
+    /// Per sheet: (row, col) → index into its `excel_formats`.
+    kept_formats: Vec<std::collections::HashMap<(u32, u32), usize>>,
     undo: Vec<(Edit, u64)>,
     redo: Vec<(Edit, u64)>,
     next_serial: u64,
@@ -84,10 +86,12 @@ impl Workbook {
     /// Builds a workbook from its document and computes every cell.
     pub fn new(doc: WorkbookFile) -> Workbook {
         let (engine, names) = build_engine(&doc);
+        let kept_formats = index_kept_formats(&doc);
         Workbook {
             doc,
             engine,
             names,
+            kept_formats,
             undo: Vec::new(),
             redo: Vec::new(),
             next_serial: 1,
@@ -221,15 +225,16 @@ impl Workbook {
     }
 
     /// The Excel number format code kept for a grid cell at import when
-    /// Lever has no equivalent (see [`document::SheetFile::excel_formats`]).
+    /// Lever has no equivalent or it differs from the row's format (see
+    /// [`document::SheetFile::excel_formats`]). Lever shows such a cell in
+    /// its row's format.
     pub fn excel_format(&self, sheet: u32, row: u32, col: u32) -> Option<&str> {
-        let name = format!("{}{}", column_letters(col), row + 1);
+        let index = *self.kept_formats.get(sheet as usize)?.get(&(row, col))?;
         self.doc
             .sheets
             .get(sheet as usize)?
             .excel_formats
-            .iter()
-            .find(|(cell, _)| *cell == name)
+            .get(index)
             .map(|(_, code)| code.as_str())
     }
 
@@ -807,6 +812,25 @@ fn engine_input(input: &CellInput) -> Input {
         CellInput::Bool(b) => Input::Constant(Value::Bool(*b)),
         CellInput::Formula(f) => Input::Formula(f.clone()),
     }
+}
+
+/// Each sheet's kept Excel formats by (row, col); addresses that do not
+/// read as a cell are skipped.
+fn index_kept_formats(doc: &WorkbookFile) -> Vec<std::collections::HashMap<(u32, u32), usize>> {
+    doc.sheets
+        .iter()
+        .map(|sheet| {
+            sheet
+                .excel_formats
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (text, _))| {
+                    let (cell, used) = crate::formula::lexer::scan_cell(text)?;
+                    (used == text.len()).then_some(((cell.row, cell.col), i))
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The number of grid columns of a sheet: label, unit and periods for a

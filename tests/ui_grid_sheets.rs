@@ -31,7 +31,7 @@ fn shown(harness: &Harness<'_, App>, a1: &str) -> String {
 
 /// The editor on `tests/data/xlsx/basic.xlsx`, with its settings folder in
 /// a temporary directory (kept alive by the returned guard).
-fn open_basic() -> (Harness<'static, App>, tempfile::TempDir) {
+fn open_basic_report_shown() -> (Harness<'static, App>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/xlsx/basic.xlsx");
     let mut app = App::with_sample();
@@ -42,9 +42,22 @@ fn open_basic() -> (Harness<'static, App>, tempfile::TempDir) {
     (harness, dir)
 }
 
+/// [`open_basic_report_shown`] with the import report dismissed.
+fn open_basic() -> (Harness<'static, App>, tempfile::TempDir) {
+    let (mut harness, dir) = open_basic_report_shown();
+    harness.get(by_label("OK")).click();
+    harness.run();
+    (harness, dir)
+}
+
 #[test]
 fn an_excel_workbook_opens_with_a_tab_per_sheet() {
-    let (mut harness, _dir) = open_basic();
+    let (mut harness, _dir) = open_basic_report_shown();
+    // The import report is shown once, until OK.
+    assert!(harness.state().show_import_report);
+    harness.get(by_label("OK")).click();
+    harness.run();
+    assert!(!harness.state().show_import_report);
     let app = harness.state();
     assert_eq!(app.doc.workbook.document().sheets.len(), 3);
     assert!(app.is_plain_grid());

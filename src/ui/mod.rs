@@ -70,6 +70,8 @@ pub struct App {
     pub analysis: analysis::Analysis,
     /// The benchmark dialog, while open.
     pub benchmark: Option<benchmark_dialog::BenchmarkDialog>,
+    /// Whether the import report of an opened Excel workbook is shown.
+    pub show_import_report: bool,
     /// The investor view (View → Investor view), shown instead of the grid.
     pub investor: investor::InvestorMode,
 }
@@ -132,6 +134,7 @@ impl App {
             analysis: analysis::Analysis::default(),
             benchmark: None,
             investor: investor::InvestorMode::default(),
+            show_import_report: false,
         };
         app.select(app.first_metric_cell());
         app
@@ -176,6 +179,7 @@ impl App {
         let theme = Theme::for_visuals(ui.visuals());
         self.files.frame(ui, &mut self.doc);
         if self.files.take_reloaded() {
+            self.show_import_report = self.doc.import_report.is_some();
             self.view = ViewState::default();
             self.investor.reset_cache();
             let first = self.first_metric_cell();
@@ -378,6 +382,7 @@ impl App {
             self.panel_event(event);
         }
         self.rename_dialog_ui(ui);
+        self.import_report_ui(ui);
         if let Some(mut dialog) = self.benchmark.take() {
             match dialog.ui(ui, &self.doc.workbook, &theme) {
                 benchmark_dialog::Outcome::Open => self.benchmark = Some(dialog),
@@ -395,6 +400,36 @@ impl App {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
+    }
+
+    /// What an imported Excel workbook brought and what it could not: shown
+    /// once after opening it.
+    fn import_report_ui(&mut self, ui: &mut Ui) {
+        let Some(report) = &self.doc.import_report else {
+            return;
+        };
+        if !self.show_import_report {
+            return;
+        }
+        let mut open = true;
+        let mut ok = false;
+        egui::Window::new("Import report")
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(520.0)
+            .show(ui.ctx(), |ui| {
+                ui.label(
+                    "The workbook was imported into a new model; saving writes a .ron file \
+                     and never changes the Excel file.",
+                );
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new(report.to_string()).monospace());
+                    });
+                ok = ui.button("OK").clicked();
+            });
+        self.show_import_report = open && !ok;
     }
 
     /// Opens a tool of the analysis panel on the current selection.

@@ -510,7 +510,9 @@ impl Files {
 
     fn open_dialog(&mut self, doc: &mut Document) {
         let picked = rfd::FileDialog::new()
+            .add_filter("Lever model or Excel workbook", &["ron", "xlsx", "xlsm"])
             .add_filter("Lever model", &["ron"])
+            .add_filter("Excel workbook", &["xlsx", "xlsm"])
             .pick_file();
         if let Some(path) = picked {
             self.open_file(path, doc);

@@ -140,11 +140,15 @@ impl Analysis {
         let Some(open) = self.open else {
             return;
         };
+        // A third of the window to start with (at least 300 points); the
+        // user drags the edge to change it.
+        let start = (ui.available_height() * 0.38).max(300.0);
         egui::Panel::bottom("analysis")
             .resizable(true)
-            .default_size(300.0)
-            .min_size(160.0)
+            .default_size(start)
+            .min_size(200.0)
             .show(ui, |ui| {
+                ui.set_min_height(start.min(ui.available_height()));
                 ui.horizontal(|ui| {
                     for tool in Tool::ALL {
                         if ui.selectable_label(open == tool, tool.title()).clicked() {

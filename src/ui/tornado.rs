@@ -284,7 +284,9 @@ fn run_key(workbook: &Workbook, swing_percent: f64) -> (u64, u32) {
 
 /// The tornado chart of the widest bars; returns the index of a clicked bar.
 fn tornado_chart(ui: &mut Ui, result: &Tornado) -> Option<usize> {
-    let shown = result.bars.len().min(CHART_BARS);
+    // As many bars as fit with readable names (about 18 points each).
+    let room = ((ui.available_height() - 40.0) / 18.0).max(3.0) as usize;
+    let shown = result.bars.len().min(CHART_BARS).min(room);
     let names: Vec<String> = result.bars[..shown]
         .iter()
         .map(|b| b.name.clone())

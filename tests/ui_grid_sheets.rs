@@ -38,6 +38,13 @@ fn open_basic_report_shown() -> (Harness<'static, App>, tempfile::TempDir) {
     app.files.config_dir = Some(dir.path().join("config"));
     app.files.open_file(path, &mut app.doc);
     let mut harness = harness(app);
+    // The import runs on a background thread, with a progress dialog.
+    let started = std::time::Instant::now();
+    while harness.state().files.is_importing() {
+        assert!(started.elapsed().as_secs() < 60, "the import finishes");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
     harness.run();
     (harness, dir)
 }

@@ -71,7 +71,16 @@ impl Document {
     /// Opens a file: a `.ron` model, or an Excel workbook (imported; it has
     /// no `.ron` file yet, so Save asks where to save it).
     pub fn open(path: &Path) -> Result<Document, String> {
-        let (workbook, import_report) = Workbook::open_any(path).map_err(|e| e.to_string())?;
+        Document::open_with_progress(path, &mut |_| {})
+    }
+
+    /// [`Document::open`], reporting an Excel import's progress.
+    pub fn open_with_progress(
+        path: &Path,
+        progress: &mut dyn FnMut(crate::model::interop::Progress),
+    ) -> Result<Document, String> {
+        let (workbook, import_report) =
+            Workbook::open_any_with_progress(path, progress).map_err(|e| e.to_string())?;
         let (name, path) = if import_report.is_some() {
             (file_name(&path.with_extension("ron")), None)
         } else {
@@ -297,6 +306,18 @@ pub struct Files {
     reloaded: bool,
     title: String,
     time: f64,
+    /// An Excel workbook being imported on a background thread.
+    importing: Option<Importing>,
+}
+
+/// An Excel import running on its own thread, so a big workbook never
+/// freezes the editor: it reports which sheet it reads, and Cancel drops
+/// it (the open model stays as it was).
+#[derive(Debug)]
+struct Importing {
+    path: PathBuf,
+    status: std::sync::Arc<std::sync::Mutex<String>>,
+    result: std::sync::mpsc::Receiver<Result<Document, String>>,
 }
 
 impl Default for Files {
@@ -324,6 +345,87 @@ impl Files {
             reloaded: false,
             title: String::new(),
             time: 0.0,
+            importing: None,
+        }
+    }
+
+    /// True while an Excel workbook is being imported.
+    pub fn is_importing(&self) -> bool {
+        self.importing.is_some()
+    }
+
+    /// Starts importing an Excel workbook on a background thread.
+    fn start_import(&mut self, path: PathBuf) {
+        let status = std::sync::Arc::new(std::sync::Mutex::new(String::from("Checking…")));
+        let (send, result) = std::sync::mpsc::channel();
+        let shared = std::sync::Arc::clone(&status);
+        let source = path.clone();
+        let started = std::thread::Builder::new()
+            .name("lever-import".into())
+            .spawn(move || {
+                let opened = Document::open_with_progress(&source, &mut |step| {
+                    let text = match step {
+                        crate::model::interop::Progress::Checking => "Checking the file…".into(),
+                        crate::model::interop::Progress::Sheet { name, index, count } => {
+                            format!("Reading sheet {index} of {count} ({name})…")
+                        }
+                    };
+                    if let Ok(mut status) = shared.lock() {
+                        *status = text;
+                    }
+                });
+                let _ = send.send(opened);
+            });
+        match started {
+            Ok(_) => {
+                self.importing = Some(Importing {
+                    path,
+                    status,
+                    result,
+                })
+            }
+            Err(e) => self.error = Some(format!("could not start the import: {e}")),
+        }
+    }
+
+    /// Takes a finished import into `doc`, or shows its progress.
+    fn import_ui(&mut self, ctx: &egui::Context, doc: &mut Document) {
+        let Some(importing) = &self.importing else {
+            return;
+        };
+        match importing.result.try_recv() {
+            Ok(outcome) => {
+                let path = importing.path.clone();
+                self.importing = None;
+                self.finish_open(path, outcome, doc);
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.importing = None;
+                self.error = Some("the import stopped unexpectedly".into());
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                let status = importing
+                    .status
+                    .lock()
+                    .map(|s| s.clone())
+                    .unwrap_or_default();
+                let name = file_name(&importing.path);
+                let mut cancel = false;
+                egui::Modal::new(egui::Id::unique("import_dialog")).show(ctx, |ui| {
+                    ui.heading(format!("Opening {name}"));
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(status);
+                    });
+                    cancel = ui.button("Cancel").clicked();
+                });
+                if cancel {
+                    // The thread finishes on its own; its result is dropped.
+                    self.importing = None;
+                } else {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                }
+            }
         }
     }
 
@@ -471,26 +573,43 @@ impl Files {
         }
     }
 
+    /// Puts an opened document in place of `doc`, or shows why it failed.
+    fn finish_open(
+        &mut self,
+        path: PathBuf,
+        outcome: Result<Document, String>,
+        doc: &mut Document,
+    ) {
+        match outcome {
+            Ok(opened) => {
+                // The old document's unsaved changes are being dropped.
+                self.discard_autosave();
+                *doc = opened;
+                self.reloaded = true;
+                self.remember(&path);
+                self.offer_recovery(doc);
+            }
+            Err(error) => {
+                if !path.exists() {
+                    self.forget_recent(&path);
+                }
+                self.error = Some(format!(
+                    "{error}\n\nThe file was not opened; the model you had open is unchanged."
+                ));
+            }
+        }
+    }
+
     fn perform(&mut self, action: Pending, doc: &mut Document) {
         match action {
-            Pending::Open(path) => match Document::open(&path) {
-                Ok(opened) => {
-                    // The old document's unsaved changes are being dropped.
-                    self.discard_autosave();
-                    *doc = opened;
-                    self.reloaded = true;
-                    self.remember(&path);
-                    self.offer_recovery(doc);
+            Pending::Open(path) => {
+                if crate::model::interop::is_xlsx_path(&path) {
+                    self.start_import(path);
+                } else {
+                    let outcome = Document::open(&path);
+                    self.finish_open(path, outcome, doc);
                 }
-                Err(error) => {
-                    if !path.exists() {
-                        self.forget_recent(&path);
-                    }
-                    self.error = Some(format!(
-                        "{error}\n\nThe file was not opened; the model you had open is unchanged."
-                    ));
-                }
-            },
+            }
             Pending::New => {
                 self.discard_autosave();
                 *doc = Document::untitled(Workbook::new(blank_document()), "Untitled.ron");
@@ -781,6 +900,7 @@ impl Files {
     // ----- dialogs -----
 
     fn dialogs_ui(&mut self, ctx: &egui::Context, doc: &mut Document) {
+        self.import_ui(ctx, doc);
         if let Some(error) = self.error.clone() {
             egui::Modal::new(egui::Id::unique("error_dialog")).show(ctx, |ui| {
                 ui.set_max_width(520.0);

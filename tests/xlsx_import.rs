@@ -255,8 +255,11 @@ fn bad_files_give_clear_errors_and_never_panic() {
     assert!(stderr(&missing).contains("missing.xlsx"));
 }
 
+/// Cells of one sheet as (row, column) and text.
+type CellTexts = Vec<((u32, u32), String)>;
+
 /// Every formula and constant of every sheet, as calamine reads them.
-fn read_back(path: &Path) -> Vec<(String, Vec<((u32, u32), String)>, Vec<((u32, u32), String)>)> {
+fn read_back(path: &Path) -> Vec<(String, CellTexts, CellTexts)> {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(path).expect("calamine reads it");
     let names = book.sheet_names();

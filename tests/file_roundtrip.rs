@@ -279,3 +279,25 @@ proptest! {
         }
     }
 }
+
+/// Found by `edited_models_save_and_load_back`: a metric row inserted with
+/// more values than periods was accepted, and the model then saved to a file
+/// that did not load again. The insert is now refused and nothing changes.
+#[test]
+fn a_row_with_more_values_than_periods_is_not_inserted() {
+    let mut workbook = Workbook::new(generate::founder_model(4, 1, 7));
+    let before = workbook.to_text();
+    let edit = vec![Command::InsertRows {
+        sheet: 0,
+        at: 1,
+        rows: vec![RowFile {
+            label: "too wide".into(),
+            values: vec![CellInput::Number(1.0), CellInput::Number(2.0)],
+            ..RowFile::default()
+        }],
+    }];
+    let err = workbook.apply(edit).unwrap_err();
+    assert!(err.to_string().contains("2 values for 1 periods"), "{err}");
+    assert_eq!(workbook.to_text(), before);
+    assert!(Workbook::parse(&before, "saved.ron").is_ok());
+}

@@ -5,7 +5,10 @@
 //!
 //! `SUM(B6:BFX85763)` froze the engine for minutes: aggregates walked every
 //! cell of a range (here 128 million) even far beyond the sheet's stored
-//! cells. Functions that skip blanks now visit only the stored cells.
+//! cells, and `COUNTIF` or `XNPV` over such a range allocated hundreds of
+//! gigabytes. A range given to a function now has at most 2^24 cells
+//! (sixteen whole columns; a bigger one is `#NUM!` with a message), and
+//! functions that skip blanks visit only the stored cells.
 
 use std::time::{Duration, Instant};
 
@@ -88,6 +91,12 @@ fn the_fuzzer_input_computes_quickly() {
         .expect("the input");
     assert_eq!(text, "=IF(A2>0, SUM(B6:BFX85763, MAX(C1, C2)), -3)");
     quickly("the fuzzer's input", || replay(&text));
+    // Found while fixing it: the same kind of range given to COUNTIF ran
+    // out of memory (a mask of 17 billion cells).
+    let text = std::fs::read_to_string("tests/data/fuzz/formula/countif-whole-sheet.txt")
+        .expect("the input");
+    let value = quickly("COUNTIF over the whole sheet", || replay(&text));
+    assert!(value.is_error(), "{value:?}");
 }
 
 #[test]
@@ -123,7 +132,7 @@ fn whole_sheet_ranges_aggregate_only_what_is_stored() {
         engine.load(Edit::Cell(CellAddr::new(0, row, col), input));
     }
     engine.recalc_all();
-    let whole = "Sheet1!A1:XFD1048576";
+    let whole = "Sheet1!A1:P1048576";
     let cases = [
         (format!("=SUM({whole})"), Value::Number(7.0)),
         (format!("=AVERAGE({whole})"), Value::Number(3.5)),
@@ -134,12 +143,13 @@ fn whole_sheet_ranges_aggregate_only_what_is_stored() {
         (format!("=COUNTA({whole})"), Value::Number(5.0)),
         (format!("=AND({whole})"), Value::Bool(true)),
         (format!("=OR({whole})"), Value::Bool(true)),
-        // 16,384 × 1,048,576 cells, of which B3 holds nothing and four
-        // hold something (A3's empty text counts as blank).
+        // 16 × 1,048,576 cells, of which B3 holds nothing and four hold
+        // something (A3's empty text counts as blank).
         (
             format!("=COUNTBLANK({whole})"),
-            Value::Number(16_384.0 * 1_048_576.0 - 4.0),
+            Value::Number(16.0 * 1_048_576.0 - 4.0),
         ),
+        (format!("=COUNTIF({whole},\">0\")"), Value::Number(2.0)),
         ("=SUM(Sheet1!A1:A1048576)".to_string(), Value::Number(2.0)),
         ("=COUNTBLANK(Sheet1!B2:C4)".to_string(), Value::Number(5.0)),
     ];
@@ -152,5 +162,29 @@ fn whole_sheet_ranges_aggregate_only_what_is_stored() {
             engine.value(CellAddr::new(1, 0, 0)).clone()
         });
         assert_eq!(value, expected, "{formula}");
+    }
+    // Bigger ranges are refused, quickly and without a huge allocation.
+    for formula in [
+        "=SUM(Sheet1!A1:XFD1048576)",
+        "=COUNTIF(Sheet1!A1:Q1048576,\">0\")",
+        "=XNPV(0.1,Sheet1!A1:XFD1048576,Sheet1!A1:XFD1048576)",
+        "=TEXTJOIN(\",\",FALSE,Sheet1!A1:XFD1048576)",
+        "=SUMPRODUCT(Sheet1!A1:XFD1048576*2)",
+    ] {
+        let value = quickly(formula, || {
+            engine.apply(&[Edit::Cell(
+                CellAddr::new(1, 0, 0),
+                Input::Formula(formula.into()),
+            )]);
+            engine.value(CellAddr::new(1, 0, 0)).clone()
+        });
+        let Value::Error(e) = value else {
+            panic!("{formula}: {value:?}");
+        };
+        assert_eq!(e.kind, lever::engine::ErrorKind::Num, "{formula}");
+        assert!(
+            e.detail.as_deref().unwrap_or_default().contains("cells"),
+            "{formula}: {e:?}"
+        );
     }
 }

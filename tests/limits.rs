@@ -140,3 +140,78 @@ fn a_hundred_thousand_row_paste_is_one_undoable_edit() {
     let err = lever::ui::edits::paste(&workbook, 0, at, &huge).unwrap_err();
     assert!(err.contains("at most"), "{err}");
 }
+
+#[test]
+fn dates_out_of_range_are_errors_as_in_excel() {
+    let num = Value::error(ErrorKind::Num);
+    let value = Value::error(ErrorKind::Value);
+    // Excel's calendar runs from 1900-01-00 (serial 0) to 9999-12-31.
+    assert_eq!(one_cell("=DATE(9999,12,31)"), Value::Number(2_958_465.0));
+    assert_eq!(one_cell("=DATE(10000,1,1)"), num);
+    assert_eq!(one_cell("=DATE(9999,12,32)"), num);
+    assert_eq!(one_cell("=DATE(9999,13,1)"), num);
+    assert_eq!(one_cell("=DATE(1900,1,1)"), Value::Number(1.0));
+    assert_eq!(one_cell("=DATE(1900,1,0)"), Value::Number(0.0));
+    assert_eq!(one_cell("=DATE(1900,0,1)"), num);
+    assert_eq!(one_cell("=DATE(1900,1,-1)"), num);
+    assert_eq!(one_cell("=DATE(-1,1,1)"), num);
+    // Years 0 to 1899 are counted from 1900, as Excel does.
+    assert_eq!(one_cell("=DATE(0,1,1)"), Value::Number(1.0));
+    assert_eq!(one_cell("=DATE(1899,12,31)"), one_cell("=DATE(3799,12,31)"));
+    assert_eq!(one_cell("=DATE(1e300,1,1)"), num);
+    assert_eq!(one_cell("=DATE(2026,1e300,1)"), num);
+    assert_eq!(one_cell("=DATE(2026,1,-1e300)"), num);
+    // Serials outside the calendar.
+    assert_eq!(one_cell("=YEAR(2958466)"), num);
+    assert_eq!(one_cell("=YEAR(-1)"), num);
+    assert_eq!(one_cell("=EDATE(DATE(9999,12,1),1)"), num);
+    assert_eq!(one_cell("=EOMONTH(1,-1)"), num);
+    // Text that is no date in Excel's calendar.
+    assert_eq!(one_cell("=DATEVALUE(\"10000-01-01\")"), value);
+    assert_eq!(one_cell("=DATEVALUE(\"1899-12-31\")"), value);
+}
+
+#[test]
+fn overflow_anywhere_is_num() {
+    for formula in [
+        "=1e308+1e308",
+        "=-1e308-1e308",
+        "=1e308/1e-308",
+        "=1e200^2",
+        "=SUM(1e308,1e308)",
+        "=PRODUCT(1e200,1e200)",
+        "=10^309",
+        "=AVERAGE(1e308,1e308)",
+        "=(1e308*10)-(1e308*10)",
+    ] {
+        assert_eq!(one_cell(formula), Value::error(ErrorKind::Num), "{formula}");
+    }
+}
+
+#[test]
+fn ten_thousand_argument_functions_of_every_kind_work() {
+    let ones = vec!["1"; 10_000].join(",");
+    assert_eq!(one_cell(&format!("=MAX({ones},2)")), Value::Number(2.0));
+    assert_eq!(
+        one_cell(&format!("=COUNT({ones})")),
+        Value::Number(10_000.0)
+    );
+    let nested_ifs = format!("=IFS({}TRUE,7)", "FALSE,1,".repeat(4_999));
+    assert_eq!(one_cell(&nested_ifs), Value::Number(7.0));
+    let chosen = format!(
+        "=CHOOSE(10000,{})",
+        (1..=10_000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    assert_eq!(one_cell(&chosen), Value::Number(10_000.0));
+}
+
+#[test]
+fn a_zip_bomb_is_refused_with_bounded_memory() {
+    let bytes = std::fs::read("tests/data/xlsx/zip_bomb.xlsx").expect("fixture");
+    let err = lever::model::interop::xlsx_import::import_bytes(bytes, "zip_bomb.xlsx", &mut |_| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("zip bomb"), "{err}");
+}

@@ -345,3 +345,100 @@ fn recent_files_persist_across_app_instances() {
     assert_eq!(app.doc.name, "model.ron");
     assert_eq!(app.files.recent().first(), Some(&canonical(&model)));
 }
+
+/// The names of the files in `dir` (not the config folder).
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "config")
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn after_a_crash_the_next_start_recovers_everything_up_to_the_last_autosave() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "model.ron", lever::ui::SAMPLE);
+    an_hour_ago(&path);
+    {
+        let mut app = app_in(dir.path());
+        app.files.autosave_interval = 1.0;
+        app.files.open_file(path.clone(), &mut app.doc);
+        let mut harness = harness(app);
+        set_price(harness.state_mut(), 81_000.0);
+        harness.run_steps(4);
+        set_price(harness.state_mut(), 82_000.0);
+        harness.run_steps(8);
+        assert!(autosave_for(&path).exists(), "autosaved");
+        // The editor dies here: no save, no prompt, nothing cleaned up.
+        std::mem::forget(harness);
+    }
+    assert_eq!(fs::read_to_string(&path).expect("read"), lever::ui::SAMPLE);
+
+    // The next start on the same file offers the autosave.
+    // (what `App::open_path` does at start, with the test's config folder)
+    let mut app = app_in(dir.path());
+    app.files.open_file(path.clone(), &mut app.doc);
+    let mut harness = harness(app);
+    assert!(has_label(&harness, "Recover unsaved changes?"));
+    harness.get_by_label("Recover").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(price(app), 82_000.0, "the last edit before the autosave");
+    assert_eq!(app.doc.path.as_deref(), Some(path.as_path()));
+    assert!(app.doc.is_modified());
+}
+
+#[test]
+fn a_file_from_a_newer_lever_is_refused_and_never_overwritten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let newer_text = lever::ui::SAMPLE.replacen("version: 1", "version: 7", 1);
+    let newer = write(dir.path(), "newer.ron", &newer_text);
+    let model = write(dir.path(), "model.ron", lever::ui::SAMPLE);
+    let mut app = app_in(dir.path());
+    app.files.autosave_interval = 1.0;
+    app.files.open_file(model.clone(), &mut app.doc);
+    app.files.open_file(newer.clone(), &mut app.doc);
+    let mut harness = harness(app);
+    let message = label(&harness, "Error message").value().unwrap_or_default();
+    assert!(
+        message.contains("format version 7 is not supported"),
+        "{message:?}"
+    );
+    harness.get_by_label("OK").click();
+    harness.run();
+    // The open model is still model.ron: editing, autosaving and saving go
+    // there, never to the newer file.
+    assert_eq!(harness.state().doc.path.as_deref(), Some(model.as_path()));
+    set_price(harness.state_mut(), 70_000.0);
+    harness.run_steps(8);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(!harness.state().doc.is_modified());
+    assert_eq!(fs::read_to_string(&newer).expect("read"), newer_text);
+    assert!(!autosave_for(&newer).exists());
+    assert_eq!(files_in(dir.path()), ["model.ron", "newer.ron"]);
+}
+
+#[test]
+fn opening_a_model_writes_nothing_next_to_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "model.ron", lever::ui::SAMPLE);
+    let mut app = app_in(dir.path());
+    app.files.autosave_interval = 1.0;
+    app.files.open_file(path.clone(), &mut app.doc);
+    let mut harness = harness(app);
+    harness.run_steps(12);
+    assert_eq!(files_in(dir.path()), ["model.ron"]);
+    assert_eq!(fs::read_to_string(&path).expect("read"), lever::ui::SAMPLE);
+    // Only unsaved edits are autosaved, as a hidden file beside the model;
+    // it goes again once they are saved.
+    set_price(harness.state_mut(), 75_000.0);
+    harness.run_steps(8);
+    assert_eq!(files_in(dir.path()), [".model.ron.autosave", "model.ron"]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert_eq!(files_in(dir.path()), ["model.ron"]);
+}

@@ -398,3 +398,47 @@ fn a_workbook_saved_by_libreoffice_imports_the_same() {
         );
     }
 }
+
+/// Opening a workbook with macros and a link to another workbook reads
+/// only the chosen file: the macros are reported (never run), the link is
+/// reported and not followed (the linked cell does not compute from the
+/// other file), and nothing is written beside the workbook.
+#[test]
+fn macros_and_links_are_reported_and_nothing_else_is_touched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("basic.xlsx");
+    std::fs::copy(fixture("basic.xlsx"), &path).expect("copy");
+    // What the link would name, if it were followed: a workbook whose
+    // Rates!A1 is not 7.
+    let rates = dir.path().join("Rates.xlsx");
+    std::fs::write(&rates, b"not read").expect("write");
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing();
+
+    let (book, report) = Workbook::open_any(&path).expect("imports");
+    let report = report.expect("a report");
+    assert_eq!(
+        report.items(Unsupported::Macros).count(),
+        1,
+        "macros reported"
+    );
+    assert_eq!(report.items(Unsupported::ExternalLinks).count(), 1);
+    let text = report.to_string();
+    assert!(text.contains("macros (ignored, never run)"), "{text}");
+    assert!(
+        text.contains("links to other workbooks (not followed)"),
+        "{text}"
+    );
+    // `My Sheet!C1` is `=[1]Rates!A1`: not computed from another file.
+    let sheet = book.sheet_index("My Sheet").expect("sheet");
+    assert!(book.cell_value(sheet, 0, 2).is_error());
+    assert_eq!(listing(), before);
+    assert_eq!(std::fs::read(&rates).expect("read"), b"not read");
+}

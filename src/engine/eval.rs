@@ -9,6 +9,13 @@ use crate::engine::functions::{Arg, Array, RangeRef, args::implicit_intersection
 use crate::engine::value::{CellError, ErrorKind, Value};
 use crate::formula::BinaryOp;
 
+/// The most cells a range given to a function may have (2^24: sixteen
+/// whole columns). Functions such as `COUNTIF`, `XNPV` or `TEXTJOIN` read
+/// or copy every cell of a range, blank or not, so `A1:XFD1048576` (17
+/// billion cells) would exhaust memory or freeze the editor; a bigger range
+/// is `#NUM!` with a message instead.
+pub const MAX_RANGE_CELLS: u64 = 1 << 24;
+
 /// The stored values of one sheet: a row-major grid.
 #[derive(Debug, Clone, Default)]
 pub struct SheetValues {
@@ -194,6 +201,16 @@ impl<'a> Evaluator<'a> {
             } => match (col0.at(self.col), col1.at(self.col)) {
                 (Some(a), Some(b)) => {
                     let (c0, c1) = (a.min(b), a.max(b));
+                    let cells = u64::from(row1 - row0 + 1) * u64::from(c1 - c0 + 1);
+                    if cells > MAX_RANGE_CELLS {
+                        return Arg::Value(Value::Error(CellError::with_detail(
+                            ErrorKind::Num,
+                            format!(
+                                "the range has {cells} cells; a function reads at most \
+                                 {MAX_RANGE_CELLS} (16 columns of a million rows)"
+                            ),
+                        )));
+                    }
                     Arg::Range {
                         range: self.sheet_values(*sheet).range(
                             *row0,

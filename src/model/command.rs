@@ -445,11 +445,24 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             ))
         }
         Command::InsertRows { sheet, at, rows } => {
-            let len = sheet_ref(doc, sheet)?.rows.len() as u32;
+            let target = sheet_ref(doc, sheet)?;
+            let len = target.rows.len() as u32;
             if at > len {
                 return Err(EditError::OutOfRange(format!(
                     "cannot insert at row {} of {len}",
                     at + 1
+                )));
+            }
+            // A metric row with more values than periods would save to a
+            // file that does not load again.
+            let periods = doc.timeline.periods as usize;
+            if target.layout == Layout::Metrics
+                && let Some(row) = rows.iter().find(|row| row.values.len() > periods)
+            {
+                return Err(EditError::OutOfRange(format!(
+                    "row `{}` has {} values for {periods} periods",
+                    row.label,
+                    row.values.len()
                 )));
             }
             let count = rows.len() as u32;

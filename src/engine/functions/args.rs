@@ -44,6 +44,24 @@ impl<'a> RangeRef<'a> {
         (0..self.rows).flat_map(move |r| (0..self.cols).map(move |c| self.get(r, c)))
     }
 
+    /// Calls `f` on the cells of the range that lie inside the stored grid,
+    /// row by row; the cells left out are all [`Value::Empty`]. For callers
+    /// that skip blanks: a whole-sheet range such as `A1:XFD1048576` holds
+    /// billions of cells but only the stored ones can hold anything.
+    pub fn for_each_stored(&self, mut f: impl FnMut(&'a Value)) {
+        if self.stride == 0 {
+            return;
+        }
+        let stored_rows = (self.data.len() / self.stride) as u64;
+        let rows = (u64::from(self.row0) + u64::from(self.rows)).min(stored_rows);
+        let cols = (u64::from(self.col0) + u64::from(self.cols)).min(self.stride as u64);
+        for row in u64::from(self.row0)..rows {
+            for col in u64::from(self.col0)..cols {
+                f(&self.data[row as usize * self.stride + col as usize]);
+            }
+        }
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.rows as usize * self.cols as usize
@@ -133,6 +151,18 @@ impl<'a> Arg<'a> {
         match self {
             Arg::Value(v) => f(v),
             Arg::Range { range, .. } => range.iter().for_each(f),
+            Arg::Array(a) => a.data.iter().for_each(f),
+        }
+    }
+
+    /// Calls `f` on every value of the argument that can be other than
+    /// empty: like [`Arg::for_each`] but leaving out the cells of a range
+    /// beyond the stored grid (all empty), so that callers that skip blanks
+    /// take time in proportion to the sheet, not to the range.
+    pub fn for_each_non_blank(&self, mut f: impl FnMut(&Value)) {
+        match self {
+            Arg::Value(v) => f(v),
+            Arg::Range { range, .. } => range.for_each_stored(f),
             Arg::Array(a) => a.data.iter().for_each(f),
         }
     }

@@ -13,6 +13,13 @@ fn matching_cells(pairs: &[Arg<'_>], rows: u32, cols: u32) -> Result<Vec<bool>, 
     if !pairs.len().is_multiple_of(2) {
         return fail(ErrorKind::Value);
     }
+    // A reference that is an error (`#REF!`, a range too large to read) is
+    // that error, not one cell to test.
+    for range in pairs.iter().step_by(2) {
+        if let Arg::Value(Value::Error(e)) = range {
+            return Err(e.clone());
+        }
+    }
     let mut mask = vec![true; rows as usize * cols as usize];
     for pair in pairs.chunks_exact(2) {
         let [range, criteria] = pair else {

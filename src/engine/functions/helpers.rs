@@ -117,7 +117,7 @@ pub(crate) fn for_each_aggregate_number(
             Arg::Value(v) => f(to_number(v)?),
             _ => {
                 let mut first_error = None;
-                arg.for_each(|v| match v {
+                arg.for_each_non_blank(|v| match v {
                     Value::Number(n) if first_error.is_none() => f(*n),
                     Value::Error(e) if first_error.is_none() => first_error = Some(e.clone()),
                     _ => {}

@@ -57,7 +57,7 @@ fn logical_values(args: &[Arg<'_>]) -> Result<Vec<bool>, CellError> {
             Arg::Value(v) => out.push(to_bool(v)?),
             _ => {
                 let mut first_error = None;
-                arg.for_each(|v| match v {
+                arg.for_each_non_blank(|v| match v {
                     Value::Bool(b) => out.push(*b),
                     Value::Number(n) => out.push(*n != 0.0),
                     Value::Error(e) if first_error.is_none() => first_error = Some(e.clone()),

@@ -5,7 +5,7 @@
 use crate::engine::coerce::parse_number_text;
 use crate::engine::functions::args::Arg;
 use crate::engine::functions::helpers::{
-    Sum, aggregate_numbers, fail, for_each_aggregate_number, num_arg, sum_of,
+    Sum, aggregate_numbers, arg_len, fail, for_each_aggregate_number, num_arg, sum_of,
 };
 use crate::engine::value::{CellError, ErrorKind, Value};
 
@@ -23,7 +23,7 @@ pub fn count(args: &[Arg<'_>]) -> Result<f64, CellError> {
                 };
                 n += usize::from(counts);
             }
-            _ => arg.for_each(|v| n += usize::from(matches!(v, Value::Number(_)))),
+            _ => arg.for_each_non_blank(|v| n += usize::from(matches!(v, Value::Number(_)))),
         }
     }
     Ok(n as f64)
@@ -35,7 +35,7 @@ pub fn counta(args: &[Arg<'_>]) -> Result<f64, CellError> {
     for arg in args {
         match arg {
             Arg::Value(_) => n += 1,
-            _ => arg.for_each(|v| n += usize::from(!v.is_empty())),
+            _ => arg.for_each_non_blank(|v| n += usize::from(!v.is_empty())),
         }
     }
     Ok(n as f64)
@@ -43,9 +43,13 @@ pub fn counta(args: &[Arg<'_>]) -> Result<f64, CellError> {
 
 /// `COUNTBLANK(range)`: empty cells and cells holding empty text.
 pub fn countblank(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    // Cells beyond the stored grid are blank: count the stored ones that
+    // are not, rather than visiting every cell of a whole-sheet range.
     let mut n = 0usize;
     for arg in args {
-        arg.for_each(|v| {
+        let mut seen = 0usize;
+        arg.for_each_non_blank(|v| {
+            seen += 1;
             let blank = match v {
                 Value::Empty => true,
                 Value::Text(t) => t.is_empty(),
@@ -53,6 +57,7 @@ pub fn countblank(args: &[Arg<'_>]) -> Result<f64, CellError> {
             };
             n += usize::from(blank);
         });
+        n += arg_len(arg) - seen;
     }
     Ok(n as f64)
 }

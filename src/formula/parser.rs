@@ -411,7 +411,7 @@ impl Parser<'_> {
             return Err(self.error_at_end(format!("missing `)` to close `{written}(`")));
         }
         self.leave();
-        let name = written.to_uppercase();
+        let name = upper_name(written);
         self.node(Expr::Call { name, args }, height, name_token.span)
     }
 
@@ -628,6 +628,23 @@ pub(crate) fn normalise_range(a: CellRef, b: CellRef) -> (CellRef, CellRef) {
         col_abs: right.col_abs,
     };
     (start, end)
+}
+
+/// A function name in upper case, character by character. A character
+/// whose upper case is several characters (`ΰ` → `Ϋ́`, with combining
+/// marks that are not name characters) is kept as written, so the name
+/// prints back to text that parses to the same name.
+fn upper_name(written: &str) -> String {
+    written
+        .chars()
+        .map(|c| {
+            let mut upper = c.to_uppercase();
+            match (upper.next(), upper.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -442,3 +442,38 @@ fn opening_a_model_writes_nothing_next_to_it() {
     harness.run();
     assert_eq!(files_in(dir.path()), ["model.ron"]);
 }
+
+#[test]
+fn an_untitled_model_left_by_a_crashed_session_is_offered_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosaves = dir.path().join("config").join("autosave");
+    fs::create_dir_all(&autosaves).unwrap();
+    // A process id above any the system gives out: that session has ended.
+    let left = autosaves.join("Untitled.ron.4000000000.autosave");
+    fs::write(&left, FUNNEL).unwrap();
+    // This session's own autosave is not offered.
+    let mine = autosaves.join(format!("Mine.ron.{}.autosave", std::process::id()));
+    fs::write(&mine, FUNNEL).unwrap();
+
+    let mut app = app_in(dir.path());
+    app.files.offer_untitled_recovery();
+    assert_eq!(
+        app.files
+            .recovery
+            .as_ref()
+            .and_then(|r| r.untitled.clone())
+            .as_deref(),
+        Some("Untitled.ron")
+    );
+    let mut harness = harness(app);
+    harness.get(by_label("Recover")).click();
+    harness.run();
+    let doc = &harness.state().doc;
+    assert_eq!(doc.name, "Untitled.ron");
+    assert_eq!(doc.path, None);
+    assert!(doc.is_modified(), "recovered changes are unsaved");
+    assert_eq!(
+        doc.workbook.to_text(),
+        Workbook::parse(FUNNEL, "funnel.ron").unwrap().to_text()
+    );
+}

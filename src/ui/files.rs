@@ -183,6 +183,12 @@ fn config_dir_from(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<P
         .or_else(|| var("APPDATA").map(|d| d.join("lever")))
 }
 
+/// True if a process with this id is running (always false where that
+/// cannot be told, so an autosave is never lost: it is offered).
+fn process_is_running(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
 /// The autosave of `file`: `.x.ron.autosave` next to `x.ron`.
 pub fn autosave_for(file: &Path) -> PathBuf {
     let name = format!(".{}.autosave", file_name(file));
@@ -266,8 +272,10 @@ pub enum Pending {
 /// An autosave found when a file was opened, waiting for Recover or Discard.
 #[derive(Debug)]
 pub struct Recovery {
-    /// The file that was opened.
+    /// The file that was opened (for an untitled model: its autosave).
     pub file: PathBuf,
+    /// For an untitled model: the name it had.
+    pub untitled: Option<String>,
     /// Its autosave.
     pub autosave: PathBuf,
     /// How long ago the autosave was written, in words.
@@ -826,6 +834,57 @@ impl Files {
         }
     }
 
+    /// At start without a file: if an untitled model was autosaved by a
+    /// session that has ended (the editor was closed by a crash, a kill or
+    /// a power cut), offers to recover the newest one.
+    pub fn offer_untitled_recovery(&mut self) {
+        let Some(dir) = self.config_dir.as_ref().map(|d| d.join(AUTOSAVE_DIR)) else {
+            return;
+        };
+        let Ok(entries) = fs::read_dir(&dir) else {
+            return;
+        };
+        let this = std::process::id();
+        let newest = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let path = entry.path();
+                let file = path.file_name()?.to_str()?.to_string();
+                // `NAME.PID.autosave`
+                let stem = file.strip_suffix(".autosave")?;
+                let (name, pid) = stem.rsplit_once('.')?;
+                let pid: u32 = pid.parse().ok()?;
+                let ended = pid != this && !process_is_running(pid);
+                let at = entry.metadata().and_then(|m| m.modified()).ok()?;
+                ended.then(|| (at, name.to_string(), path))
+            })
+            .max_by_key(|(at, ..)| *at);
+        let Some((saved_at, name, autosave)) = newest else {
+            return;
+        };
+        match fs::read_to_string(&autosave)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                Workbook::parse(&text, &autosave.display().to_string()).map_err(|e| e.to_string())
+            }) {
+            Ok(workbook) => {
+                self.recovery = Some(Recovery {
+                    file: autosave.clone(),
+                    untitled: Some(name),
+                    autosave,
+                    age: age(saved_at),
+                    workbook,
+                })
+            }
+            Err(error) => {
+                self.error = Some(format!(
+                    "An autosave of an untitled model was found but is damaged; it was left \
+                     where it is.\n{error}"
+                ))
+            }
+        }
+    }
+
     /// After `doc` was opened: if its autosave is newer than the file and
     /// holds something else, asks whether to recover it. An autosave that
     /// does not parse is reported and left where it is.
@@ -861,6 +920,7 @@ impl Files {
             Ok(workbook) => {
                 self.recovery = Some(Recovery {
                     file,
+                    untitled: None,
                     autosave,
                     age: age(saved_at),
                     workbook,
@@ -882,7 +942,17 @@ impl Files {
         let Some(recovery) = self.recovery.take() else {
             return;
         };
-        if recover {
+        if recover && let Some(name) = &recovery.untitled {
+            // An untitled model from a session that ended without saving:
+            // it comes back as it was. Its old autosave goes once this
+            // session has written its own.
+            *doc = Document::untitled(recovery.workbook, name);
+            doc.mark_modified();
+            self.autosaved = Some(recovery.autosave);
+            self.autosaved_state = None;
+            self.next_autosave = None;
+            self.reloaded = true;
+        } else if recover {
             if doc.path.as_deref() != Some(recovery.file.as_path()) {
                 return;
             }
@@ -922,7 +992,10 @@ impl Files {
                 ui.add_space(6.0);
                 ui.label(format!(
                     "{} has changes that were autosaved {} but never saved.",
-                    file_name(&recovery.file),
+                    recovery
+                        .untitled
+                        .clone()
+                        .unwrap_or_else(|| file_name(&recovery.file)),
                     recovery.age
                 ));
                 ui.label("Recover opens them (save to keep them); Discard deletes them.");

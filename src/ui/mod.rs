@@ -1140,7 +1140,11 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
         Box::new(move |_cc| {
             Ok(Box::new(match path {
                 Some(path) => App::open_path(path),
-                None => App::with_sample(),
+                None => {
+                    let mut app = App::with_sample();
+                    app.files.offer_untitled_recovery();
+                    app
+                }
             }))
         }),
     )

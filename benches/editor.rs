@@ -75,15 +75,22 @@ struct Case {
     slow_samples: usize,
 }
 
+/// An editor that keeps no autosaves or recent files (a benchmark must not
+/// leave anything in the user's settings folder).
+fn without_settings(mut app: App) -> App {
+    app.files.config_dir = None;
+    app
+}
+
 fn sample() -> App {
-    App::with_sample()
+    without_settings(App::with_sample())
 }
 
 fn big() -> App {
-    App::new(Document::untitled(
+    without_settings(App::new(Document::untitled(
         Workbook::new(generate::founder_model(10_000, 120, SEED)),
         "big.ron",
-    ))
+    )))
 }
 
 fn sample_price(app: &App) -> GridCell {

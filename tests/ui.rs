@@ -10,7 +10,9 @@ use lever::model::FIRST_PERIOD_COL;
 use lever::ui::App;
 use lever::ui::view::GridCell;
 
-fn harness(app: App) -> Harness<'static, App> {
+fn harness(mut app: App) -> Harness<'static, App> {
+    // Nothing goes to the user's settings folder (autosaves, recent files).
+    app.files.config_dir = None;
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app);

@@ -96,10 +96,43 @@ impl<T: Send + 'static> Job<T> {
         )
     }
 
+    /// A progress bar counting `unit` (`cells`, `inputs`) and a Cancel
+    /// button; keeps the frame loop running while the job does.
+    pub fn progress_ui(&self, ui: &mut egui::Ui, unit: &str) {
+        let (done, total) = self.progress();
+        let fraction = if total == 0 {
+            0.0
+        } else {
+            done as f32 / total as f32
+        };
+        ui.add(
+            egui::ProgressBar::new(fraction)
+                .desired_width(180.0)
+                .text(format!("{done} of {total} {unit}")),
+        );
+        if ui.button("Cancel").clicked() {
+            self.cancel();
+        }
+        ui.ctx().request_repaint();
+    }
+
     /// Waits for the result (for tests and small jobs).
     pub fn wait(self) -> Option<T> {
         self.result.recv().ok()
     }
+}
+
+/// Takes the result of the job in `slot` once it has finished (emptying
+/// the slot): `Ok(result)`, or `Err` with a message if its thread ended
+/// without one. `None` while it runs, or when there is no job.
+pub fn take_finished<T: Send + 'static>(slot: &mut Option<Job<T>>) -> Option<Result<T, String>> {
+    let outcome = match slot.as_ref()?.poll() {
+        Poll::Running(..) => return None,
+        Poll::Done(result) => Ok(result),
+        Poll::Lost => Err("the computation stopped unexpectedly".to_string()),
+    };
+    *slot = None;
+    Some(outcome)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::background::{Job, Poll};
+use super::background::{self, Job};
 use super::theme::Theme;
 use crate::model::data_table::{self, Axis, DataTable, DataTableError};
 use crate::model::input_ref::{self, InputRef};
@@ -173,24 +173,13 @@ impl DataTableTool {
 
     /// Takes the finished table, if the job is done (also for tests).
     pub fn poll(&mut self) {
-        let Some(job) = &self.job else {
-            return;
-        };
-        match job.poll() {
-            Poll::Running(..) => {}
-            Poll::Done(outcome) => {
-                self.job = None;
-                match outcome {
-                    Ok(table) => {
-                        self.result = Some((table, self.pending_base.unwrap_or(0.0)));
-                    }
-                    Err(error) => self.error = Some(error.to_string()),
-                }
+        match background::take_finished(&mut self.job) {
+            None => {}
+            Some(Ok(Ok(table))) => {
+                self.result = Some((table, self.pending_base.unwrap_or(0.0)));
             }
-            Poll::Lost => {
-                self.job = None;
-                self.error = Some("the computation stopped unexpectedly".into());
-            }
+            Some(Ok(Err(error))) => self.error = Some(error.to_string()),
+            Some(Err(message)) => self.error = Some(message),
         }
     }
 
@@ -213,21 +202,7 @@ impl DataTableTool {
         }
         ui.horizontal(|ui| {
             if let Some(job) = &self.job {
-                let (done, total) = job.progress();
-                let fraction = if total == 0 {
-                    0.0
-                } else {
-                    done as f32 / total as f32
-                };
-                ui.add(
-                    egui::ProgressBar::new(fraction)
-                        .desired_width(200.0)
-                        .text(format!("{done} of {total} cells")),
-                );
-                if ui.button("Cancel").clicked() {
-                    job.cancel();
-                }
-                ui.ctx().request_repaint();
+                job.progress_ui(ui, "cells");
             } else if ui.button("Compute").clicked() {
                 self.start(workbook);
             }

@@ -21,7 +21,6 @@ use std::time::{Duration, SystemTime};
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 
 use crate::model::Workbook;
-use crate::model::document::{FORMAT_VERSION, RowFile, SheetFile, Step, Timeline, WorkbookFile};
 use crate::model::io::write_atomically;
 
 const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
@@ -127,29 +126,6 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
-}
-
-/// A new, empty model: one sheet, 36 months from the current year.
-pub fn blank_document() -> WorkbookFile {
-    WorkbookFile {
-        version: FORMAT_VERSION,
-        timeline: Timeline {
-            start: "2026-01".into(),
-            periods: 36,
-            step: Step::Month,
-        },
-        sheets: vec![SheetFile {
-            name: "Model".into(),
-            layout: Default::default(),
-            rows: (0..40).map(|_| RowFile::default()).collect(),
-            excel_formats: Vec::new(),
-        }],
-        names: Vec::new(),
-        scenarios: Vec::new(),
-        changelog: Vec::new(),
-        funnels: Vec::new(),
-        investor: None,
-    }
 }
 
 /// A template's name in the File → New from template menu: its
@@ -620,7 +596,10 @@ impl Files {
             }
             Pending::New => {
                 self.discard_autosave();
-                *doc = Document::untitled(Workbook::new(blank_document()), "Untitled.ron");
+                *doc = Document::untitled(
+                    Workbook::new(crate::model::templates::blank()),
+                    "Untitled.ron",
+                );
                 self.reloaded = true;
             }
             Pending::Template(name) => match crate::model::templates::find(&name) {
@@ -1219,7 +1198,7 @@ mod tests {
         let autosave = autosave_for(&path);
         fs::write(&autosave, "(version: 1, oops").expect("write");
         let mut files = files_in(dir.path());
-        let mut doc = Document::untitled(Workbook::new(blank_document()), "x.ron");
+        let mut doc = Document::untitled(Workbook::new(crate::model::templates::blank()), "x.ron");
         files.open_file(path.clone(), &mut doc);
         assert_eq!(doc.path.as_deref(), Some(path.as_path()));
         assert!(!doc.is_modified());

@@ -118,7 +118,7 @@ impl App {
     /// An editor on the bundled sample model.
     pub fn with_sample() -> App {
         let workbook = Workbook::parse(SAMPLE, "edtech-growth.ron")
-            .unwrap_or_else(|_| Workbook::new(files::blank_document()));
+            .unwrap_or_else(|_| Workbook::new(crate::model::templates::blank()));
         App::new(Document::untitled(workbook, "edtech-growth.ron"))
     }
 

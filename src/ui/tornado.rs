@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use egui::{Color32, RichText, Ui};
 
-use super::background::{Job, Poll};
+use super::background::{self, Job};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::panels::PanelEvent;
@@ -107,27 +107,15 @@ impl SensitivityTool {
 
     /// Takes the finished run's result, if it is done.
     pub fn poll(&mut self) {
-        let Some(job) = &self.job else {
-            return;
-        };
-        match job.poll() {
-            Poll::Running(..) => {}
-            Poll::Done(outcome) => {
-                self.job = None;
-                match outcome {
-                    Ok(tornado) => {
-                        self.result = Some(tornado);
-                        self.error = None;
-                    }
-                    Err(message) => {
-                        self.result = None;
-                        self.error = Some(message);
-                    }
-                }
+        match background::take_finished(&mut self.job) {
+            None => {}
+            Some(Ok(Ok(tornado))) => {
+                self.result = Some(tornado);
+                self.error = None;
             }
-            Poll::Lost => {
-                self.job = None;
-                self.error = Some("the computation stopped unexpectedly".into());
+            Some(Ok(Err(message)) | Err(message)) => {
+                self.result = None;
+                self.error = Some(message);
             }
         }
     }
@@ -166,21 +154,7 @@ impl SensitivityTool {
             );
             run |= ui.button("Run").clicked();
             if let Some(job) = &self.job {
-                let (done, total) = job.progress();
-                let fraction = if total == 0 {
-                    0.0
-                } else {
-                    done as f32 / total as f32
-                };
-                ui.add(
-                    egui::ProgressBar::new(fraction)
-                        .desired_width(160.0)
-                        .text(format!("{done} of {total} inputs")),
-                );
-                if ui.button("Cancel").clicked() {
-                    job.cancel();
-                }
-                ui.ctx().request_repaint();
+                job.progress_ui(ui, "inputs");
             } else if self.is_stale(workbook) {
                 let fast = self
                     .result

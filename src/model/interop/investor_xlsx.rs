@@ -13,7 +13,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use rust_xlsxwriter::{Chart, ChartType, Format as XlsxFormat, Formula, Worksheet};
+use rust_xlsxwriter::{Chart, ChartType, Format as XlsxFormat, Worksheet};
 
 use super::xlsx::{self, ExportError, ExportOptions, HEADER_ROWS};
 use crate::engine::column_letters;
@@ -122,16 +122,14 @@ fn investor_sheet(
                     let col = (2 + i) as u16;
                     let text = rollup_formula(workbook, m.sheet, m.row, &m.rollup, &g.periods)
                         .unwrap_or_else(|| "NA()".into());
-                    let mut cell = Formula::new(text);
-                    if options.cached_results
-                        && let Some(v) = m.values.get(i).copied().flatten()
-                    {
-                        cell = cell.set_result(format!("{v}"));
-                    }
-                    match &format {
-                        Some(f) => ws.write_formula_with_format(r, col, cell, f)?,
-                        None => ws.write_formula(r, col, cell)?,
-                    };
+                    let cached = m
+                        .values
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .filter(|_| options.cached_results)
+                        .map(|v| format!("{v}"));
+                    xlsx::write_formula(&mut ws, r, col, text, cached, format.as_ref())?;
                 }
                 if table
                     .charts

@@ -330,14 +330,10 @@ fn write_grid_sheet(
                 }
                 CellInput::Formula(text) => {
                     let excel = grid_formula(workbook, names, sheet, c, text);
-                    let mut cell = Formula::new(excel);
-                    if options.cached_results {
-                        cell = cell.set_result(cached_result(workbook.cell_value(sheet, r, c)));
-                    }
-                    match &format {
-                        Some(f) => ws.write_formula_with_format(r, col, cell, f)?,
-                        None => ws.write_formula(r, col, cell)?,
-                    };
+                    let cached = options
+                        .cached_results
+                        .then(|| cached_result(workbook.cell_value(sheet, r, c)));
+                    write_formula(ws, r, col, excel, cached, format.as_ref())?;
                 }
             }
         }
@@ -445,15 +441,32 @@ fn write_row(
             // Lever shows a formula it cannot read as `#NAME?`.
             None => ErrorKind::Name.as_str().to_string(),
         };
-        let mut cell = Formula::new(text);
-        if options.cached_results {
-            cell = cell.set_result(cached_result(workbook.value(sheet, row, period)));
-        }
-        match &format {
-            Some(f) => ws.write_formula_with_format(xrow, col, cell, f)?,
-            None => ws.write_formula(xrow, col, cell)?,
-        };
+        let cached = options
+            .cached_results
+            .then(|| cached_result(workbook.value(sheet, row, period)));
+        write_formula(ws, xrow, col, text, cached, format.as_ref())?;
     }
+    Ok(())
+}
+
+/// Writes formula `text` (without `=`) at (`row`, `col`), with the value
+/// Excel shows before recalculating (`cached`) and a number format if given.
+pub(super) fn write_formula(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: String,
+    cached: Option<String>,
+    format: Option<&XlsxFormat>,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut cell = Formula::new(text);
+    if let Some(result) = cached {
+        cell = cell.set_result(result);
+    }
+    match format {
+        Some(f) => ws.write_formula_with_format(row, col, cell, f)?,
+        None => ws.write_formula(row, col, cell)?,
+    };
     Ok(())
 }
 

@@ -471,10 +471,16 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { file }) => {
-            let (workbook, _) = open(&file)?;
+            let (workbook, import) = open(&file)?;
             let report = output::check(&workbook, &file.display().to_string());
             print!("{}", report.text);
-            Ok(if report.clean {
+            // An imported workbook is also checked against Excel's saved values.
+            let cross_check = import.and_then(|i| i.cross_check);
+            if let Some(check) = &cross_check {
+                print!("{}: {check}", file.display());
+            }
+            let matches_excel = cross_check.as_ref().is_none_or(|c| c.all_match());
+            Ok(if report.clean && matches_excel {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

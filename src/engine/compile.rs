@@ -70,10 +70,13 @@ pub trait Resolver {
     fn sheet(&self, name: &str) -> Option<u32>;
     /// The row of metric `name` on `sheet` (case-insensitive); `None` if unknown.
     fn metric(&self, sheet: u32, name: &str) -> Option<u32>;
-    /// The target of workbook-level defined name `name` (case-insensitive):
-    /// an absolute reference with a sheet, or a constant. Defined names are
-    /// looked up before metric names.
-    fn defined_name(&self, _name: &str) -> Option<&Expr> {
+    /// The target of defined name `name` (case-insensitive) as seen from
+    /// `sheet`: an absolute reference with a sheet, or a constant. A name
+    /// scoped to `sheet` wins over a workbook-level name of the same text,
+    /// as in Excel; with `local_only` (a name written `Sheet!name`) only a
+    /// name scoped to `sheet` is found. Defined names are looked up before
+    /// metric names.
+    fn defined_name(&self, _sheet: u32, _name: &str, _local_only: bool) -> Option<&Expr> {
         None
     }
 }
@@ -216,20 +219,20 @@ impl Compiler<'_> {
                 offset,
                 explicit_offset,
             } => {
-                if sheet.is_none()
-                    && *offset == 0
+                let qualified = sheet.is_some();
+                let sheet = match self.sheet_index(sheet.as_deref()) {
+                    Ok(sheet) => sheet,
+                    Err(e) => return e,
+                };
+                if *offset == 0
                     && !explicit_offset
-                    && let Some(target) = self.resolver.defined_name(name)
+                    && let Some(target) = self.resolver.defined_name(sheet, name, qualified)
                 {
                     return match target {
                         Expr::Reference(reference) => self.reference(reference, position),
                         other => self.node(other, position),
                     };
                 }
-                let sheet = match self.sheet_index(sheet.as_deref()) {
-                    Ok(sheet) => sheet,
-                    Err(e) => return e,
-                };
                 let Some(row) = self.resolver.metric(sheet, name) else {
                     return error(ErrorKind::Name, format!("unknown metric `{name}`"));
                 };

@@ -84,6 +84,16 @@ pub struct Evaluator<'a> {
 
 static EMPTY: Value = Value::Empty;
 
+/// What a branching function (`IF`, `CHOOSE`) returns: one of its
+/// arguments, not yet evaluated, or a value of its own (an error in the
+/// condition, `FALSE` from an `IF` without an else branch).
+pub(crate) enum Chosen<'a> {
+    /// The argument chosen.
+    Branch(&'a Node),
+    /// The function's own result.
+    Value(Value),
+}
+
 impl<'a> Evaluator<'a> {
     /// Evaluates `node` to a single value.
     pub fn eval(&self, node: &'a Node) -> Value {
@@ -145,21 +155,17 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `IF`, `IFERROR` and `IFNA` evaluate only the branch they return, as
-    /// in spreadsheets: same results as the registry's versions, without
-    /// computing the branch that is thrown away.
+    /// `IF`, `CHOOSE`, `IFERROR` and `IFNA` evaluate only the branch they
+    /// return, as in spreadsheets: same results as the registry's versions,
+    /// without computing the branches that are thrown away.
     fn lazy_call(&self, name: &str, args: &'a [Node]) -> Option<Value> {
+        if let Some(chosen) = self.chosen_branch(name, args) {
+            return Some(match chosen {
+                Chosen::Branch(branch) => self.eval_fast(branch),
+                Chosen::Value(value) => value,
+            });
+        }
         match (name, args) {
-            ("IF", [condition, then, rest @ ..]) if rest.len() <= 1 => {
-                Some(match coerce::to_bool(&self.eval_fast(condition)) {
-                    Err(e) => Value::Error(e),
-                    Ok(true) => self.eval_fast(then),
-                    Ok(false) => match rest.first() {
-                        Some(otherwise) => self.eval_fast(otherwise),
-                        None => Value::Bool(false),
-                    },
-                })
-            }
             ("IFERROR", [value, fallback]) => {
                 let value = self.eval_fast(value);
                 Some(if value.is_error() {
@@ -243,7 +249,48 @@ impl<'a> Evaluator<'a> {
                 Ok(None) => Arg::Value(Value::Empty),
                 Err(e) => Arg::Value(Value::Error(e)),
             },
+            Node::Call { function, args } => match self.chosen_branch(function.name, args) {
+                // `SUM(IF(x, A1:A3, B1:B3))`, `SUM(CHOOSE(2, A1:A2, A1:A3))`:
+                // the branch chosen is a reference, and stays one.
+                Some(Chosen::Branch(branch)) => self.arg(branch),
+                Some(Chosen::Value(value)) => Arg::Value(value),
+                None => Arg::Value(self.eval_fast(node)),
+            },
             _ => Arg::Value(self.eval_fast(node)),
+        }
+    }
+
+    /// What `IF` or `CHOOSE` returns, found by evaluating only its
+    /// condition or index (`None` for other functions): as in spreadsheets
+    /// these return the chosen argument itself, so a branch that is a
+    /// reference can be given to a function that takes a range, and the
+    /// branches not chosen are never evaluated.
+    pub(crate) fn chosen_branch(&self, name: &str, args: &'a [Node]) -> Option<Chosen<'a>> {
+        match (name, args) {
+            ("IF", [condition, then, rest @ ..]) if rest.len() <= 1 => {
+                Some(match coerce::to_bool(&self.eval_fast(condition)) {
+                    Err(e) => Chosen::Value(Value::Error(e)),
+                    Ok(true) => Chosen::Branch(then),
+                    Ok(false) => match rest.first() {
+                        Some(otherwise) => Chosen::Branch(otherwise),
+                        None => Chosen::Value(Value::Bool(false)),
+                    },
+                })
+            }
+            ("CHOOSE", [index, choices @ ..]) if !choices.is_empty() => {
+                let index = match coerce::to_number(&self.eval_fast(index)) {
+                    Ok(n) => n.trunc(),
+                    Err(e) => return Some(Chosen::Value(Value::Error(e))),
+                };
+                let chosen = (index >= 1.0 && index <= choices.len() as f64)
+                    .then(|| choices.get(index as usize - 1))
+                    .flatten();
+                Some(match chosen {
+                    Some(branch) => Chosen::Branch(branch),
+                    None => Chosen::Value(Value::error(ErrorKind::Value)),
+                })
+            }
+            _ => None,
         }
     }
 

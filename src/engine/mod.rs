@@ -24,6 +24,18 @@ use crate::formula::{Expr, Reference};
 use compile::{Node, Resolver};
 use eval::{Evaluator, SheetValues};
 
+/// A defined name for [`Engine::set_defined_names`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameDef {
+    /// The sheet the name is scoped to (Excel's `localSheetId`); `None` for
+    /// a workbook-level name.
+    pub scope: Option<u32>,
+    /// The name as written (matched case-insensitively).
+    pub name: String,
+    /// What it refers to, as formula text.
+    pub target: String,
+}
+
 /// A cell's position: sheet index, zero-based row and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CellAddr {
@@ -163,8 +175,9 @@ pub struct Engine {
     scratch: graph::Scratch,
     needed: Marks,
     built: bool,
-    /// Defined names, lower-cased, with their (absolute) targets.
-    defined: HashMap<String, Expr>,
+    /// Defined names by (scope sheet, lower-cased name), with their
+    /// (absolute) targets; `None` is the workbook scope.
+    defined: HashMap<(Option<u32>, String), Expr>,
     /// While set, recalculation is limited to a set of cells and what they
     /// read (see [`Engine::focus`]).
     focus: Option<Focus>,
@@ -184,6 +197,28 @@ struct Focus {
 fn has_bit(bits: &[u64], id: u32) -> bool {
     bits.get(id as usize / 64)
         .is_some_and(|w| w & (1 << (id % 64)) != 0)
+}
+
+fn clear_bit(bits: &mut [u64], id: u32) {
+    if let Some(word) = bits.get_mut(id as usize / 64) {
+        *word &= !(1 << (id % 64));
+    }
+}
+
+/// A ring of cells, each reading the next (and the last the first),
+/// rotated to start at its lowest cell so that it reads the same whichever
+/// cell it was found from.
+fn canonical_cycle(ring: &[u32]) -> Vec<u32> {
+    let start = ring
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, id)| **id)
+        .map_or(0, |(i, _)| i);
+    ring[start..]
+        .iter()
+        .chain(&ring[..start])
+        .copied()
+        .collect()
 }
 
 fn set_bit(bits: &mut [u64], id: u32) -> bool {
@@ -264,23 +299,24 @@ impl Engine {
         self.values.get(sheet as usize).is_some_and(|v| v.grid)
     }
 
-    /// Workbook-level defined names (`TaxRate` → `Inputs!$B$2`): each target
-    /// is formula text for a cell, a range or a constant. Formulas compiled
-    /// afterwards resolve these names before metric names; targets that are
-    /// not a reference with a sheet or a constant are ignored (the importer
+    /// Defined names (`TaxRate` → `Inputs!$B$2`): each target is formula
+    /// text for a cell, a range or a constant. Formulas compiled afterwards
+    /// resolve these names before metric names, a name scoped to the
+    /// formula's sheet before a workbook-level one; targets that are not a
+    /// reference with a sheet or a constant are ignored (the importer
     /// reports them). Call it before loading inputs.
-    pub fn set_defined_names(&mut self, names: &[(String, String)]) {
+    pub fn set_defined_names(&mut self, names: &[NameDef]) {
         self.defined = names
             .iter()
-            .filter_map(|(name, target)| {
-                let expr = crate::formula::parse(target).ok()?;
+            .filter_map(|def| {
+                let expr = crate::formula::parse(&def.target).ok()?;
                 let usable = match &expr {
                     Expr::Reference(Reference::Cell { sheet, .. })
                     | Expr::Reference(Reference::Range { sheet, .. }) => sheet.is_some(),
                     Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Error(_) => true,
                     _ => false,
                 };
-                usable.then(|| (name.to_lowercase(), absolute(expr)))
+                usable.then(|| ((def.scope, def.name.to_lowercase()), absolute(expr)))
             })
             .collect();
     }
@@ -434,12 +470,17 @@ impl Engine {
         let mut queue = std::mem::take(&mut self.queued);
         queue.resize(self.rank_order.len().div_ceil(64), 0);
         let mut first = usize::MAX;
+        // Cells of circular references are not ranked: when one is reached,
+        // they are all walked again at the end (see `resolve_cycles`).
+        let mut cycles_reached = false;
         let mut enqueue = |id: u32, ranks: &[u32], queue: &mut Vec<u64>| {
             let rank = ranks.get(id as usize).copied().unwrap_or(NO_RANK);
             if rank < IN_CYCLE {
                 let rank = rank as usize;
                 queue[rank / 64] |= 1 << (rank % 64);
                 first = first.min(rank);
+            } else if rank == IN_CYCLE {
+                cycles_reached = true;
             }
         };
         for &seed in seeds {
@@ -478,11 +519,18 @@ impl Engine {
                     if rank < IN_CYCLE {
                         let rank = rank as usize;
                         queue[rank / 64] |= 1 << (rank % 64);
+                    } else if rank == IN_CYCLE {
+                        cycles_reached = true;
                     }
                 }
             }
         }
         self.queued = queue;
+        if cycles_reached && let Some(plan) = self.full_plan.clone() {
+            // The cycles and every cell after them, walked as in a full
+            // recalculation.
+            self.resolve_cycles(&plan, recalc);
+        }
     }
 
     /// The full plan, computed (with the ranks) if a formula changed since.
@@ -929,16 +977,152 @@ impl Engine {
                 }
             }
         }
-        for cycle in &plan.cycles {
-            let detail = self.cycle_message(cycle);
-            for &id in cycle {
-                let value =
-                    Value::Error(CellError::with_detail(ErrorKind::Circular, detail.clone()));
-                self.store(id, value, recalc);
+        self.resolve_cycles(plan, recalc);
+    }
+
+    /// Computes the cells of a plan's circular references and the cells
+    /// that wait on them, following the references each formula actually
+    /// reads now: a branch of `IF`, `CHOOSE`, `IFERROR` or `IFNA` that is
+    /// not taken is not followed, so a cycle through it is no cycle (as in
+    /// spreadsheets, which never compute that branch). Each cell is computed
+    /// after the cells it reads (a depth-first walk); cells that really read
+    /// each other get `#CIRC!` with the cycle's path, and cells that read
+    /// them compute with that error.
+    ///
+    /// The cycles are taken upstream first (the plan lists them downstream
+    /// first), each from its lowest cell, so a full and an incremental
+    /// recalculation walk them alike.
+    fn resolve_cycles(&mut self, plan: &graph::Plan, recalc: &mut Recalc) {
+        let mut region: Vec<u32> = Vec::new();
+        for cycle in plan.cycles.iter().rev() {
+            let start = region.len();
+            region.extend(cycle);
+            region[start..].sort_unstable();
+        }
+        region.extend(&plan.after_cycles);
+        if region.is_empty() {
+            return;
+        }
+        let words = self.sources.len().div_ceil(64);
+        let mut pending = vec![0u64; words];
+        let mut on_stack = vec![0u64; words];
+        for &id in &region {
+            set_bit(&mut pending, id);
+        }
+        let mut scratch = Vec::new();
+        let mut stack: Vec<u32> = Vec::new();
+        for &start in &region {
+            if !has_bit(&pending, start) {
+                continue;
+            }
+            set_bit(&mut on_stack, start);
+            stack.push(start);
+            while let Some(&top) = stack.last() {
+                let addr = self.addr_of(top);
+                let blocker = match self.sources[top as usize].formula() {
+                    Some(f) => match self.formulas.get(f as usize) {
+                        Some(Some(formula)) => {
+                            self.live_blocker(&formula.node, addr, &pending, &mut scratch)
+                        }
+                        _ => None,
+                    },
+                    None => None,
+                };
+                match blocker {
+                    None => {
+                        self.compute_at(top, addr, recalc);
+                        clear_bit(&mut pending, top);
+                        clear_bit(&mut on_stack, top);
+                        stack.pop();
+                    }
+                    Some(next) if has_bit(&on_stack, next) => {
+                        // `next` is already waiting below: the cells from it
+                        // to the top read each other in a ring.
+                        let from = stack.iter().rposition(|&c| c == next).unwrap_or(0);
+                        let cycle = canonical_cycle(&stack[from..]);
+                        let detail = self.cycle_message(&cycle);
+                        for &id in &cycle {
+                            let value = Value::Error(CellError::with_detail(
+                                ErrorKind::Circular,
+                                detail.clone(),
+                            ));
+                            self.store(id, value, recalc);
+                            clear_bit(&mut pending, id);
+                            clear_bit(&mut on_stack, id);
+                        }
+                        stack.truncate(from);
+                    }
+                    Some(next) => {
+                        set_bit(&mut on_stack, next);
+                        stack.push(next);
+                    }
+                }
             }
         }
-        for &id in &plan.after_cycles {
-            self.compute(id, recalc);
+    }
+
+    /// The first cell of `pending` that evaluating `node` at `at` reads
+    /// with the current values: the branches of `IF`, `CHOOSE`, `IFERROR`
+    /// and `IFNA` that are not taken are not followed (their condition is
+    /// evaluated once nothing it reads is pending).
+    fn live_blocker(
+        &self,
+        node: &Node,
+        at: CellAddr,
+        pending: &[u64],
+        scratch: &mut Vec<u32>,
+    ) -> Option<u32> {
+        match node {
+            Node::Const(_) => None,
+            Node::Negate(inner) | Node::Plus(inner) | Node::Percent(inner) => {
+                self.live_blocker(inner, at, pending, scratch)
+            }
+            Node::Binary(_, left, right) => self
+                .live_blocker(left, at, pending, scratch)
+                .or_else(|| self.live_blocker(right, at, pending, scratch)),
+            Node::Call { function, args } => {
+                let evaluator = Evaluator {
+                    sheets: &self.values,
+                    periods: self.periods,
+                    sheet: at.sheet,
+                    row: at.row,
+                    col: at.col,
+                };
+                let branching = matches!(function.name, "IF" | "CHOOSE" | "IFERROR" | "IFNA");
+                if let (true, Some(head)) = (branching, args.first()) {
+                    if let Some(blocker) = self.live_blocker(head, at, pending, scratch) {
+                        return Some(blocker);
+                    }
+                    if let Some(chosen) = evaluator.chosen_branch(function.name, args) {
+                        return match chosen {
+                            eval::Chosen::Branch(branch) => {
+                                self.live_blocker(branch, at, pending, scratch)
+                            }
+                            eval::Chosen::Value(_) => None,
+                        };
+                    }
+                    if let [value, fallback] = args.as_slice() {
+                        let falls_back = match evaluator.eval_fast(value) {
+                            Value::Error(e) => {
+                                function.name == "IFERROR" || e.kind == ErrorKind::NA
+                            }
+                            _ => false,
+                        };
+                        return if falls_back {
+                            self.live_blocker(fallback, at, pending, scratch)
+                        } else {
+                            None
+                        };
+                    }
+                }
+                args.iter()
+                    .find_map(|arg| self.live_blocker(arg, at, pending, scratch))
+            }
+            leaf => {
+                scratch.clear();
+                self.collect_precedents(leaf, at, scratch);
+                scratch.iter().copied().find(|&id| has_bit(pending, id))
+            }
         }
     }
 
@@ -1036,8 +1220,21 @@ impl Resolver for Engine {
         None
     }
 
-    fn defined_name(&self, name: &str) -> Option<&Expr> {
-        self.defined.get(&name.to_lowercase())
+    fn defined_name(&self, sheet: u32, name: &str, local_only: bool) -> Option<&Expr> {
+        if self.defined.is_empty() {
+            return None;
+        }
+        let key = name.to_lowercase();
+        // The key is moved in and out so that no second String is built.
+        let mut lookup = (Some(sheet), key);
+        if let Some(expr) = self.defined.get(&lookup) {
+            return Some(expr);
+        }
+        if local_only {
+            return None;
+        }
+        lookup.0 = None;
+        self.defined.get(&lookup)
     }
 }
 

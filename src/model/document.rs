@@ -103,12 +103,17 @@ pub enum Layout {
     Grid,
 }
 
-/// A workbook-level defined name.
+/// A defined name: workbook-level, or scoped to one sheet.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DefinedName {
     /// The name formulas use, e.g. `TaxRate`.
     pub name: String,
+    /// The sheet the name belongs to (Excel's sheet-scoped names): empty
+    /// for a workbook-level name. A sheet's own name wins over a
+    /// workbook-level name of the same text in that sheet's formulas, and
+    /// other sheets reach it only as `Sheet!name`.
+    pub sheet: String,
     /// What it refers to, as formula text without `=`: a cell or range with
     /// its sheet (`Inputs!$B$2`, `'Unit economics'!$B$3:$B$9`) or a constant.
     pub refers_to: String,

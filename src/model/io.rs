@@ -271,8 +271,13 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
     out.push_str("    ],\n");
     if !file.names.is_empty() {
         write_list(out, "names", &file.names, |n| {
+            let scope = if n.sheet.is_empty() {
+                String::new()
+            } else {
+                format!("sheet: {}, ", quote(&n.sheet))
+            };
             format!(
-                "(name: {}, refers_to: {})",
+                "(name: {}, {scope}refers_to: {})",
                 quote(&n.name),
                 quote(&n.refers_to)
             )

@@ -118,8 +118,11 @@ impl Workbook {
         progress: &mut dyn FnMut(interop::Progress),
     ) -> Result<(Workbook, Option<interop::ImportReport>), FileError> {
         if interop::is_xlsx_path(path) {
-            let (doc, report) = interop::import_xlsx_with_progress(path, progress)?;
-            Ok((Workbook::new(doc), Some(report)))
+            let (doc, mut report) = interop::import_xlsx_with_progress(path, progress)?;
+            let workbook = Workbook::new(doc);
+            let cached = std::mem::take(&mut report.cached);
+            report.cross_check = Some(interop::cross_check(&workbook, &cached));
+            Ok((workbook, Some(report)))
         } else {
             Workbook::load(path).map(|w| (w, None))
         }
@@ -399,6 +402,11 @@ impl Workbook {
     pub fn dependent_rows(&self, sheet: u32, row: u32, period: u32) -> Vec<u32> {
         let addr = CellAddr::new(sheet, row, FIRST_PERIOD_COL + period);
         other_rows(self.engine.dependents(addr), sheet, row)
+    }
+
+    /// The cells that read `addr` directly.
+    pub(crate) fn cell_dependents(&self, addr: CellAddr) -> Vec<CellAddr> {
+        self.engine.dependents(addr)
     }
 
     /// `Sheet!C5`-style name of a grid cell, for messages.
@@ -877,10 +885,27 @@ fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
         })
         .collect();
     let mut engine = Engine::new(periods, specs);
-    let defined: Vec<(String, String)> = doc
+    let defined: Vec<engine::NameDef> = doc
         .names
         .iter()
-        .map(|n| (n.name.clone(), n.refers_to.clone()))
+        .filter_map(|n| {
+            let scope = if n.sheet.is_empty() {
+                None
+            } else {
+                // A name scoped to a sheet that does not exist is unusable.
+                Some(
+                    doc.sheets
+                        .iter()
+                        .position(|s| s.name.eq_ignore_ascii_case(&n.sheet))?
+                        as u32,
+                )
+            };
+            Some(engine::NameDef {
+                scope,
+                name: n.name.clone(),
+                target: n.refers_to.clone(),
+            })
+        })
         .collect();
     engine.set_defined_names(&defined);
     for (s, sheet) in doc.sheets.iter().enumerate() {

@@ -261,7 +261,13 @@ pub(super) fn build_book(
         let target = defined_name_target(workbook, &names, &defined.refers_to);
         // A name Excel refuses (it has its own rules) is left out rather
         // than failing the export; formulas using it then show #NAME?.
-        let _ = book.define_name(defined.name.as_str(), &format!("={target}"));
+        let name = if defined.sheet.is_empty() {
+            defined.name.clone()
+        } else {
+            // rust_xlsxwriter scopes `Sheet!name` to that sheet.
+            format!("{}{}", formula::sheet_prefix(&defined.sheet), defined.name)
+        };
+        let _ = book.define_name(name.as_str(), &format!("={target}"));
     }
     Ok(book.save_to_buffer()?)
 }

@@ -30,7 +30,7 @@ use std::fmt;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use calamine::{DataRef, Reader, SheetType, Xlsx};
+use calamine::{DataRef, Reader, SheetType, Xlsx, XlsxFormulaMetadata};
 
 use crate::engine::functions;
 use crate::formula::{self, Expr, Reference};
@@ -38,6 +38,7 @@ use crate::model::document::{
     CellInput, DefinedName, FORMAT_VERSION, Format, Layout, RowFile, SheetFile, Step, Timeline,
     WorkbookFile,
 };
+use crate::model::interop::cross_check::{CachedCell, CachedValue, CrossCheck};
 use crate::model::io::FileError;
 use crate::model::{column_letters, names};
 
@@ -63,6 +64,12 @@ pub struct ImportReport {
     pub defined_names: usize,
     /// Everything that is not represented in the model.
     pub not_imported: Vec<NotImported>,
+    /// The values Excel saved with the formula cells, for the cross-check
+    /// ([`crate::model::Workbook::open_any`] uses them up).
+    pub cached: Vec<CachedCell>,
+    /// How the computed formula cells compare with Excel's saved values,
+    /// once the workbook has been computed.
+    pub cross_check: Option<CrossCheck>,
 }
 
 /// Counts for one imported sheet.
@@ -101,6 +108,9 @@ pub enum Unsupported {
     UnknownFunctions,
     /// Formulas Lever cannot read: kept as written, they compute `#NAME?`.
     UnreadableFormulas,
+    /// Cells of a shared formula whose anchor cell (the one holding the
+    /// formula's text) is missing: they keep Excel's value.
+    SharedFormulas,
     /// Number formats with no Lever equivalent: kept per cell as text.
     NumberFormats,
     /// Defined names Lever cannot use (formulas, whole columns, built-in
@@ -129,6 +139,9 @@ impl Unsupported {
             }
             Unsupported::UnreadableFormulas => {
                 "formulas Lever cannot read (kept as written; the cells show #NAME?)"
+            }
+            Unsupported::SharedFormulas => {
+                "shared formulas without the cell that holds their text (the cells keep Excel's values)"
             }
             Unsupported::NumberFormats => {
                 "number formats without a Lever equivalent (kept as text, shown as General)"
@@ -193,6 +206,9 @@ impl fmt::Display for ImportReport {
                 plural(sheet.formulas, "formula", "formulas"),
                 plural(sheet.metric_names, "metric name", "metric names")
             )?;
+        }
+        if let Some(check) = &self.cross_check {
+            write!(f, "{check}")?;
         }
         if self.not_imported.is_empty() {
             return writeln!(f, "everything was imported");
@@ -282,7 +298,6 @@ pub fn import_bytes(
     let mut xlsx: Xlsx<Cursor<Vec<u8>>> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| invalid(origin, format!("not an Excel workbook (.xlsx): {e}")))?;
     let metadata = xlsx.sheets_metadata().to_vec();
-    let raw_names = xlsx.defined_names().to_vec();
     let worksheets: Vec<String> = metadata
         .iter()
         .filter_map(|sheet| match sheet.typ {
@@ -305,16 +320,18 @@ pub fn import_bytes(
     }
 
     let sheet_set: HashSet<String> = worksheets.iter().map(|s| s.to_lowercase()).collect();
-    let defined = import_defined_names(&raw_names, &sheet_set, &mut report);
-    let reserved: HashSet<String> = raw_names
+    let defined = import_defined_names(&package.defined_names, &sheet_set, &mut report);
+    let reserved: HashSet<String> = package
+        .defined_names
         .iter()
-        .map(|(name, _)| name.to_lowercase())
+        .map(|raw| raw.name.to_lowercase())
         .collect();
 
     let mut sheets = Vec::with_capacity(worksheets.len());
     let mut area: u64 = 0;
     let mut unknown_functions: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut unreadable: Vec<String> = Vec::new();
+    let mut orphaned: Vec<String> = Vec::new();
     let mut unmapped: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (index, name) in worksheets.iter().enumerate() {
         progress(Progress::Sheet {
@@ -322,7 +339,21 @@ pub fn import_bytes(
             index: index + 1,
             count: worksheets.len(),
         });
-        let cells = read_cells(&mut xlsx, name, origin)?;
+        let SheetCells {
+            cells,
+            cached,
+            orphans,
+        } = read_cells(&mut xlsx, name, origin)?;
+        let sheet_index = index as u32;
+        report
+            .cached
+            .extend(cached.into_iter().map(|((row, col), value)| CachedCell {
+                sheet: sheet_index,
+                row,
+                col,
+                value,
+            }));
+        orphaned.extend(orphans);
         let (rows, cols) = cells.iter().fold((0u64, 0u64), |(r, c), cell| {
             (
                 r.max(u64::from(cell.row) + 1),
@@ -388,6 +419,9 @@ pub fn import_bytes(
     for item in unreadable {
         report.add(Unsupported::UnreadableFormulas, item);
     }
+    if !orphaned.is_empty() {
+        report.add(Unsupported::SharedFormulas, list_cells(&orphaned));
+    }
     for (code, cells) in unmapped {
         report.add(
             Unsupported::NumberFormats,
@@ -446,6 +480,8 @@ struct Package {
     markers: BTreeMap<String, [usize; 3]>,
     /// Worksheet part → sheet name, from the workbook and its relationships.
     sheet_parts: HashMap<String, String>,
+    /// The workbook's defined names with their scopes.
+    defined_names: Vec<RawName>,
 }
 
 const MARKERS: [&[u8]; 3] = [
@@ -620,6 +656,7 @@ fn check_package(bytes: &[u8], origin: &str) -> Result<Package, FileError> {
         ));
     }
     package.sheet_parts = sheet_parts(&workbook_xml, &workbook_rels);
+    package.defined_names = raw_defined_names(&workbook_xml);
     Ok(package)
 }
 
@@ -748,17 +785,31 @@ struct ImportedCell {
 }
 
 /// Streams the cells of sheet `name`: constants as typed, formula cells as
-/// formulas (shared formulas expanded by calamine).
+/// formulas, each with the value Excel cached for it.
+///
+/// Shared formulas are expanded here rather than by calamine: Excel writes
+/// a shared formula's text once, in the cell that holds it (the anchor),
+/// and every other cell of the group shifts that text's relative
+/// references by its own distance from the anchor. calamine shifts from the
+/// top-left corner of the group's `ref` range instead, which is a different
+/// cell when the anchor is not that corner (giving plausible but wrong
+/// references), and drops cells listed before their anchor. Lever shifts
+/// with its own fill rewriting ([`crate::model::shift_formula`]), the same
+/// as Ctrl+D, once the whole sheet has been read.
 fn read_cells(
     xlsx: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     origin: &str,
-) -> Result<Vec<ImportedCell>, FileError> {
+) -> Result<SheetCells, FileError> {
     let damaged = |e: calamine::XlsxError| invalid(origin, format!("sheet `{name}`: {e}"));
     let mut reader = xlsx.worksheet_cells_reader(name).map_err(damaged)?;
-    let mut cells = Vec::new();
+    let mut out = SheetCells::default();
+    // Shared formula index → (anchor row, anchor column, Lever formula text).
+    let mut anchors: HashMap<usize, (u32, u32, String)> = HashMap::new();
+    // Cells of shared groups: index into `out.cells`, shared index.
+    let mut derived: Vec<(usize, usize)> = Vec::new();
     let mut count: u64 = 0;
-    while let Some(cell) = reader.next_cell_with_formula().map_err(damaged)? {
+    while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(damaged)? {
         count += 1;
         if count > MAX_GRID_CELLS {
             return Err(invalid(
@@ -770,21 +821,90 @@ fn read_cells(
         if row >= crate::model::io::MAX_GRID_ROWS || col >= crate::model::io::MAX_GRID_COLS {
             continue;
         }
-        let (input, numeric) = match cell.formula.filter(|f| !f.trim().is_empty()) {
-            Some(text) => (CellInput::Formula(excel_to_lever(&text)), true),
-            None => constant(&cell.value),
+        let (input, numeric) = match cell.formula {
+            Some(XlsxFormulaMetadata::Normal { formula }) if !formula.trim().is_empty() => {
+                (CellInput::Formula(excel_to_lever(&formula)), true)
+            }
+            Some(XlsxFormulaMetadata::Shared {
+                shared_index,
+                formula,
+                ..
+            }) if !formula.trim().is_empty() => {
+                let text = excel_to_lever(&formula);
+                anchors.insert(shared_index, (row, col, text.clone()));
+                (CellInput::Formula(text), true)
+            }
+            Some(XlsxFormulaMetadata::SharedDerived { shared_index }) => {
+                derived.push((out.cells.len(), shared_index));
+                // The text is filled in below, once every anchor is known.
+                (CellInput::Formula(String::new()), true)
+            }
+            _ => constant(&cell.value),
         };
+        let is_formula = matches!(input, CellInput::Formula(_));
         if matches!(input, CellInput::Empty) {
             continue;
         }
-        cells.push(ImportedCell {
+        if is_formula {
+            out.cached.push(((row, col), cached_value(&cell.value)));
+        }
+        out.cells.push(ImportedCell {
             row,
             col,
             input,
             numeric,
         });
     }
-    Ok(cells)
+    for (index, shared_index) in derived {
+        let Some(cell) = out.cells.get_mut(index) else {
+            continue;
+        };
+        match anchors.get(&shared_index) {
+            Some((row, col, text)) => {
+                let rows = i64::from(cell.row) - i64::from(*row);
+                let cols = i64::from(cell.col) - i64::from(*col);
+                cell.input = CellInput::Formula(crate::model::shift_formula(text, rows, cols));
+            }
+            None => {
+                // A group without its anchor has no formula text to share:
+                // the cell keeps the value Excel computed, and says so.
+                let address = format!("{}{}", column_letters(cell.col), cell.row + 1);
+                out.orphans.push(format!("{name}!{address}"));
+                cell.input = out
+                    .cached
+                    .iter()
+                    .find(|((r, c), _)| (*r, *c) == (cell.row, cell.col))
+                    .map_or(CellInput::Empty, |(_, v)| v.as_input());
+            }
+        }
+    }
+    out.cells.retain(|c| !matches!(c.input, CellInput::Empty));
+    Ok(out)
+}
+
+/// What [`read_cells`] found on one sheet.
+#[derive(Default)]
+struct SheetCells {
+    cells: Vec<ImportedCell>,
+    /// The value Excel cached for each formula cell, by (row, column).
+    cached: Vec<((u32, u32), CachedValue)>,
+    /// Cells of a shared formula group whose anchor is missing.
+    orphans: Vec<String>,
+}
+
+/// The value Excel saved with a formula cell (what it last computed).
+fn cached_value(value: &DataRef<'_>) -> CachedValue {
+    match value {
+        DataRef::Int(i) => CachedValue::Number(*i as f64),
+        DataRef::Float(f) => CachedValue::Number(*f),
+        DataRef::DateTime(d) => CachedValue::Number(d.as_f64()),
+        DataRef::String(s) => CachedValue::Text(s.clone()),
+        DataRef::SharedString(s) => CachedValue::Text((*s).to_string()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => CachedValue::Text(s.clone()),
+        DataRef::Bool(b) => CachedValue::Bool(*b),
+        DataRef::Error(e) => CachedValue::Error(e.to_string()),
+        DataRef::Empty => CachedValue::None,
+    }
 }
 
 /// A constant cell value; true if it is a number.
@@ -1004,20 +1124,82 @@ fn name_rows(sheet: &mut SheetFile, reserved: &HashSet<String>) -> usize {
     named
 }
 
+/// A defined name as the workbook part declares it.
+#[derive(Debug, Clone, PartialEq)]
+struct RawName {
+    name: String,
+    /// The sheet the name is scoped to (`localSheetId`, resolved to the
+    /// sheet's name); `None` for a workbook-level name.
+    scope: Option<String>,
+    target: String,
+}
+
+/// Every `<definedName>` of the workbook part, with its scope: Excel's
+/// `localSheetId` is the position of the scope sheet in `<sheets>`.
+/// (Read here rather than through calamine, whose list drops the scope.)
+fn raw_defined_names(workbook: &str) -> Vec<RawName> {
+    let sheets: Vec<String> = tags(workbook, "sheet")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "name"))
+        .collect();
+    const OPEN: &str = "<definedName ";
+    const CLOSE: &str = "</definedName>";
+    let mut out = Vec::new();
+    for (at, _) in workbook.match_indices(OPEN) {
+        let rest = &workbook[at + OPEN.len()..];
+        let Some(end) = rest.find('>') else { continue };
+        let tag = &rest[..end];
+        let Some(name) = attribute(tag, "name") else {
+            continue;
+        };
+        let target = if tag.ends_with('/') {
+            String::new()
+        } else {
+            let body = &rest[end + 1..];
+            body.find(CLOSE)
+                .map_or_else(String::new, |close| unescape(&body[..close]))
+        };
+        let scope = attribute(tag, "localSheetId").map(|id| {
+            id.trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| sheets.get(i).cloned())
+                // An index past the sheet list names no sheet we import.
+                .unwrap_or_else(|| format!("#{id}"))
+        });
+        out.push(RawName {
+            name,
+            scope,
+            target,
+        });
+    }
+    out
+}
+
 /// The workbook's defined names that Lever can use: a cell or range on an
-/// imported sheet, or a constant. Others are reported.
+/// imported sheet, or a constant, at workbook level or scoped to an
+/// imported sheet. Others are reported.
 fn import_defined_names(
-    raw: &[(String, String)],
+    raw: &[RawName],
     sheets: &HashSet<String>,
     report: &mut ImportReport,
 ) -> Vec<DefinedName> {
     let mut out: Vec<DefinedName> = Vec::new();
     let mut seen = HashSet::new();
-    for (name, target) in raw {
+    for RawName {
+        name,
+        scope,
+        target,
+    } in raw
+    {
         let refuse = |report: &mut ImportReport, why: &str| {
+            let shown = match scope {
+                Some(sheet) => format!("{sheet}!{name}"),
+                None => name.clone(),
+            };
             report.add(
                 Unsupported::DefinedNames,
-                format!("{name} = {target} ({why})"),
+                format!("{shown} = {target} ({why})"),
             );
         };
         if name.to_lowercase().starts_with("_xlnm.") {
@@ -1028,8 +1210,18 @@ fn import_defined_names(
             refuse(report, "the name cannot be used in Lever formulas");
             continue;
         }
-        if !seen.insert(name.to_lowercase()) {
-            refuse(report, "the name is defined more than once (sheet scopes)");
+        if let Some(sheet) = scope
+            && !sheets.contains(&sheet.to_lowercase())
+        {
+            refuse(report, "it belongs to a sheet that is not imported");
+            continue;
+        }
+        let key = (
+            scope.as_ref().map(|s| s.to_lowercase()),
+            name.to_lowercase(),
+        );
+        if !seen.insert(key) {
+            refuse(report, "the name is defined more than once");
             continue;
         }
         let text = excel_to_lever(target);
@@ -1047,6 +1239,7 @@ fn import_defined_names(
         match usable {
             Ok(()) => out.push(DefinedName {
                 name: name.clone(),
+                sheet: scope.clone().unwrap_or_default(),
                 refers_to: text.trim_start_matches('=').to_string(),
             }),
             Err(why) => refuse(report, why),

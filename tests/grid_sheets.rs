@@ -151,3 +151,144 @@ fn defined_names_follow_inserted_rows_and_undo() {
     assert_eq!(book.document().names[0].refers_to, "Rates!$B$1");
     assert_eq!(book.to_text(), GRID);
 }
+
+/// A one-sheet grid workbook whose row *i* holds `rows[i]` from column A.
+fn grid_book(rows: &[&[&str]]) -> Workbook {
+    let rows: Vec<String> = rows
+        .iter()
+        .map(|cells| {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| match c.parse::<f64>() {
+                    Ok(_) => c.to_string(),
+                    Err(_) if c.is_empty() => "()".into(),
+                    Err(_) => format!("{c:?}"),
+                })
+                .collect();
+            format!("                (values: [{}]),\n", cells.join(", "))
+        })
+        .collect();
+    let text = format!(
+        "(\n    version: 1,\n    timeline: (start: \"2026-01\", periods: 3, step: Month),\n    sheets: [\n        (\n            name: \"S\",\n            layout: Grid,\n            rows: [\n{}            ],\n        ),\n    ],\n    scenarios: [],\n    changelog: [],\n)\n",
+        rows.concat()
+    );
+    Workbook::parse(&text, "grid.ron").unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn set(book: &mut Workbook, row: u32, col: u32, text: &str) {
+    book.apply(vec![Command::SetCellAt {
+        sheet: 0,
+        row,
+        col,
+        input: CellInput::from_typed(text),
+    }])
+    .expect("edit applies");
+}
+
+/// Every cell of sheet 0 as shown, row by row.
+fn shown(book: &Workbook) -> Vec<String> {
+    let (rows, cols) = book.grid_size(0);
+    (0..rows)
+        .map(|r| {
+            (0..cols)
+                .map(|c| book.cell_value(0, r, c).to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect()
+}
+
+/// The workbook recomputed from scratch shows what it shows incrementally.
+fn assert_same_as_full(book: &Workbook) {
+    let fresh = Workbook::new(book.document().clone());
+    assert_eq!(shown(book), shown(&fresh), "incremental vs full");
+}
+
+#[test]
+fn if_and_choose_hand_a_range_to_the_function_around_them() {
+    let book = grid_book(&[
+        &["1", "10", "2"],
+        &["2", "20", ""],
+        &["3", "30", ""],
+        &[
+            "=SUM(CHOOSE(2,A1:A2,A1:A3))",
+            "=SUM(IF(C1>1,B1:B3,A1:A3))",
+            "=SUM(IF(C1>5,B1:B3,A1:A3))",
+        ],
+        &[
+            "=COUNT(CHOOSE(C1,A1,B1:B3))",
+            "=SUM(CHOOSE(3,A1:A2,A1:A3))",
+            "=AVERAGE(IF(TRUE,B1:B3))",
+        ],
+        &[
+            "=SUM(IF(FALSE,A1:A3))",
+            "=SUM(IF(A1:A3,B1:B3))",
+            "=CHOOSE(2,A1,B1)",
+        ],
+    ]);
+    let row = |r: u32| -> Vec<String> {
+        (0..3)
+            .map(|c| book.cell_value(0, r, c).to_string())
+            .collect()
+    };
+    assert_eq!(row(3), ["6", "60", "6"]);
+    assert_eq!(row(4), ["3", "#VALUE!", "20"]);
+    // IF without an else branch gives FALSE (SUM of a direct FALSE is 0);
+    // an array condition outside an array formula intersects (here: none).
+    assert_eq!(row(5)[0], "0");
+    assert_eq!(row(5)[2], "10");
+}
+
+#[test]
+fn a_cycle_through_a_branch_not_taken_is_no_cycle() {
+    // A1 reads A2 only when B1 is not positive; A2 reads A1.
+    let mut book = grid_book(&[&["=IF(B1>0,1,A2)", "5"], &["=A1+1", ""]]);
+    assert_eq!(book.cell_value(0, 0, 0).to_string(), "1");
+    assert_eq!(book.cell_value(0, 1, 0).to_string(), "2");
+    // Taking the branch closes the ring: both cells are circular, with the path.
+    set(&mut book, 0, 1, "0");
+    let Value::Error(error) = book.cell_value(0, 0, 0) else {
+        panic!("expected #CIRC!, got {:?}", book.cell_value(0, 0, 0));
+    };
+    assert_eq!(error.kind, lever::engine::ErrorKind::Circular);
+    assert_eq!(
+        error.detail.as_deref(),
+        Some("circular reference: S!A1 → S!A2 → S!A1")
+    );
+    assert!(book.cell_value(0, 1, 0).is_error());
+    assert_same_as_full(&book);
+    // And leaving it heals them.
+    set(&mut book, 0, 1, "3");
+    assert_eq!(book.cell_value(0, 1, 0).to_string(), "2");
+    assert_same_as_full(&book);
+    // CHOOSE, IFERROR and IFNA branch the same way.
+    let book = grid_book(&[
+        &["=CHOOSE(B1,5,A2)", "1", "=IFERROR(1/B1,C2)", "=IFNA(B1,D2)"],
+        &["=A1*2", "", "=C1+1", "=D1+1"],
+    ]);
+    assert_eq!(shown(&book)[0], "5,1,1,1");
+    assert_eq!(shown(&book)[1], "10,,2,2");
+    // A formula that reads itself whatever the branch is still circular.
+    let book = grid_book(&[&["=IF(A1>0,1,2)"]]);
+    assert!(book.cell_value(0, 0, 0).is_error());
+}
+
+#[test]
+fn cells_after_a_conditional_cycle_follow_its_values() {
+    // C1 reads A1 (in a static cycle with A2); D1 reads C1; an edit of the
+    // condition moves all of them, incrementally as from scratch.
+    let mut book = grid_book(&[
+        &["=IF(B1>0,B1*10,A2)", "2", "=A1+A2", "=C1*2"],
+        &["=A1+1", "", "", ""],
+    ]);
+    assert_eq!(shown(&book)[0], "20,2,41,82");
+    set(&mut book, 0, 1, "4");
+    assert_eq!(shown(&book)[0], "40,4,81,162");
+    assert_same_as_full(&book);
+    set(&mut book, 0, 1, "-1");
+    assert!(book.cell_value(0, 0, 3).is_error());
+    assert_same_as_full(&book);
+    book.undo();
+    assert_eq!(shown(&book)[0], "40,4,81,162");
+    assert_same_as_full(&book);
+}

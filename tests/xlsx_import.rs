@@ -442,3 +442,170 @@ fn macros_and_links_are_reported_and_nothing_else_is_touched() {
     assert_eq!(listing(), before);
     assert_eq!(std::fs::read(&rates).expect("read"), b"not read");
 }
+
+// ----- workbooks as Excel writes them: what once came out silently wrong -----
+
+/// The formula and value of a cell, for compact assertions.
+fn formula_and_value(book: &Workbook, sheet: u32, cell: &str) -> (String, String) {
+    let letters: String = cell.chars().take_while(char::is_ascii_alphabetic).collect();
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+        - 1;
+    let row: u32 = cell[letters.len()..].parse().expect("row number");
+    let formula = match book.cell_input(sheet, row - 1, col) {
+        CellInput::Formula(text) => text,
+        other => panic!("{cell} holds {other:?}, not a formula"),
+    };
+    (formula, book.cell_value(sheet, row - 1, col).to_string())
+}
+
+#[test]
+fn shared_formulas_shift_from_the_cell_that_holds_their_text() {
+    let (book, report) = Workbook::open_any(&fixture("excel_saved.xlsx")).expect("imports");
+    let plan = book.sheet_index("Plan").expect("Plan sheet");
+    let cells = |list: &[&str]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|c| formula_and_value(&book, plan, c))
+            .collect()
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(f, v)| (f.to_string(), v.to_string()))
+            .collect()
+    };
+    // Anchor D4 in the middle of B4:F4; B4 and C4 come before it in the file.
+    assert_eq!(
+        cells(&["B4", "C4", "D4", "E4", "F4"]),
+        pairs(&[
+            ("=B2*B3", "50"),
+            ("=C2*C3", "120"),
+            ("=D2*D3", "210"),
+            ("=E2*E3", "320"),
+            ("=F2*F3", "450")
+        ])
+    );
+    // Anchor F5 at the end of B5:F5, with a fixed column.
+    assert_eq!(
+        cells(&["B5", "C5", "F5"]),
+        pairs(&[
+            ("=SUM($B4:B4)", "50"),
+            ("=SUM($B4:C4)", "170"),
+            ("=SUM($B4:F4)", "1150")
+        ])
+    );
+    // Down a column, anchor H4 in the middle of H2:H6, mixed references.
+    assert_eq!(
+        cells(&["H2", "H3", "H4", "H6"]),
+        pairs(&[
+            ("=B2*$B$3+H$1", "1050"),
+            ("=B3*$B$3+H$1", "1025"),
+            ("=B4*$B$3+H$1", "1250"),
+            ("=B6*$B$3+H$1", "1000")
+        ])
+    );
+    let report = report.expect("an import has a report");
+    assert_eq!(report.items(Unsupported::SharedFormulas).count(), 0);
+}
+
+#[test]
+fn a_sheet_scoped_name_resolves_only_on_its_sheet() {
+    let (book, report) = Workbook::open_any(&fixture("excel_saved.xlsx")).expect("imports");
+    let plan = book.sheet_index("Plan").expect("Plan sheet");
+    let other = book.sheet_index("Other").expect("Other sheet");
+    // `Rate` is Plan!B3 (5) for the workbook and Other!A1 (0.5) on Other.
+    assert_eq!(formula_and_value(&book, plan, "J1").1, "10");
+    assert_eq!(formula_and_value(&book, other, "B1").1, "1");
+    // Another sheet reaches a sheet's own name as `Other!Rate`.
+    assert_eq!(formula_and_value(&book, plan, "J2").1, "5");
+    // `Discount` belongs to Other: it does not leak to Plan.
+    assert_eq!(formula_and_value(&book, other, "B2").1, "0.4");
+    assert_eq!(formula_and_value(&book, plan, "J3").1, "#NAME?");
+    assert_eq!(report.expect("a report").defined_names, 3);
+    // The scope is kept in the file and survives a save and load.
+    let text = book.to_text();
+    assert!(
+        text.contains(r#"(name: "Rate", sheet: "Other", refers_to: "Other!$A$1"),"#),
+        "{text}"
+    );
+    let again = Workbook::parse(&text, "saved.ron").expect("loads");
+    assert_eq!(again.to_text(), text);
+    assert_eq!(formula_and_value(&again, plan, "J3").1, "#NAME?");
+    assert_eq!(formula_and_value(&again, other, "B2").1, "0.4");
+}
+
+#[test]
+fn computed_cells_are_checked_against_excels_saved_values() {
+    let (_, report) = Workbook::open_any(&fixture("excel_saved.xlsx")).expect("imports");
+    let check = report
+        .and_then(|r| r.cross_check)
+        .expect("an import is cross-checked");
+    // 78 formula cells: TODAY() and the cell reading it are not compared;
+    // the 56 calls of a user-defined function differ (Excel ran VBA).
+    assert_eq!(check.volatile, 2);
+    assert_eq!(check.checked, 76);
+    assert_eq!(check.differing, 56);
+    assert_eq!(check.differences.len(), 50, "the first 50 are listed");
+    assert_eq!(
+        (
+            check.differences[0].cell.as_str(),
+            check.differences[0].lever.as_str(),
+            check.differences[0].excel.as_str()
+        ),
+        ("Plan!K3", "#NAME?", "42")
+    );
+    assert_eq!(check.differences[1].cell, "Macros!A1");
+
+    // `lever check` prints the comparison and fails; `convert` shows it.
+    let output = lever(&["check", "tests/data/xlsx/excel_saved.xlsx"]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "Excel's saved values: 56 of 76 formula cells differ from what Lever computes; \
+             2 not compared (volatile"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("    Plan!K3: Lever #NAME?, Excel 42\n"),
+        "{out}"
+    );
+    assert!(out.contains("    … and 6 more\n"), "{out}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_file = dir.path().join("saved.ron");
+    let output = lever(&[
+        "convert",
+        "tests/data/xlsx/excel_saved.xlsx",
+        out_file.to_str().expect("utf-8 path"),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Excel's saved values: 56 of 76 formula cells differ"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_workbook_lever_reproduces_passes_the_cross_check() {
+    // Saved by LibreOffice with its own computed values: every cell but the
+    // external link (never followed) matches.
+    let (_, report) = Workbook::open_any(&fixture("libreoffice.xlsx")).expect("imports");
+    let check = report
+        .and_then(|r| r.cross_check)
+        .expect("an import is cross-checked");
+    assert_eq!(check.checked, 18);
+    let cells: Vec<&str> = check.differences.iter().map(|d| d.cell.as_str()).collect();
+    assert_eq!(cells, vec!["My Sheet!C1"], "{check}");
+    // A workbook saved without values (written by a library) has little to
+    // compare, and says so.
+    let (_, report) =
+        Workbook::open_any(Path::new("tests/data/xlsx-corpus/semantics.xlsx")).expect("imports");
+    let check = report.and_then(|r| r.cross_check).expect("cross-checked");
+    assert!(check.checked < 5 && check.without_value > 100, "{check}");
+    assert!(
+        check.to_string().contains(" saved without a value"),
+        "{check}"
+    );
+}

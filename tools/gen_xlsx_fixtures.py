@@ -56,6 +56,9 @@ STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </styleSheet>"""
 
 
+ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
 def col_name(col):
     name = ""
     col += 1
@@ -113,6 +116,10 @@ class Book:
         if isinstance(value, bool):
             attrs += ' t="b"'
             inner += f"<v>{int(value)}</v>"
+        elif isinstance(value, str) and value in ERRORS and (formula or shared or array):
+            # Excel saves an error result as an error value (t="e").
+            attrs += ' t="e"'
+            inner += f"<v>{value}</v>"
         elif isinstance(value, str) and formula is None and shared is None and array is None:
             attrs += ' t="s"'
             inner += f"<v>{self.string(value)}</v>"
@@ -135,8 +142,12 @@ class Book:
         )
         names_xml = ""
         if self.names:
+            # (name, target) or (name, target, localSheetId) for a sheet-scoped name.
             names_xml = "<definedNames>" + "".join(
-                f'<definedName name="{n}">{escape(t)}</definedName>' for n, t in self.names
+                f'<definedName name="{n[0]}"'
+                + (f' localSheetId="{n[2]}"' if len(n) > 2 else "")
+                + f">{escape(n[1])}</definedName>"
+                for n in self.names
             ) + "</definedNames>"
         workbook = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -242,7 +253,7 @@ def basic():
     book.cell(model, "A8", "Cross")
     book.cell(model, "B8", 100.2, "Inputs!B3+Inputs!B2")
     book.cell(model, "C8", 5, "'My Sheet'!A1")
-    book.cell(model, "D8", 5000, "SUM(revenue)/total")
+    book.cell(model, "D8", 1, "SUM(revenue)/total")
 
     other = book.sheet(
         "My Sheet",
@@ -265,6 +276,76 @@ def basic():
         "xl/externalLinks/externalLink1.xml": b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
     }
     book.save(os.path.join(OUT, "basic.xlsx"))
+
+
+def excel_saved():
+    """Written the way Excel writes what the importer once got silently
+    wrong: shared formulas whose anchor (the cell holding the text) is in
+    the middle or at the end of their range, across a row and down a
+    column, with mixed `$` references; a sheet-scoped name beside a
+    workbook-level name of the same text; and Excel's saved values with
+    every formula, including volatile cells and a user-defined function
+    Lever cannot compute."""
+    book = Book()
+    plan = book.sheet("Plan")
+    for ref, text in zip(["A1", "B1", "C1", "D1", "E1", "F1"], ["Metric", "Jan", "Feb", "Mar", "Apr", "May"]):
+        book.cell(plan, ref, text)
+    book.cell(plan, "H1", 1000)
+    book.cell(plan, "A2", "Units")
+    book.cell(plan, "A3", "Price")
+    for i, col in enumerate("BCDEF"):
+        book.cell(plan, f"{col}2", 10 * (i + 1))
+        book.cell(plan, f"{col}3", 5 + i)
+    # Revenue over B4:F4, the text held by D4 (the middle): B4 and C4 come
+    # before their anchor in the file.
+    book.cell(plan, "A4", "Revenue")
+    for i, col in enumerate("BCDEF"):
+        value = 10 * (i + 1) * (5 + i)
+        if col == "D":
+            book.cell(plan, "D4", value, "D2*D3", shared=(0, "B4:F4"))
+        else:
+            book.cell(plan, f"{col}4", value, shared=(0, None))
+    # Cumulative revenue over B5:F5, the text held by F5 (the end).
+    book.cell(plan, "A5", "Cumulative")
+    total = 0
+    for i, col in enumerate("BCDEF"):
+        total += 10 * (i + 1) * (5 + i)
+        if col == "F":
+            book.cell(plan, "F5", total, "SUM($B4:F4)", shared=(1, "B5:F5"))
+        else:
+            book.cell(plan, f"{col}5", total, shared=(1, None))
+    # Down a column: H2:H6, the text held by H4, mixed references.
+    column_b = {2: 10, 3: 5, 4: 50, 5: 50, 6: 0}
+    for row in range(2, 7):
+        value = column_b[row] * 5 + 1000
+        if row == 4:
+            book.cell(plan, "H4", value, "B4*$B$3+H$1", shared=(2, "H2:H6"))
+        else:
+            book.cell(plan, f"H{row}", value, shared=(2, None))
+    # Names: `Rate` is Plan!B3 for the workbook, Other!A1 on Other;
+    # `Discount` exists on Other only.
+    book.cell(plan, "J1", 10, "Rate*2")
+    book.cell(plan, "J2", 5, "Other!Rate*10")
+    book.cell(plan, "J3", "#NAME?", "Discount")
+    # Volatile: Excel's saved value is from the day it was saved.
+    book.cell(plan, "K1", 45000, "TODAY()")
+    book.cell(plan, "K2", 45001, "K1+1")
+    # A user-defined (VBA) function: Excel computed 42, Lever cannot.
+    book.cell(plan, "K3", 42, "MYUDF(1)")
+    other = book.sheet("Other")
+    book.cell(other, "A1", 0.5)
+    book.cell(other, "A2", 0.1)
+    book.cell(other, "B1", 1, "Rate*2")
+    book.cell(other, "B2", 0.4, "Rate-Discount")
+    macros = book.sheet("Macros")
+    for row in range(1, 56):
+        book.cell(macros, f"A{row}", row, f"MYUDF({row})")
+    book.names = [
+        ("Rate", "Plan!$B$3"),
+        ("Rate", "Other!$A$1", 1),
+        ("Discount", "Other!$A$2", 1),
+    ]
+    book.save(os.path.join(OUT, "excel_saved.xlsx"))
 
 
 def zip_bomb():
@@ -322,5 +403,6 @@ if __name__ == "__main__":
     else:
         os.makedirs(OUT, exist_ok=True)
         basic()
+        excel_saved()
         zip_bomb()
         others()

@@ -60,8 +60,11 @@ fn open_basic() -> (Harness<'static, App>, tempfile::TempDir) {
 #[test]
 fn an_excel_workbook_opens_with_a_tab_per_sheet() {
     let (mut harness, _dir) = open_basic_report_shown();
-    // The import report is shown once, until OK.
+    // The import report is shown once, until OK; it says which formula
+    // cells Lever computes differently from the values Excel saved.
     assert!(harness.state().show_import_report);
+    harness.get(By::new().label_contains("1 of 17 formula cells compute differently from Excel"));
+    harness.get(By::new().label_contains("My Sheet!C1: Lever #NAME?, Excel 7"));
     harness.get(by_label("OK")).click();
     harness.run();
     assert!(!harness.state().show_import_report);

@@ -385,15 +385,19 @@ def large(path, rows):
     sheet = book.sheet("Data")
     for r in range(1, rows + 1):
         book.cell(sheet, f"A{r}", f"Row {r}")
+        values = {}
         for c in range(1, 11):
+            values[c] = r * c
             book.cell(sheet, f"{col_name(c)}{r}", r * c)
         for c in range(11, 21):
             ref = f"{col_name(c)}{r}"
+            # The value Excel would save with the formula.
+            values[c] = values[c - 10] * 2 + values[c - 1]
             if r == 1:
-                book.cell(sheet, ref, 0, f"{col_name(c - 10)}{r}*2+{col_name(c - 1)}{r}",
+                book.cell(sheet, ref, values[c], f"{col_name(c - 10)}{r}*2+{col_name(c - 1)}{r}",
                           shared=(c, f"{ref}:{col_name(c)}{rows}"))
             else:
-                book.cell(sheet, ref, 0, shared=(c, None))
+                book.cell(sheet, ref, values[c], shared=(c, None))
     book.save(path)
 
 

@@ -422,6 +422,9 @@ impl App {
                     "The workbook was imported into a new model; saving writes a .ron file \
                      and never changes the Excel file.",
                 );
+                if let Some(check) = &report.cross_check {
+                    cross_check_headline_ui(ui, check);
+                }
                 egui::ScrollArea::vertical()
                     .max_height(360.0)
                     .show(ui, |ui| {
@@ -1148,4 +1151,33 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
             }))
         }),
     )
+}
+
+/// The cross-check's outcome in one coloured line, above the full report:
+/// whether Lever computes every formula cell as Excel saved it.
+fn cross_check_headline_ui(ui: &mut Ui, check: &crate::model::interop::CrossCheck) {
+    let theme = Theme::for_visuals(ui.visuals());
+    let (text, color) = if check.checked == 0 {
+        (
+            "Excel saved no values to compare with: check a few totals by hand.".to_string(),
+            theme.muted_text,
+        )
+    } else if check.all_match() {
+        (
+            format!(
+                "✔ Every formula cell Lever computes matches the value Excel saved ({} cells).",
+                check.checked
+            ),
+            theme.up,
+        )
+    } else {
+        (
+            format!(
+                "⚠ {} of {} formula cells compute differently from Excel: they are listed below.",
+                check.differing, check.checked
+            ),
+            theme.error,
+        )
+    };
+    ui.label(egui::RichText::new(text).color(color).strong());
 }

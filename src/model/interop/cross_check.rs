@@ -32,6 +32,12 @@ const VOLATILE: [&str; 9] = [
     "INFO",
 ];
 
+/// True if `function` (any case) is volatile: its result depends on when
+/// or how it is computed, so a value saved earlier cannot be compared.
+pub fn is_volatile(function: &str) -> bool {
+    VOLATILE.iter().any(|v| v.eq_ignore_ascii_case(function))
+}
+
 /// The value Excel saved with a formula cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CachedValue {
@@ -102,6 +108,8 @@ pub struct CachedCell {
     pub row: u32,
     /// Zero-based column.
     pub col: u32,
+    /// True if the cell's formula calls a volatile function.
+    pub volatile: bool,
     /// What Excel saved.
     pub value: CachedValue,
 }
@@ -228,23 +236,12 @@ pub fn cross_check(workbook: &Workbook, cached: &[CachedCell]) -> CrossCheck {
 /// The formula cells that call a volatile function, and every cell that
 /// reads one of them, directly or not.
 fn volatile_cells(workbook: &Workbook, cached: &[CachedCell]) -> HashSet<CellAddr> {
-    let mut seen: HashSet<CellAddr> = HashSet::new();
-    let mut queue: VecDeque<CellAddr> = VecDeque::new();
-    for cell in cached {
-        let CellInput::Formula(text) = workbook.cell_input(cell.sheet, cell.row, cell.col) else {
-            continue;
-        };
-        let Ok(expr) = crate::formula::parse(&text) else {
-            continue;
-        };
-        let volatile = crate::formula::function_names(&expr)
-            .iter()
-            .any(|f| VOLATILE.iter().any(|v| v.eq_ignore_ascii_case(f)));
-        let addr = CellAddr::new(cell.sheet, cell.row, cell.col);
-        if volatile && seen.insert(addr) {
-            queue.push_back(addr);
-        }
-    }
+    let mut queue: VecDeque<CellAddr> = cached
+        .iter()
+        .filter(|cell| cell.volatile)
+        .map(|cell| CellAddr::new(cell.sheet, cell.row, cell.col))
+        .collect();
+    let mut seen: HashSet<CellAddr> = queue.iter().copied().collect();
     while let Some(addr) = queue.pop_front() {
         for next in workbook.cell_dependents(addr) {
             if seen.insert(next) {

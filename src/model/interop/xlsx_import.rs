@@ -38,7 +38,7 @@ use crate::model::document::{
     CellInput, DefinedName, FORMAT_VERSION, Format, Layout, RowFile, SheetFile, Step, Timeline,
     WorkbookFile,
 };
-use crate::model::interop::cross_check::{CachedCell, CachedValue, CrossCheck};
+use crate::model::interop::cross_check::{self, CachedCell, CachedValue, CrossCheck};
 use crate::model::io::FileError;
 use crate::model::{column_letters, names};
 
@@ -344,16 +344,9 @@ pub fn import_bytes(
             cached,
             orphans,
         } = read_cells(&mut xlsx, name, origin)?;
-        let sheet_index = index as u32;
-        report
-            .cached
-            .extend(cached.into_iter().map(|((row, col), value)| CachedCell {
-                sheet: sheet_index,
-                row,
-                col,
-                value,
-            }));
         orphaned.extend(orphans);
+        // Cells calling a volatile function, for the cross-check.
+        let mut volatile: HashSet<(u32, u32)> = HashSet::new();
         let (rows, cols) = cells.iter().fold((0u64, 0u64), |(r, c), cell| {
             (
                 r.max(u64::from(cell.row) + 1),
@@ -387,6 +380,9 @@ pub fn import_bytes(
                 match formula::parse(text) {
                     Ok(expr) => {
                         for function in formula::function_names(&expr) {
+                            if cross_check::is_volatile(function) {
+                                volatile.insert((cell.row, cell.col));
+                            }
                             if functions::lookup(function).is_none() {
                                 unknown_functions
                                     .entry(function.to_uppercase())
@@ -405,6 +401,16 @@ pub fn import_bytes(
             }
             values[cell.col as usize] = cell.input;
         }
+        let sheet_index = index as u32;
+        report
+            .cached
+            .extend(cached.into_iter().map(|((row, col), value)| CachedCell {
+                sheet: sheet_index,
+                row,
+                col,
+                volatile: volatile.contains(&(row, col)),
+                value,
+            }));
         apply_formats(&mut sheet, &formats, &mut unmapped);
         summary.metric_names = name_rows(&mut sheet, &reserved);
         report.sheets.push(summary);

@@ -95,6 +95,27 @@ fn tree(expr: &Expr) -> String {
             corner(start),
             corner(end)
         ),
+        Expr::Reference(Reference::Lines {
+            sheet,
+            axis,
+            start,
+            end,
+        }) => {
+            let end_text = |line: &lever::formula::LineRef| {
+                let dollar = if line.abs { "$" } else { "" };
+                format!("{dollar}{}", line.index)
+            };
+            let kind = match axis {
+                lever::formula::Axis::Columns => "columns",
+                lever::formula::Axis::Rows => "rows",
+            };
+            format!(
+                "({kind} {}{} {})",
+                sheet_prefix(sheet),
+                end_text(start),
+                end_text(end)
+            )
+        }
         Expr::Reference(Reference::Metric {
             sheet,
             name,

@@ -292,3 +292,41 @@ fn cells_after_a_conditional_cycle_follow_its_values() {
     assert_eq!(shown(&book)[0], "40,4,81,162");
     assert_same_as_full(&book);
 }
+
+#[test]
+fn whole_columns_and_rows_follow_every_cell_they_cover() {
+    let mut book = grid_book(&[
+        &["a", "1", "10", "=SUM(B:B)", "=VLOOKUP(\"b\",A:C,3,FALSE)"],
+        &["b", "2", "20", "=SUM(1:1)", "=SUMIF(A:A,\"<>a\",$C:$C)"],
+        &["c", "3", "30", "=COUNTA(A:A)", "=MATCH(3,B:B,0)"],
+    ]);
+    assert_eq!(shown(&book)[0], "a,1,10,6,20");
+    assert_eq!(shown(&book)[1], "b,2,20,37,50");
+    assert_eq!(shown(&book)[2], "c,3,30,3,3");
+    // A new value in a covered cell ripples through.
+    set(&mut book, 1, 1, "5");
+    assert_eq!(shown(&book)[0], "a,1,10,9,20");
+    assert_eq!(shown(&book)[1], "b,5,20,40,50");
+    assert_same_as_full(&book);
+    // So does a row beyond the used area: the sheet grows.
+    set(&mut book, 5, 1, "100");
+    set(&mut book, 5, 0, "d");
+    assert_eq!(book.cell_value(0, 0, 3).to_string(), "109");
+    assert_eq!(book.cell_value(0, 2, 3).to_string(), "4");
+    assert_same_as_full(&book);
+    // A column summing itself is circular, as in Excel.
+    set(&mut book, 4, 1, "=SUM(B:B)");
+    assert!(book.cell_value(0, 4, 1).is_error());
+}
+
+#[test]
+fn counting_blanks_in_whole_columns_counts_every_row() {
+    let book = grid_book(&[
+        &["1", "=COUNTBLANK(A:A)", "=COUNTBLANK(3:3)"],
+        &["", "x", ""],
+    ]);
+    // A million rows less the one that holds something; a row of 16,384
+    // columns, all blank.
+    assert_eq!(book.cell_value(0, 0, 1).to_string(), "1048575");
+    assert_eq!(book.cell_value(0, 0, 2).to_string(), "16384");
+}

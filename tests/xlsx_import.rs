@@ -506,6 +506,27 @@ fn shared_formulas_shift_from_the_cell_that_holds_their_text() {
     );
     let report = report.expect("an import has a report");
     assert_eq!(report.items(Unsupported::SharedFormulas).count(), 0);
+    assert_eq!(report.items(Unsupported::UnreadableFormulas).count(), 0);
+}
+
+#[test]
+fn whole_columns_and_rows_compute_as_in_excel() {
+    let (book, _) = Workbook::open_any(&fixture("excel_saved.xlsx")).expect("imports");
+    let plan = book.sheet_index("Plan").expect("Plan sheet");
+    let cells: Vec<(String, String)> = ["L1", "L2", "L3", "L5"]
+        .iter()
+        .map(|c| formula_and_value(&book, plan, c))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("=SUM(Other!A:A)", "0.6"),
+        ("=VLOOKUP(\"Price\",$A:$F,3,FALSE)", "6"),
+        ("=SUMIF(A:A,\"Units\",C:C)", "20"),
+        ("=MATCH(450,$4:$4,0)", "6"),
+    ]
+    .iter()
+    .map(|(f, v)| (f.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(cells, expected);
 }
 
 #[test]
@@ -540,10 +561,10 @@ fn computed_cells_are_checked_against_excels_saved_values() {
     let check = report
         .and_then(|r| r.cross_check)
         .expect("an import is cross-checked");
-    // 78 formula cells: TODAY() and the cell reading it are not compared;
+    // 82 formula cells: TODAY() and the cell reading it are not compared;
     // the 56 calls of a user-defined function differ (Excel ran VBA).
     assert_eq!(check.volatile, 2);
-    assert_eq!(check.checked, 76);
+    assert_eq!(check.checked, 80);
     assert_eq!(check.differing, 56);
     assert_eq!(check.differences.len(), 50, "the first 50 are listed");
     assert_eq!(
@@ -562,7 +583,7 @@ fn computed_cells_are_checked_against_excels_saved_values() {
     let out = stdout(&output);
     assert!(
         out.contains(
-            "Excel's saved values: 56 of 76 formula cells differ from what Lever computes; \
+            "Excel's saved values: 56 of 80 formula cells differ from what Lever computes; \
              2 not compared (volatile"
         ),
         "{out}"
@@ -581,7 +602,7 @@ fn computed_cells_are_checked_against_excels_saved_values() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("Excel's saved values: 56 of 76 formula cells differ"),
+        stderr(&output).contains("Excel's saved values: 56 of 80 formula cells differ"),
         "{}",
         stderr(&output)
     );

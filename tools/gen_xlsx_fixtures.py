@@ -332,6 +332,11 @@ def excel_saved():
     book.cell(plan, "K2", 45001, "K1+1")
     # A user-defined (VBA) function: Excel computed 42, Lever cannot.
     book.cell(plan, "K3", 42, "MYUDF(1)")
+    # Whole columns and rows.
+    book.cell(plan, "L1", 0.6, "SUM(Other!A:A)")
+    book.cell(plan, "L2", 6, 'VLOOKUP("Price",$A:$F,3,FALSE)')
+    book.cell(plan, "L3", 20, 'SUMIF(A:A,"Units",C:C)')
+    book.cell(plan, "L5", 6, "MATCH(450,$4:$4,0)")
     other = book.sheet("Other")
     book.cell(other, "A1", 0.5)
     book.cell(other, "A2", 0.1)

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crate::engine::functions::{self, FunctionSpec};
 use crate::engine::value::{CellError, ErrorKind, Value};
-use crate::formula::{BinaryOp, CellRef, Expr, Reference, UnaryOp};
+use crate::formula::lexer::{MAX_COL, MAX_ROW};
+use crate::formula::{Axis, BinaryOp, CellRef, Expr, LineRef, Reference, UnaryOp};
 
 /// A column inside a compiled reference: fixed, or relative to the column
 /// the formula is evaluated in (so one row formula serves every period).
@@ -210,6 +211,42 @@ impl Compiler<'_> {
                     row1: start.row.max(end.row),
                     col0: self.col_ref(start),
                     col1: self.col_ref(end),
+                },
+                Err(e) => e,
+            },
+            // A whole column or row is the range to the sheet's last row or
+            // column; evaluation reads only as far as the sheets hold cells.
+            Reference::Lines {
+                sheet,
+                axis,
+                start,
+                end,
+            } => match self.sheet_index(sheet.as_deref()) {
+                Ok(sheet) => match axis {
+                    Axis::Columns => {
+                        let column = |line: &LineRef| {
+                            self.col_ref(&CellRef {
+                                row: 0,
+                                col: line.index,
+                                row_abs: true,
+                                col_abs: line.abs,
+                            })
+                        };
+                        Node::Range {
+                            sheet,
+                            row0: 0,
+                            row1: MAX_ROW,
+                            col0: column(start),
+                            col1: column(end),
+                        }
+                    }
+                    Axis::Rows => Node::Range {
+                        sheet,
+                        row0: start.index.min(end.index),
+                        row1: start.index.max(end.index),
+                        col0: ColRef::Abs(0),
+                        col1: ColRef::Abs(MAX_COL),
+                    },
                 },
                 Err(e) => e,
             },

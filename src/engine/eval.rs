@@ -84,6 +84,11 @@ pub struct Evaluator<'a> {
 
 static EMPTY: Value = Value::Empty;
 
+/// Functions whose result counts the blank cells of a range or its size
+/// (`TEXTJOIN` keeps empty cells unless told not to): they get whole
+/// columns and rows at their full size.
+const COUNTS_BLANKS: [&str; 4] = ["COUNTBLANK", "ROWS", "COLUMNS", "TEXTJOIN"];
+
 /// What a branching function (`IF`, `CHOOSE`) returns: one of its
 /// arguments, not yet evaluated, or a value of its own (an error in the
 /// condition, `FALSE` from an `IF` without an else branch).
@@ -139,12 +144,15 @@ impl<'a> Evaluator<'a> {
                     return value;
                 }
                 let array = function.array_args;
+                let full = COUNTS_BLANKS.contains(&function.name);
                 // Most calls have a few arguments: keep them off the heap.
                 let args: smallvec::SmallVec<[Arg<'a>; 4]> = args
                     .iter()
                     .map(|a| {
                         if array {
                             self.array_arg(a)
+                        } else if full {
+                            self.arg_sized(a, false)
                         } else {
                             self.arg(a)
                         }
@@ -189,6 +197,13 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates a function argument: references stay references.
     fn arg(&self, node: &'a Node) -> Arg<'a> {
+        self.arg_sized(node, true)
+    }
+
+    /// [`Evaluator::arg`]; with `clip`, a range to the sheet's last row or
+    /// column ends where the stored cells end (see
+    /// [`Evaluator::clip_whole_lines`]).
+    fn arg_sized(&self, node: &'a Node, clip: bool) -> Arg<'a> {
         let at = (self.row, self.col);
         match node {
             Node::Cell { sheet, row, col } => match col.at(self.col) {
@@ -207,7 +222,12 @@ impl<'a> Evaluator<'a> {
             } => match (col0.at(self.col), col1.at(self.col)) {
                 (Some(a), Some(b)) => {
                     let (c0, c1) = (a.min(b), a.max(b));
-                    let cells = u64::from(row1 - row0 + 1) * u64::from(c1 - c0 + 1);
+                    let (last_row, c1) = if clip {
+                        self.clip_whole_lines(*row0, *row1, c0, c1)
+                    } else {
+                        (*row1, c1)
+                    };
+                    let cells = u64::from(last_row - row0 + 1) * u64::from(c1 - c0 + 1);
                     if cells > MAX_RANGE_CELLS {
                         return Arg::Value(Value::Error(CellError::with_detail(
                             ErrorKind::Num,
@@ -221,7 +241,7 @@ impl<'a> Evaluator<'a> {
                         range: self.sheet_values(*sheet).range(
                             *row0,
                             c0,
-                            row1 - row0 + 1,
+                            last_row - row0 + 1,
                             c1 - c0 + 1,
                         ),
                         at,
@@ -292,6 +312,35 @@ impl<'a> Evaluator<'a> {
             }
             _ => None,
         }
+    }
+
+    /// A range reaching the sheet's last row (`A:A`, `A1:A1048576`) or last
+    /// column (`3:3`) ends where the sheets' stored cells end instead: the
+    /// cells past that are all empty, so only aggregates of blanks
+    /// (`COUNTBLANK`, `ROWS` and `COLUMNS`, which get the full size; see
+    /// [`COUNTS_BLANKS`]) could tell, and whole-column references cost
+    /// what the used cells cost. The bound is the same for every sheet, so
+    /// `SUMIF(Data!A:A, x, B:B)` pairs ranges of one size.
+    fn clip_whole_lines(&self, row0: u32, row1: u32, col0: u32, col1: u32) -> (u32, u32) {
+        use crate::formula::lexer::{MAX_COL, MAX_ROW};
+        let row1 = if row1 == MAX_ROW {
+            let stored = self
+                .sheets
+                .iter()
+                .map(SheetValues::n_rows)
+                .max()
+                .unwrap_or(0);
+            row1.min(stored.saturating_sub(1)).max(row0)
+        } else {
+            row1
+        };
+        let col1 = if col1 == MAX_COL {
+            let stored = self.sheets.iter().map(|s| s.n_cols).max().unwrap_or(0);
+            col1.min(stored.saturating_sub(1)).max(col0)
+        } else {
+            col1
+        };
+        (row1, col1)
     }
 
     /// Evaluates `node`, trying the numbers-only path first: most formulas

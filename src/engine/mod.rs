@@ -312,7 +312,8 @@ impl Engine {
                 let expr = crate::formula::parse(&def.target).ok()?;
                 let usable = match &expr {
                     Expr::Reference(Reference::Cell { sheet, .. })
-                    | Expr::Reference(Reference::Range { sheet, .. }) => sheet.is_some(),
+                    | Expr::Reference(Reference::Range { sheet, .. })
+                    | Expr::Reference(Reference::Lines { sheet, .. }) => sheet.is_some(),
                     Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Error(_) => true,
                     _ => false,
                 };
@@ -1258,6 +1259,17 @@ fn absolute(expr: Expr) -> Expr {
                 end: fix(end),
             })
         }
+        Expr::Reference(Reference::Lines {
+            sheet,
+            axis,
+            start,
+            end,
+        }) => Expr::Reference(Reference::Lines {
+            sheet,
+            axis,
+            start: crate::formula::LineRef { abs: true, ..start },
+            end: crate::formula::LineRef { abs: true, ..end },
+        }),
         other => other,
     }
 }

@@ -183,6 +183,25 @@ pub struct CellRef {
     pub col_abs: bool,
 }
 
+/// Whether a whole-line reference spans columns (`A:C`) or rows (`3:5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Axis {
+    /// Whole columns: `A:A`, `$B:$D`.
+    Columns,
+    /// Whole rows: `3:3`, `$60:$60`.
+    Rows,
+}
+
+/// One end of a whole-column or whole-row reference: a zero-based column
+/// or row index with its `$` flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LineRef {
+    /// Zero-based column (`A` is 0) or row (`1` is 0).
+    pub index: u32,
+    /// `$` before it.
+    pub abs: bool,
+}
+
 /// What a reference points at.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reference {
@@ -196,6 +215,14 @@ pub enum Reference {
         sheet: Option<String>,
         start: CellRef,
         end: CellRef,
+    },
+    /// Whole columns or whole rows: `A:A`, `$B:$D`, `3:3`,
+    /// `'My sheet'!C:C` (the ends normalised, lower first).
+    Lines {
+        sheet: Option<String>,
+        axis: Axis,
+        start: LineRef,
+        end: LineRef,
     },
     /// A metric name, optionally with a period offset and a sheet:
     /// `price` (offset 0), `customers[-1]` (offset -1), `Inputs!price`.

@@ -2,7 +2,7 @@
 //! numbers, strings, booleans, error literals, A1 cells, sheet prefixes, names
 //! and operators. It never panics and always moves forward, so it terminates.
 
-use super::ast::{CellRef, ErrorKind};
+use super::ast::{Axis, CellRef, ErrorKind, LineRef};
 use super::token::{Span, Token, TokenKind};
 
 /// Largest zero-based column (`XFD`).
@@ -105,6 +105,57 @@ pub fn scan_cell(text: &str) -> Option<(CellRef, usize)> {
     Some((cell, i))
 }
 
+/// Parses a whole-column or whole-row reference (`A:C`, `$b:$b`, `3:5`,
+/// `$60:$60`) at the start of `text`: both ends letters, or both digits,
+/// joined by `:`, and no name character after. Returns the axis, the two
+/// ends as written, and the length in bytes.
+pub fn scan_lines(text: &str) -> Option<(Axis, LineRef, LineRef, usize)> {
+    let bytes = text.as_bytes();
+    let (axis, start, first_len) = scan_line_end(bytes, None)?;
+    if bytes.get(first_len) != Some(&b':') {
+        return None;
+    }
+    let (_, end, second_len) = scan_line_end(&bytes[first_len + 1..], Some(axis))?;
+    let len = first_len + 1 + second_len;
+    let next = text.get(len..).and_then(|rest| rest.chars().next());
+    if next.is_some_and(|c| is_name_continue(c) || c == '$' || c == '!') {
+        return None;
+    }
+    Some((axis, start, end, len))
+}
+
+/// One end of a whole-line reference: `$`, then column letters or row
+/// digits (of `axis` if given).
+fn scan_line_end(bytes: &[u8], axis: Option<Axis>) -> Option<(Axis, LineRef, usize)> {
+    let abs = bytes.first() == Some(&b'$');
+    let begin = usize::from(abs);
+    let body_len = bytes[begin..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let body = &bytes[begin..begin + body_len];
+    let found = if !body.is_empty() && body.len() <= 3 && body.iter().all(u8::is_ascii_alphabetic) {
+        let col = body.iter().fold(0u32, |acc, b| {
+            acc * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+        });
+        (col - 1 <= MAX_COL).then_some((Axis::Columns, col - 1))
+    } else if !body.is_empty()
+        && body.len() <= 7
+        && body[0] != b'0'
+        && body.iter().all(u8::is_ascii_digit)
+    {
+        let row: u32 = std::str::from_utf8(body).ok()?.parse().ok()?;
+        (row - 1 <= MAX_ROW).then_some((Axis::Rows, row - 1))
+    } else {
+        None
+    };
+    let (kind, index) = found?;
+    if axis.is_some_and(|a| a != kind) {
+        return None;
+    }
+    Some((kind, LineRef { index, abs }, begin + body_len))
+}
+
 struct Lexer<'a> {
     text: &'a str,
     pos: usize,
@@ -154,6 +205,15 @@ impl Lexer<'_> {
         let Some(c) = self.peek() else {
             return Err(self.error("unexpected end of formula", start));
         };
+        if (matches!(c, '0'..='9' | '$') || is_name_start(c))
+            && let Some((axis, first, second, len)) = scan_lines(self.rest())
+        {
+            self.pos += len;
+            return Ok(Token {
+                kind: TokenKind::Lines(axis, first, second),
+                span: Span::new(start, self.pos),
+            });
+        }
         let kind = match c {
             '0'..='9' => self.number()?,
             '.' if self.peek_second().is_some_and(|d| d.is_ascii_digit()) => self.number()?,
@@ -281,13 +341,9 @@ impl Lexer<'_> {
         let found = self.text.get(start..self.pos).unwrap_or("$");
         let body = found.trim_start_matches('$');
         let message = if !body.is_empty() && body.chars().all(|c| c.is_ascii_alphabetic()) {
-            format!(
-                "whole-column references like `{found}` are not supported; use a cell range like `A1:A100`"
-            )
+            format!("`{found}` is not a cell: write a whole column as `{found}:{found}`")
         } else if !body.is_empty() && body.chars().all(|c| c.is_ascii_digit()) {
-            format!(
-                "whole-row references like `{found}` are not supported; use a cell range like `A1:M1`"
-            )
+            format!("`{found}` is not a cell: write a whole row as `{found}:{found}`")
         } else {
             format!("invalid cell reference `{found}`")
         };
@@ -452,8 +508,41 @@ mod tests {
             assert_eq!(kinds(name), vec![TokenKind::Name(name.into())], "{name}");
         }
         assert_eq!(lex_error("$XFE1"), "invalid cell reference `$XFE1`");
-        assert!(lex_error("$A").starts_with("whole-column references like `$A`"));
-        assert!(lex_error("$3").starts_with("whole-row references like `$3`"));
+        assert!(lex_error("$A").starts_with("`$A` is not a cell: write a whole column as"));
+        assert!(lex_error("$3").starts_with("`$3` is not a cell: write a whole row as"));
+    }
+
+    #[test]
+    fn whole_columns_and_rows() {
+        use crate::formula::ast::{Axis, LineRef};
+        let line = |index, abs| LineRef { index, abs };
+        assert_eq!(
+            kinds("A:C"),
+            vec![TokenKind::Lines(
+                Axis::Columns,
+                line(0, false),
+                line(2, false)
+            )]
+        );
+        assert_eq!(
+            kinds("$xfd:$A"),
+            vec![TokenKind::Lines(
+                Axis::Columns,
+                line(16383, true),
+                line(0, true)
+            )]
+        );
+        assert_eq!(
+            kinds("$3:10"),
+            vec![TokenKind::Lines(Axis::Rows, line(2, true), line(9, false))]
+        );
+        // Mixed kinds, out of range or followed by a name character: not lines.
+        for text in ["A:1", "1:A", "XFE:XFE", "A:A1", "0:1", "1:1048577", "A:B_"] {
+            assert!(
+                !matches!(kinds(text).first(), Some(TokenKind::Lines(..))),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod references;
 pub mod rewrite;
 pub mod token;
 
-pub use ast::{BinaryOp, CellRef, ErrorKind, Expr, Reference, UnaryOp};
+pub use ast::{Axis, BinaryOp, CellRef, ErrorKind, Expr, LineRef, Reference, UnaryOp};
 pub use lexer::is_valid_name;
 pub use parser::{ParseError, parse};
 pub use print::print;

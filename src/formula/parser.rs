@@ -19,6 +19,7 @@
 //! call       = ( NAME | CELL | BOOL ) "(" [ arg { "," arg } ] ")" ;  (* LOG10( is a call *)
 //! arg        = [ expr ] ;                                      (* empty = Missing *)
 //! reference  = [ SHEET ] CELL [ ":" CELL ]
+//!            | [ SHEET ] LINES                              (* A:C, $3:$5 *)
 //!            | [ SHEET ] NAME [ "[" [ "+" | "-" ] NUMBER "]" ] ;
 //! ```
 //!
@@ -90,6 +91,8 @@ pub(crate) enum SiteBody {
     Cells(Vec<(CellRef, Span)>),
     /// The metric name token (without the `[n]` offset).
     Name(Span),
+    /// A whole-column or whole-row token (`A:C`, `$3:$3`).
+    Lines(Span),
 }
 
 /// Parses `text` and also reports where each reference is written, in order
@@ -329,7 +332,10 @@ impl Parser<'_> {
                 Ok(Parsed::leaf(Expr::Bool(value)))
             }
             TokenKind::LParen => self.group(token.span),
-            TokenKind::Cell(_) | TokenKind::Name(_) | TokenKind::Sheet(_) => self.reference(),
+            TokenKind::Cell(_)
+            | TokenKind::Name(_)
+            | TokenKind::Sheet(_)
+            | TokenKind::Lines(..) => self.reference(),
             TokenKind::LBracket => Err(self.error(
                 "unexpected `[`: a period offset like `[-1]` must follow a metric name",
                 token.span,
@@ -441,7 +447,12 @@ impl Parser<'_> {
             TokenKind::Sheet(name) => {
                 let body = self.advance();
                 match body {
-                    Some(t) if matches!(t.kind, TokenKind::Cell(_) | TokenKind::Name(_)) => {
+                    Some(t)
+                        if matches!(
+                            t.kind,
+                            TokenKind::Cell(_) | TokenKind::Name(_) | TokenKind::Lines(..)
+                        ) =>
+                    {
                         (Some(name.clone()), Some(first.span), t)
                     }
                     Some(t) => {
@@ -466,6 +477,26 @@ impl Parser<'_> {
         let start = sheet_span.unwrap_or(body.span);
         match body.kind {
             TokenKind::Cell(cell) => self.cells(sheet, sheet_span, start, cell, body.span),
+            TokenKind::Lines(axis, first, second) => {
+                let (first, second) = if second.index < first.index {
+                    (second, first)
+                } else {
+                    (first, second)
+                };
+                let reference = Reference::Lines {
+                    sheet,
+                    axis,
+                    start: first,
+                    end: second,
+                };
+                self.sites.push(RefSite {
+                    reference: reference.clone(),
+                    span: start.to(body.span),
+                    sheet: sheet_span,
+                    body: SiteBody::Lines(body.span),
+                });
+                Ok(Parsed::leaf(Expr::Reference(reference)))
+            }
             TokenKind::Name(name) => self.metric(sheet, sheet_span, start, name, body.span),
             _ => Err(self.expected_operand()),
         }
@@ -523,13 +554,7 @@ impl Parser<'_> {
     ) -> Result<Parsed, ParseError> {
         if self.peek_kind() == Some(&TokenKind::Colon) {
             let shown = self.range_shown(name_span);
-            let message = if name.len() <= 3 && name.chars().all(|c| c.is_ascii_alphabetic()) {
-                format!(
-                    "whole-column ranges like `{shown}` are not supported; use a cell range like `A1:A100`"
-                )
-            } else {
-                format!("`:` must join two cells, like `B2:M2`, found `{shown}`")
-            };
+            let message = format!("`:` must join two cells, like `B2:M2`, found `{shown}`");
             return Err(self.error(message, name_span));
         }
         let mut span = start.to(name_span);
@@ -830,8 +855,6 @@ mod tests {
             err("=price[x]"),
             "expected a whole-number offset like `[-1]` after `price[`, found `x` at column 8"
         );
-        assert!(err("=A:A").starts_with("whole-column ranges like `A:A`"));
-        assert!(err("=1:3").starts_with("whole-row ranges like `1:3`"));
         assert!(
             err("=price:cost")
                 .starts_with("`:` must join two cells, like `B2:M2`, found `price:cost`")

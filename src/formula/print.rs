@@ -4,7 +4,7 @@
 //! [`Expr::Group`]s needs to keep its shape. Whatever it prints parses back to
 //! the same tree.
 
-use super::ast::{CellRef, Expr, Reference, UnaryOp};
+use super::ast::{Axis, CellRef, Expr, LineRef, Reference, UnaryOp};
 use super::lexer::{is_name_continue, is_name_start, scan_cell};
 
 /// Prints `expr` as canonical formula text, without a leading `=`.
@@ -115,6 +115,15 @@ fn write_reference(out: &mut String, reference: &Reference) {
             out.push(':');
             out.push_str(&cell_text(*end));
         }
+        Reference::Lines {
+            sheet,
+            axis,
+            start,
+            end,
+        } => {
+            write_sheet(out, sheet.as_deref());
+            out.push_str(&lines_text(*axis, *start, *end));
+        }
         Reference::Metric {
             sheet,
             name,
@@ -168,6 +177,18 @@ fn sheet_needs_quotes(sheet: &str) -> bool {
     let like_cell = scan_cell(sheet).is_some_and(|(_, len)| len == sheet.len());
     let like_bool = sheet.eq_ignore_ascii_case("TRUE") || sheet.eq_ignore_ascii_case("FALSE");
     !plain || like_cell || like_bool
+}
+
+/// A whole-column or whole-row reference: `A:C`, `$3:$3`.
+pub(crate) fn lines_text(axis: Axis, start: LineRef, end: LineRef) -> String {
+    let end_text = |line: LineRef| {
+        let dollar = if line.abs { "$" } else { "" };
+        match axis {
+            Axis::Columns => format!("{dollar}{}", column_letters(line.index)),
+            Axis::Rows => format!("{dollar}{}", u64::from(line.index) + 1),
+        }
+    };
+    format!("{}:{}", end_text(start), end_text(end))
 }
 
 /// A cell in A1 notation with its `$` flags, e.g. `$B3`.

@@ -4,10 +4,10 @@
 //! everything else outside the rewritten tokens (a leading `=` included) stay
 //! exactly as written.
 
-use super::ast::{CellRef, Reference};
+use super::ast::{Axis, CellRef, LineRef, Reference};
 use super::lexer::{MAX_COL, MAX_ROW, is_valid_name};
 use super::parser::{RefSite, SiteBody, parse_with_sites};
-use super::print::{cell_text, sheet_prefix};
+use super::print::{cell_text, lines_text, sheet_prefix};
 use super::token::Span;
 
 /// A change to a sheet's grid. Indices are zero-based (row 5 is `at: 4`).
@@ -97,9 +97,30 @@ pub fn apply_structural(
     target_sheet: &str,
     change: Structural,
 ) -> Option<String> {
-    rewrite_cell_references(text, formula_sheet, target_sheet, |site, written| {
-        structural_edits(site, written, change)
-    })
+    let rows = matches!(
+        change,
+        Structural::InsertRows { .. } | Structural::DeleteRows { .. }
+    );
+    rewrite_cell_references(
+        text,
+        formula_sheet,
+        target_sheet,
+        |site, written| structural_edits(site, written, change),
+        |axis, start, end| {
+            // Whole columns stay when rows change, whole rows when columns do.
+            if (axis == Axis::Rows) != rows {
+                return Some((start, end));
+            }
+            let (low, high) = move_span(start.index, end.index, change)?;
+            Some((
+                LineRef {
+                    index: low,
+                    ..start
+                },
+                LineRef { index: high, ..end },
+            ))
+        },
+    )
 }
 
 /// Renumbers the rows of A1 references into `target_sheet` with `map`
@@ -112,16 +133,34 @@ pub fn remap_rows(
     target_sheet: &str,
     map: &dyn Fn(u32) -> u32,
 ) -> Option<String> {
-    rewrite_cell_references(text, formula_sheet, target_sheet, |_, written| {
-        written
-            .iter()
-            .filter_map(|(cell, span)| {
-                let mut moved = *cell;
-                moved.row = map(cell.row);
-                (moved != *cell).then(|| Edit::new(*span, &cell_text(moved)))
-            })
-            .collect()
-    })
+    rewrite_cell_references(
+        text,
+        formula_sheet,
+        target_sheet,
+        |_, written| {
+            written
+                .iter()
+                .filter_map(|(cell, span)| {
+                    let mut moved = *cell;
+                    moved.row = map(cell.row);
+                    (moved != *cell).then(|| Edit::new(*span, &cell_text(moved)))
+                })
+                .collect()
+        },
+        |axis, start, end| match axis {
+            Axis::Columns => Some((start, end)),
+            Axis::Rows => Some((
+                LineRef {
+                    index: map(start.index),
+                    ..start
+                },
+                LineRef {
+                    index: map(end.index),
+                    ..end
+                },
+            )),
+        },
+    )
 }
 
 /// Shifts the relative parts of every A1 reference by `rows` and `cols`,
@@ -134,6 +173,32 @@ pub fn shift_relative(text: &str, rows: i64, cols: i64) -> Option<String> {
     let (_, sites) = parse_with_sites(text).ok()?;
     let mut edits = Vec::new();
     for site in &sites {
+        if let (
+            SiteBody::Lines(span),
+            Reference::Lines {
+                axis, start, end, ..
+            },
+        ) = (&site.body, &site.reference)
+        {
+            let (delta, max) = match axis {
+                Axis::Columns => (cols, MAX_COL),
+                Axis::Rows => (rows, MAX_ROW),
+            };
+            let mut shift = |_: Axis, start: LineRef, end: LineRef| {
+                let moved = |line: LineRef| -> Option<LineRef> {
+                    if line.abs {
+                        return Some(line);
+                    }
+                    let index = u32::try_from(i64::from(line.index) + delta)
+                        .ok()
+                        .filter(|i| *i <= max)?;
+                    Some(LineRef { index, ..line })
+                };
+                Some((moved(start)?, moved(end)?))
+            };
+            edits.extend(line_edit(site, *span, *axis, (*start, *end), &mut shift));
+            continue;
+        }
         let SiteBody::Cells(written) = &site.body else {
             continue;
         };
@@ -169,28 +234,69 @@ pub fn shift_relative(text: &str, rows: i64, cols: i64) -> Option<String> {
 }
 
 /// Applies `edits_for` to every A1 cell or range reference into
-/// `target_sheet` (as seen from a formula on `formula_sheet`).
+/// `target_sheet` (as seen from a formula on `formula_sheet`), and
+/// `lines_for` to every whole-column or whole-row reference there (its new
+/// ends, or `None` for `#REF!`).
 fn rewrite_cell_references(
     text: &str,
     formula_sheet: &str,
     target_sheet: &str,
     mut edits_for: impl FnMut(&RefSite, &[(CellRef, Span)]) -> Vec<Edit>,
+    mut lines_for: impl FnMut(Axis, LineRef, LineRef) -> Option<(LineRef, LineRef)>,
 ) -> Option<String> {
     let (_, sites) = parse_with_sites(text).ok()?;
     let mut edits = Vec::new();
     for site in &sites {
-        let SiteBody::Cells(written) = &site.body else {
-            continue;
-        };
-        if points_at(
+        if !points_at(
             reference_sheet(&site.reference),
             formula_sheet,
             target_sheet,
         ) {
-            edits.extend(edits_for(site, written));
+            continue;
+        }
+        match &site.body {
+            SiteBody::Cells(written) => edits.extend(edits_for(site, written)),
+            SiteBody::Lines(span) => {
+                if let Reference::Lines {
+                    axis, start, end, ..
+                } = &site.reference
+                {
+                    edits.extend(line_edit(
+                        site,
+                        *span,
+                        *axis,
+                        (*start, *end),
+                        &mut lines_for,
+                    ));
+                }
+            }
+            SiteBody::Name(_) => {}
         }
     }
     apply_edits(text, edits)
+}
+
+/// The edit a whole-line reference needs once `rewrite` has moved its ends
+/// (nothing if they stayed; the whole reference becomes `#REF!` if gone).
+fn line_edit(
+    site: &RefSite,
+    span: Span,
+    axis: Axis,
+    (start, end): (LineRef, LineRef),
+    rewrite: &mut impl FnMut(Axis, LineRef, LineRef) -> Option<(LineRef, LineRef)>,
+) -> Option<Edit> {
+    match rewrite(axis, start, end) {
+        None => Some(Edit::new(site.span, "#REF!")),
+        Some((new_start, new_end)) if (new_start, new_end) != (start, end) => {
+            let (low, high) = if new_end.index < new_start.index {
+                (new_end, new_start)
+            } else {
+                (new_start, new_end)
+            };
+            Some(Edit::new(span, &lines_text(axis, low, high)))
+        }
+        Some(_) => None,
+    }
 }
 
 /// The edits that `change` makes to one cell or range reference.
@@ -318,6 +424,7 @@ fn reference_sheet(reference: &Reference) -> Option<&str> {
     match reference {
         Reference::Cell { sheet, .. }
         | Reference::Range { sheet, .. }
+        | Reference::Lines { sheet, .. }
         | Reference::Metric { sheet, .. } => sheet.as_deref(),
         Reference::Invalid => None,
     }
@@ -352,6 +459,49 @@ mod tests {
         );
         assert_eq!(shift_relative("=A1", -1, 0).as_deref(), Some("=#REF!"));
         assert_eq!(shift_relative("=price * 2", 1, 1), None);
+    }
+
+    #[test]
+    fn whole_columns_and_rows_follow_edits_as_their_cells_would() {
+        // Filled right, a relative column moves; filled down, a column stays.
+        assert_eq!(
+            shift_relative("=SUM(A:A)+SUM($B:C)+SUM(3:3)", 1, 1).as_deref(),
+            Some("=SUM(B:B)+SUM($B:D)+SUM(4:4)")
+        );
+        assert_eq!(shift_relative("=SUM($A:$A)", 5, 5), None);
+        assert_eq!(
+            shift_relative("=SUM(A:A)", 0, -1).as_deref(),
+            Some("=SUM(#REF!)")
+        );
+        // Rows inserted or deleted move whole rows, never whole columns.
+        let insert = Structural::InsertRows { at: 1, count: 2 };
+        assert_eq!(
+            structural("=SUM(A:A)+SUM(2:3)+SUM($1:$1)", insert).as_deref(),
+            Some("=SUM(A:A)+SUM(4:5)+SUM($1:$1)")
+        );
+        assert_eq!(
+            structural("=SUM(3:4)", ROWS_3_TO_4).as_deref(),
+            Some("=SUM(#REF!)")
+        );
+        assert_eq!(
+            structural("=SUM(2:6)", ROWS_3_TO_4).as_deref(),
+            Some("=SUM(2:4)")
+        );
+        let delete_b = Structural::DeleteCols { at: 1, count: 1 };
+        assert_eq!(
+            structural("=SUM(A:C)+SUM(2:2)+Other!C:C", delete_b).as_deref(),
+            Some("=SUM(A:B)+SUM(2:2)+Other!C:C")
+        );
+        // Moved rows take whole-row references along.
+        let swap = |r: u32| match r {
+            1 => 2,
+            2 => 1,
+            r => r,
+        };
+        assert_eq!(
+            remap_rows("=SUM(2:2)+SUM(B:B)", "S", "S", &swap).as_deref(),
+            Some("=SUM(3:3)+SUM(B:B)")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! came from ([`Span`]), which is what lets error messages point at a column
 //! and lets [`rewrite`](super::rewrite) edit formula text in place.
 
-use super::ast::{CellRef, ErrorKind};
+use super::ast::{Axis, CellRef, ErrorKind, LineRef};
 
 /// A byte range `start..end` in the formula text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -58,6 +58,9 @@ pub enum TokenKind {
     Error(ErrorKind),
     /// An A1 cell reference such as `B3` or `$B$3`.
     Cell(CellRef),
+    /// A whole-column or whole-row reference such as `A:C` or `$3:$3`,
+    /// with its ends as written.
+    Lines(Axis, LineRef, LineRef),
     /// A function or metric name.
     Name(String),
     /// A sheet prefix including its `!`: `Inputs!` or `'Unit economics'!`

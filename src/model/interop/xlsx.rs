@@ -29,7 +29,7 @@ use rust_xlsxwriter::{Format as XlsxFormat, Formula, Workbook as XlsxWorkbook, W
 use crate::engine::Value;
 use crate::engine::compile::Position;
 use crate::engine::functions;
-use crate::formula::{self, CellRef, ErrorKind, Expr, Reference};
+use crate::formula::{self, Axis, CellRef, ErrorKind, Expr, LineRef, Reference};
 use crate::model::document::{CellInput, Format, Layout, RowFile, SheetFile};
 use crate::model::{FIRST_PERIOD_COL, LABEL_COL, UNIT_COL, Workbook, column_letters, io};
 
@@ -366,7 +366,9 @@ fn grid_formula(workbook: &Workbook, names: &Names, sheet: u32, col: u32, text: 
             sheet: None, name, ..
         } => names.defined.contains(&name.to_lowercase()),
         Reference::Metric { .. } | Reference::Invalid => false,
-        Reference::Cell { sheet: s, .. } | Reference::Range { sheet: s, .. } => {
+        Reference::Cell { sheet: s, .. }
+        | Reference::Range { sheet: s, .. }
+        | Reference::Lines { sheet: s, .. } => {
             names.layout_of(s.as_deref(), sheet) == Some(Layout::Grid)
         }
     });
@@ -672,6 +674,52 @@ impl Context<'_> {
                     (Some(start), Some(end)) => {
                         Expr::Reference(Reference::Range { sheet, start, end })
                     }
+                    _ => Expr::Error(ErrorKind::Ref),
+                }
+            }
+            Reference::Lines {
+                sheet,
+                axis,
+                start,
+                end,
+            } => {
+                let Some(target) = self.target_sheet(sheet.as_deref()) else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
+                let Some(sheet) = self.sheet_prefix(sheet.as_deref()) else {
+                    return Expr::Error(ErrorKind::Ref);
+                };
+                // Each end moves as a cell in its line would: rows by the
+                // header row, relative columns by the period.
+                let moved = |line: &LineRef| -> Option<LineRef> {
+                    let as_cell = match axis {
+                        Axis::Columns => CellRef {
+                            row: 0,
+                            col: line.index,
+                            row_abs: true,
+                            col_abs: line.abs,
+                        },
+                        Axis::Rows => CellRef {
+                            row: line.index,
+                            col: 0,
+                            row_abs: line.abs,
+                            col_abs: true,
+                        },
+                    };
+                    let cell = self.cell(as_cell, target)?;
+                    let index = match axis {
+                        Axis::Columns => cell.col,
+                        Axis::Rows => cell.row,
+                    };
+                    Some(LineRef { index, ..*line })
+                };
+                match (moved(start), moved(end)) {
+                    (Some(start), Some(end)) => Expr::Reference(Reference::Lines {
+                        sheet,
+                        axis: *axis,
+                        start,
+                        end,
+                    }),
                     _ => Expr::Error(ErrorKind::Ref),
                 }
             }

@@ -113,8 +113,8 @@ pub enum Unsupported {
     SharedFormulas,
     /// Number formats with no Lever equivalent: kept per cell as text.
     NumberFormats,
-    /// Defined names Lever cannot use (formulas, whole columns, built-in
-    /// print areas, invalid targets).
+    /// Defined names Lever cannot use (formulas, built-in print areas,
+    /// invalid targets).
     DefinedNames,
     /// Sheets that are not worksheets (dialog and macro sheets).
     OtherSheets,
@@ -1233,7 +1233,8 @@ fn import_defined_names(
         let text = excel_to_lever(target);
         let usable = match formula::parse(&text) {
             Ok(Expr::Reference(Reference::Cell { sheet, .. }))
-            | Ok(Expr::Reference(Reference::Range { sheet, .. })) => match sheet {
+            | Ok(Expr::Reference(Reference::Range { sheet, .. }))
+            | Ok(Expr::Reference(Reference::Lines { sheet, .. })) => match sheet {
                 Some(sheet) if sheets.contains(&sheet.to_lowercase()) => Ok(()),
                 Some(_) => Err("it refers to a sheet that is not imported"),
                 None => Err("it has no sheet"),

@@ -313,7 +313,7 @@ pub fn xlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
     } else {
         cols == line.len || rows == line.len
     };
-    let binary = search_mode.abs() == 2;
+    let binary = matches!(search_mode, 2 | -2);
     if !fits
         || !(-1..=2).contains(&match_mode)
         || ![1, -1, 2, -2].contains(&search_mode)

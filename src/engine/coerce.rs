@@ -86,7 +86,8 @@ pub fn round_to_15_digits(n: f64) -> f64 {
 /// Excel's "General" rendering of a number, as in `=""&A1`: at most 15
 /// significant digits, no trailing zeros, no decimal point for integers, and
 /// scientific notation with a two-digit exponent (`1E+20`, `1.5E-10`) from
-/// 1E+15 up and below 1E-09.
+/// 1E+15 up and below 1E-09. (The `TEXT` function's "General" is narrower:
+/// see `functions::format`.)
 pub fn number_to_text(n: f64) -> String {
     if !n.is_finite() {
         return ErrorKind::Num.as_str().to_string();
@@ -96,27 +97,29 @@ pub fn number_to_text(n: f64) -> String {
         return "0".to_string();
     }
     let sign = if n < 0.0 { "-" } else { "" };
-    if !(-9..15).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let mantissa = if rest.is_empty() {
-            first.to_string()
-        } else {
-            format!("{first}.{rest}")
-        };
-        let exp_sign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{mantissa}E{exp_sign}{:02}", exp.unsigned_abs());
-    }
-    let mut out = String::from(sign);
+    let body = if (-9..15).contains(&exp) {
+        fixed_notation(&digits, exp)
+    } else {
+        scientific_notation(&digits, exp)
+    };
+    format!("{sign}{body}")
+}
+
+/// The significant `digits` of a positive number whose first digit is at
+/// power of ten `exp` (as [`decimal_digits`] gives them), in fixed
+/// notation: `1234.5`, `100`, `0.00012`.
+pub(crate) fn fixed_notation(digits: &str, exp: i32) -> String {
+    let mut out = String::new();
     if exp < 0 {
         out.push_str("0.");
         for _ in 0..(-exp - 1) {
             out.push('0');
         }
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
         let int_len = exp as usize + 1;
         if digits.len() <= int_len {
-            out.push_str(&digits);
+            out.push_str(digits);
             for _ in digits.len()..int_len {
                 out.push('0');
             }
@@ -128,6 +131,19 @@ pub fn number_to_text(n: f64) -> String {
         }
     }
     out
+}
+
+/// The same in Excel's scientific notation, with an exponent of at least
+/// two digits: `1.5E+20`, `1E-10`.
+pub(crate) fn scientific_notation(digits: &str, exp: i32) -> String {
+    let (first, rest) = digits.split_at(digits.len().min(1));
+    let mantissa = if rest.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first}.{rest}")
+    };
+    let exp_sign = if exp < 0 { '-' } else { '+' };
+    format!("{mantissa}E{exp_sign}{:02}", exp.unsigned_abs())
 }
 
 /// Parses text as Excel does when text meets an arithmetic operator: optional

@@ -86,7 +86,8 @@ pub fn round_to_15_digits(n: f64) -> f64 {
 /// Excel's "General" rendering of a number, as in `=""&A1`: at most 15
 /// significant digits, no trailing zeros, no decimal point for integers, and
 /// scientific notation with a two-digit exponent (`1E+20`, `1.5E-10`) from
-/// 1E+15 up and below 1E-09.
+/// 1E+15 up and below 1E-09. (The `TEXT` function's "General" is narrower:
+/// see `functions::format`.)
 pub fn number_to_text(n: f64) -> String {
     if !n.is_finite() {
         return ErrorKind::Num.as_str().to_string();
@@ -96,27 +97,29 @@ pub fn number_to_text(n: f64) -> String {
         return "0".to_string();
     }
     let sign = if n < 0.0 { "-" } else { "" };
-    if !(-9..15).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let mantissa = if rest.is_empty() {
-            first.to_string()
-        } else {
-            format!("{first}.{rest}")
-        };
-        let exp_sign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{mantissa}E{exp_sign}{:02}", exp.unsigned_abs());
-    }
-    let mut out = String::from(sign);
+    let body = if (-9..15).contains(&exp) {
+        fixed_notation(&digits, exp)
+    } else {
+        scientific_notation(&digits, exp)
+    };
+    format!("{sign}{body}")
+}
+
+/// The significant `digits` of a positive number whose first digit is at
+/// power of ten `exp` (as [`decimal_digits`] gives them), in fixed
+/// notation: `1234.5`, `100`, `0.00012`.
+pub(crate) fn fixed_notation(digits: &str, exp: i32) -> String {
+    let mut out = String::new();
     if exp < 0 {
         out.push_str("0.");
         for _ in 0..(-exp - 1) {
             out.push('0');
         }
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
         let int_len = exp as usize + 1;
         if digits.len() <= int_len {
-            out.push_str(&digits);
+            out.push_str(digits);
             for _ in digits.len()..int_len {
                 out.push('0');
             }
@@ -128,6 +131,19 @@ pub fn number_to_text(n: f64) -> String {
         }
     }
     out
+}
+
+/// The same in Excel's scientific notation, with an exponent of at least
+/// two digits: `1.5E+20`, `1E-10`.
+pub(crate) fn scientific_notation(digits: &str, exp: i32) -> String {
+    let (first, rest) = digits.split_at(digits.len().min(1));
+    let mantissa = if rest.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first}.{rest}")
+    };
+    let exp_sign = if exp < 0 { '-' } else { '+' };
+    format!("{mantissa}E{exp_sign}{:02}", exp.unsigned_abs())
 }
 
 /// Parses text as Excel does when text meets an arithmetic operator: optional
@@ -446,20 +462,22 @@ pub struct Criterion {
 }
 
 impl Criterion {
-    /// Parses a criteria value. An error value is returned as the error.
-    /// A blank criteria cell means `0` (as in Excel).
-    pub fn parse(v: &Value) -> Result<Criterion, CellError> {
+    /// Parses a criteria value. A blank criteria cell means `0`, and an
+    /// error value (`NA()`, a cell holding `#DIV/0!`) selects the cells
+    /// holding that same error, as in Excel, where `COUNTIF(A:A,NA())`
+    /// counts the `#N/A` cells instead of being `#N/A` itself.
+    pub fn parse(v: &Value) -> Criterion {
         let operand = match v {
             Value::Number(n) => Operand::Number(*n),
             Value::Bool(b) => Operand::Bool(*b),
             Value::Empty => Operand::Number(0.0),
-            Value::Error(e) => return Err(e.clone()),
-            Value::Text(s) => return Ok(Criterion::parse_text(s)),
+            Value::Error(e) => Operand::Error(e.kind),
+            Value::Text(s) => return Criterion::parse_text(s),
         };
-        Ok(Criterion {
+        Criterion {
             op: CriterionOp::Eq,
             operand,
-        })
+        }
     }
 
     /// Parses a text criterion: optional operator, then an operand that is
@@ -638,7 +656,7 @@ mod tests {
 
     #[test]
     fn criteria() {
-        let c = |s: &str| Criterion::parse(&t(s)).unwrap();
+        let c = |s: &str| Criterion::parse(&t(s));
         assert!(c(">5").matches(&Value::Number(6.0)));
         assert!(!c(">5").matches(&t("6")));
         assert!(!c(">5").matches(&Value::Empty));
@@ -653,8 +671,41 @@ mod tests {
         assert!(c("TRUE").matches(&Value::Bool(true)));
         assert!(c(">b").matches(&t("C")) && !c(">b").matches(&t("a")));
         assert!(c("#N/A").matches(&Value::error(ErrorKind::NA)));
-        let five = Criterion::parse(&Value::Number(5.0)).unwrap();
+        let five = Criterion::parse(&Value::Number(5.0));
         assert!(five.matches(&Value::Number(5.0)) && five.matches(&t("5")));
-        assert!(Criterion::parse(&Value::error(ErrorKind::Div0)).is_err());
+    }
+
+    #[test]
+    fn error_criteria_select_that_error() {
+        let div0 = Value::error(ErrorKind::Div0);
+        let na = Value::error(ErrorKind::NA);
+        let by_value = Criterion::parse(&div0);
+        assert!(by_value.matches(&div0) && !by_value.matches(&na));
+        assert!(!by_value.matches(&Value::Empty) && !by_value.matches(&t("#DIV/0!")));
+        let c = |s: &str| Criterion::parse(&t(s));
+        assert!(c("=#DIV/0!").matches(&div0) && !c("=#DIV/0!").matches(&na));
+        assert!(c("<>#N/A").matches(&div0) && !c("<>#N/A").matches(&na));
+        assert!(c("<>#N/A").matches(&Value::Empty) && c("<>#N/A").matches(&t("x")));
+        // Comparisons other than = and <> never hold for an error operand.
+        assert!(!c(">#N/A").matches(&na));
+    }
+
+    #[test]
+    fn boolean_criteria_match_only_booleans() {
+        let c = |s: &str| Criterion::parse(&t(s));
+        let yes = Value::Bool(true);
+        let one = Value::Number(1.0);
+        for truth in [Criterion::parse(&yes), c("TRUE"), c("=TRUE"), c("true")] {
+            assert!(truth.matches(&yes) && !truth.matches(&one) && !truth.matches(&t("x")));
+        }
+        assert!(!Criterion::parse(&one).matches(&yes));
+        assert!(!c("1").matches(&yes) && !c(">0").matches(&yes));
+        assert!(c("<>TRUE").matches(&one) && !c("<>TRUE").matches(&yes));
+        assert!(c("<>1").matches(&yes) && c("<>1").matches(&Value::Empty));
+        assert!(c("<>5").matches(&Value::Bool(false)) && c("<>5").matches(&t("x")));
+        assert!(!c("<>5").matches(&t("5")), "numeric text equals the number");
+        let no = Criterion::parse(&Value::Bool(false));
+        assert!(no.matches(&Value::Bool(false)) && !no.matches(&Value::Number(0.0)));
+        assert!(!no.matches(&Value::Empty));
     }
 }

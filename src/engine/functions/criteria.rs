@@ -28,7 +28,7 @@ fn matching_cells(pairs: &[Arg<'_>], rows: u32, cols: u32) -> Result<Vec<bool>, 
         if range.dims() != (rows, cols) {
             return fail(ErrorKind::Value);
         }
-        let criterion = Criterion::parse(&criteria.scalar())?;
+        let criterion = Criterion::parse(&criteria.scalar());
         let mut i = 0usize;
         range.for_each(|v| {
             if let Some(m) = mask.get_mut(i) {
@@ -200,6 +200,30 @@ mod tests {
         assert_eq!(maxifs(&[a.clone(), names.clone(), t("a*")]), Ok(10.0));
         assert_eq!(minifs(&[a.clone(), names, t("z*")]), Ok(0.0));
         assert_eq!(sumifs(&[a, nums(&[1.0])]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn error_criteria_select_the_cells_holding_that_error() {
+        let keys = col(vec![
+            Value::error(ErrorKind::Div0),
+            Value::error(ErrorKind::NA),
+            Value::Number(1.0),
+            Value::error(ErrorKind::NA),
+        ]);
+        let amounts = nums(&[10.0, 20.0, 30.0, 40.0]);
+        let na = Arg::Value(Value::error(ErrorKind::NA));
+        assert_eq!(countif(&[keys.clone(), na.clone()]), Ok(2.0));
+        assert_eq!(
+            sumif(&[keys.clone(), na.clone(), amounts.clone()]),
+            Ok(60.0)
+        );
+        assert_eq!(
+            averageifs(&[amounts.clone(), keys.clone(), t("<>#N/A")]),
+            Ok(20.0)
+        );
+        assert_eq!(maxifs(&[amounts, keys.clone(), t("=#DIV/0!")]), Ok(10.0));
+        // Summing the error cells themselves still gives their error.
+        assert_eq!(sumif(&[keys, na]), fail(ErrorKind::NA));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! a bracketing bisection fallback; every loop is bounded.
 
 use crate::engine::functions::args::Arg;
+use crate::engine::functions::date::MAX_SERIAL;
 use crate::engine::functions::helpers::{
     aggregate_numbers, fail, num_arg, opt_num_arg, sum_of, values_of,
 };
@@ -153,26 +154,31 @@ fn strict_numbers(arg: Option<&Arg<'_>>) -> Result<Vec<f64>, CellError> {
 }
 
 /// Cash flows and their dates (truncated, in years from the first date) for
-/// `XNPV`/`XIRR`: equal counts and no date before the first, else `#NUM!`.
+/// `XNPV`/`XIRR`, with Microsoft's documented errors: a nonnumeric value or
+/// date, or a date that is not a valid date (outside 0..=9999-12-31), is
+/// `#VALUE!`; different counts of values and dates, or a date before the
+/// first date, is `#NUM!`.
 fn dated_flows(
     values: Option<&Arg<'_>>,
     dates: Option<&Arg<'_>>,
 ) -> Result<Vec<(f64, f64)>, CellError> {
     let values = strict_numbers(values)?;
-    let dates = strict_numbers(dates)?;
+    let dates: Vec<f64> = strict_numbers(dates)?.into_iter().map(f64::trunc).collect();
     if values.len() != dates.len() || values.is_empty() {
         return fail(ErrorKind::Num);
     }
-    let first = dates.first().map_or(0.0, |d| d.trunc());
-    let mut flows = Vec::with_capacity(values.len());
-    for (v, d) in values.iter().zip(&dates) {
-        let d = d.trunc();
-        if d < first || d < 0.0 {
-            return fail(ErrorKind::Num);
-        }
-        flows.push((*v, (d - first) / 365.0));
+    if dates.iter().any(|d| !(0.0..=MAX_SERIAL).contains(d)) {
+        return fail(ErrorKind::Value);
     }
-    Ok(flows)
+    let first = dates.first().copied().unwrap_or_default();
+    if dates.iter().any(|d| *d < first) {
+        return fail(ErrorKind::Num);
+    }
+    Ok(values
+        .iter()
+        .zip(&dates)
+        .map(|(v, d)| (*v, (d - first) / 365.0))
+        .collect())
 }
 
 /// Present value and its derivative of dated flows at `rate`.
@@ -216,8 +222,15 @@ fn payment_type(args: &[Arg<'_>], i: usize) -> Result<f64, CellError> {
     })
 }
 
-/// `(1+r)^n` and `(1+r)^n − 1`, the latter accurate for small rates.
+/// `(1+r)^n` and `(1+r)^n − 1`, the latter accurate for small rates. A
+/// rate of -1 or less has no logarithm but still a power when `n` is an
+/// integer (`(1-2)^3 = -1`), so Microsoft's annuity equation holds there
+/// and `FV(-2,3,-100)` is 100; a fractional `n` gives NaN, i.e. `#NUM!`.
 fn growth(rate: f64, nper: f64) -> (f64, f64) {
+    if rate <= -1.0 {
+        let f = (1.0 + rate).powf(nper);
+        return (f, f - 1.0);
+    }
     let g = (nper * rate.ln_1p()).exp_m1();
     (1.0 + g, g)
 }
@@ -325,6 +338,7 @@ pub fn rate(args: &[Arg<'_>]) -> Result<f64, CellError> {
 mod tests {
     use super::*;
     use crate::engine::functions::args::Array;
+    use crate::engine::functions::helpers::IntoValue as _;
 
     fn n(x: f64) -> Arg<'static> {
         Arg::Value(Value::Number(x))
@@ -361,6 +375,20 @@ mod tests {
     }
 
     #[test]
+    fn annuities_at_rates_of_minus_one_and_below() {
+        close(fv(&[n(-1.0), n(10.0), n(-100.0)]), 100.0);
+        close(fv(&[n(-2.0), n(3.0), n(-100.0)]), 100.0);
+        close(fv(&[n(-1.5), n(2.0), n(-100.0), n(100.0)]), 25.0);
+        close(fv(&[n(-1.0), n(0.0), n(-100.0)]), 0.0);
+        close(pv(&[n(-2.0), n(3.0), n(-100.0)]), -100.0);
+        close(pmt(&[n(-2.0), n(3.0), n(1000.0)]), 1000.0);
+        let num = |r: Result<f64, CellError>| r.into_value() == Value::error(ErrorKind::Num);
+        assert!(num(fv(&[n(-2.0), n(2.5), n(-100.0)])));
+        assert!(num(pv(&[n(-1.0), n(10.0), n(-100.0)])));
+        assert!(num(fv(&[n(-1.0), n(-1.0), n(-100.0)])));
+    }
+
+    #[test]
     fn cash_flows() {
         close(
             npv(&[n(0.1), n(-100.0), n(60.0), n(60.0)]),
@@ -378,7 +406,37 @@ mod tests {
             xirr(&[values.clone(), dates.clone()]),
             0.130_662_386_291_807_1,
         );
-        assert_eq!(xnpv(&[n(0.1), values, col(&[1.0])]), fail(ErrorKind::Num));
+        assert_eq!(
+            xnpv(&[n(0.1), values.clone(), col(&[1.0])]),
+            fail(ErrorKind::Num)
+        );
+        // Dates: not a valid date is #VALUE!, before the first #NUM!.
+        let with_dates = |ds: &[f64]| xnpv(&[n(0.1), values.clone(), col(ds)]);
+        assert_eq!(with_dates(&[45658.0, 46023.0, 3e6]), fail(ErrorKind::Value));
+        assert_eq!(
+            with_dates(&[-1.0, 46023.0, 46388.0]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(
+            with_dates(&[46023.0, 45658.0, 46388.0]),
+            fail(ErrorKind::Num)
+        );
+        close(
+            with_dates(&[45658.9, 46023.5, 46388.0]),
+            41.322_314_049_586_78,
+        );
+        assert_eq!(
+            xirr(&[values.clone(), col(&[45658.0, 46023.0, 2_958_466.0])]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(
+            xirr(&[col(&[100.0, 60.0, 60.0]), dates.clone()]),
+            fail(ErrorKind::Num)
+        );
+        assert_eq!(
+            xirr(&[values, dates, Arg::Value(Value::text("x"))]),
+            fail(ErrorKind::Value)
+        );
         // Pathological flows terminate with #NUM!.
         let _ = irr(&[col(&[-1.0, 1e308, -1e308, 1e308])]);
     }

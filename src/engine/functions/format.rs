@@ -5,7 +5,9 @@
 //! mmm mmmm ddd dddd hh mm ss AM/PM`). Anything else is kept as literal
 //! text, so an unknown format degrades instead of failing.
 
-use crate::engine::coerce::{decimal_digits, number_to_text, parse_number_text, to_text};
+use crate::engine::coerce::{
+    decimal_digits, fixed_notation, parse_number_text, scientific_notation, to_text,
+};
 use crate::engine::functions::args::Arg;
 use crate::engine::functions::date::{day_of_week, serial_to_ymd, time_parts};
 use crate::engine::functions::helpers::{fail, scalar, text_arg};
@@ -256,7 +258,7 @@ fn tokenize(section: &str) -> Vec<Token> {
 /// Formats a number with a numeric (non-date) section.
 fn format_plain_number(n: f64, tokens: &[Token], minus: bool) -> String {
     if tokens.iter().all(|t| !matches!(t, Token::Digit(_))) {
-        let general = number_to_text(n.abs());
+        let general = general_text(n.abs());
         let body: String = tokens
             .iter()
             .map(|t| match t {
@@ -297,6 +299,91 @@ fn format_plain_number(n: f64, tokens: &[Token], minus: bool) -> String {
         exponent.as_deref(),
     ));
     out
+}
+
+/// The characters Excel's General format may use for a number, the minus
+/// sign aside: ECMA-376 (18.8.30, numFmt) says General shows "up to 11
+/// digits (inc. decimal point)", and `TEXT(x, "General")` follows it
+/// (`0.333333333`, `1.23457E+11`), where `x&""` shows 15 digits.
+const GENERAL_WIDTH: i32 = 11;
+
+/// A non-negative number in Excel's General format: fixed notation
+/// rounded to fit [`GENERAL_WIDTH`] characters while the integer part fits
+/// (up to 11 digits) or, for small numbers, while it shows as many
+/// significant digits as scientific notation would; otherwise scientific
+/// notation with the mantissa rounded to fit (`1.23457E-05`, `1E+11`).
+fn general_text(x: f64) -> String {
+    let (digits, exp) = decimal_digits(x);
+    if digits == "0" {
+        return "0".to_string();
+    }
+    let fixed = match exp {
+        // Integer digits, the point and as many decimals as fit.
+        0..=10 => {
+            let decimals = (GENERAL_WIDTH - 1 - (exp + 1)).max(0);
+            Some(round_significant(&digits, exp, exp + 1 + decimals))
+        }
+        // "0.", the zeros after the point, and six to nine digits: at
+        // least as many as scientific notation shows, so round to fit.
+        -4..=-1 => Some(round_significant(&digits, exp, GENERAL_WIDTH - 1 + exp)),
+        // Fewer digits fit than scientific notation shows: fixed only if
+        // the number fits unrounded (`0.000012345`, `0.000000001`).
+        -9..=-5 => {
+            let width = 2 + (-exp - 1) + digits.len() as i32;
+            (width <= GENERAL_WIDTH).then(|| (digits.clone(), exp))
+        }
+        _ => None,
+    };
+    match fixed {
+        Some((digits, exp)) if exp <= 10 => fixed_notation(&digits, exp),
+        // Rounding carried into a twelfth integer digit (99999999999.6).
+        Some((digits, exp)) => general_scientific(&digits, exp),
+        None => general_scientific(&digits, exp),
+    }
+}
+
+/// Scientific notation in [`GENERAL_WIDTH`] characters: `d.ddddd` and
+/// `E+dd` (one mantissa digit fewer with a three-digit exponent).
+fn general_scientific(digits: &str, exp: i32) -> String {
+    let exponent_len = if exp.unsigned_abs() >= 100 { 5 } else { 4 };
+    // The mantissa's point takes one character.
+    let significant = GENERAL_WIDTH - exponent_len - 1;
+    let (digits, exp) = round_significant(digits, exp, significant);
+    scientific_notation(&digits, exp)
+}
+
+/// `digits` (first digit at power `exp`) rounded half up to `keep`
+/// significant digits (at least one), trailing zeros removed; a carry
+/// (`9.99` → `10`) raises the exponent.
+fn round_significant(digits: &str, exp: i32, keep: i32) -> (String, i32) {
+    let keep = usize::try_from(keep.max(1)).unwrap_or(1);
+    if digits.len() <= keep {
+        return (digits.to_string(), exp);
+    }
+    let mut kept: Vec<u8> = digits.bytes().take(keep).collect();
+    let round_up = digits.as_bytes().get(keep).is_some_and(|d| *d >= b'5');
+    let mut exp = exp;
+    if round_up {
+        let mut carry = true;
+        for d in kept.iter_mut().rev() {
+            if *d == b'9' {
+                *d = b'0';
+            } else {
+                *d += 1;
+                carry = false;
+                break;
+            }
+        }
+        if carry {
+            kept.insert(0, b'1');
+            kept.pop();
+            exp += 1;
+        }
+    }
+    while kept.len() > 1 && kept.last() == Some(&b'0') {
+        kept.pop();
+    }
+    (String::from_utf8_lossy(&kept).into_owned(), exp)
 }
 
 /// Where things are in a numeric section.
@@ -739,8 +826,49 @@ mod tests {
         assert_eq!(num(1234567.0, "#,##0,"), "1,235");
         assert_eq!(num(5551234.0, "000-0000"), "555-1234");
         assert_eq!(num(2.5, "General"), "2.5");
+        assert_eq!(num(-2.5, "General;(General)"), "(2.5)");
         assert_eq!(num(-0.001, "0"), "0");
         assert_eq!(num(1.005, "0.00"), "1.01");
+    }
+
+    #[test]
+    fn general_shows_at_most_eleven_characters() {
+        let cases = [
+            (0.0, "0"),
+            (1.0 / 3.0, "0.333333333"),
+            (-1.0 / 3.0, "-0.333333333"),
+            (2.0 / 3.0, "0.666666667"),
+            (0.1 + 0.2, "0.3"),
+            (1234567.891, "1234567.891"),
+            (123456789.123, "123456789.1"),
+            (12345678901.0, "12345678901"),
+            (99999999999.0, "99999999999"),
+            (4403928373.5, "4403928374"),
+            (99999999999.6, "1E+11"),
+            (123456789012.0, "1.23457E+11"),
+            (100000000000.0, "1E+11"),
+            (9999999999.99, "10000000000"),
+            (0.0001234567, "0.000123457"),
+            (0.00123456789, "0.001234568"),
+            (0.0999999999999, "0.1"),
+            (0.000012345, "0.000012345"),
+            (0.0000123456, "1.23456E-05"),
+            (0.000001234, "0.000001234"),
+            (0.0000012345, "1.2345E-06"),
+            (1e-9, "0.000000001"),
+            (1.2e-9, "1.2E-09"),
+            (1e-10, "1E-10"),
+            (9.999999e-7, "1E-06"),
+            (1e20, "1E+20"),
+            (1.23456789e100, "1.2346E+100"),
+            (2.5e-300, "2.5E-300"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(num(x, "General"), want, "{x}");
+        }
+        assert_eq!(num(1.0 / 3.0, "general"), "0.333333333");
+        assert_eq!(fmt(Value::text("abc"), "General"), Ok("abc".into()));
+        assert_eq!(fmt(Value::Bool(true), "General"), Ok("TRUE".into()));
     }
 
     #[test]

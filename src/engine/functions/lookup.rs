@@ -57,10 +57,11 @@ fn same_kind(a: &Value, b: &Value) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
-/// How an exact lookup compares.
+/// How an exact lookup compares. With `wildcards`, a text target is a
+/// pattern even without `*` or `?`, so that `"a~*c"` finds the text `a*c`.
 fn exact_matcher(target: &Value, wildcards: bool) -> impl Fn(&Value) -> bool + '_ {
     let pattern = match target {
-        Value::Text(t) if wildcards => Some(Wildcard::new(t)).filter(Wildcard::has_wildcards),
+        Value::Text(t) if wildcards => Some(Wildcard::new(t)),
         _ => None,
     };
     move |v: &Value| match (&pattern, v) {
@@ -143,6 +144,78 @@ fn find_nearest(line: &Line<'_, '_>, target: &Value, larger: bool, reverse: bool
     best.map(|(i, _)| i)
 }
 
+/// Where `XLOOKUP`'s binary search (search modes 2 and -2) lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bisection {
+    /// The last position that compared equal to the target, if any.
+    equal: Option<u32>,
+    /// The position just before the landing point: the last value smaller
+    /// than the target in ascending data (the last larger in descending).
+    before: Option<u32>,
+    /// The position at the landing point: the first larger value in
+    /// ascending data (the first smaller in descending).
+    after: Option<u32>,
+}
+
+/// Binary search of `line` for `target`, over the values of the target's
+/// type (blanks and other types are skipped, as in Excel's approximate
+/// lookups). The midpoint is rounded down and an equal value sends the
+/// search on to the right, so duplicates give the last one, as `MATCH` type
+/// 1 does. On data that is not sorted the result is wherever the bisection
+/// lands, not the closest value: Microsoft documents only that unsorted
+/// data gives invalid results, and this is what Excel's bisection returns.
+fn bisect(line: &Line<'_, '_>, target: &Value, descending: bool) -> Bisection {
+    let positions: Vec<u32> = (0..line.len)
+        .filter(|&i| same_kind(&line.get(i), target))
+        .collect();
+    // Candidates are positions[lo..hi].
+    let (mut lo, mut hi) = (0usize, positions.len());
+    let mut equal = None;
+    while lo < hi {
+        let mid = lo + (hi - lo - 1) / 2;
+        let Some(&at) = positions.get(mid) else {
+            break;
+        };
+        let ord = compare(&line.get(at), target);
+        let ord = if descending { ord.reverse() } else { ord };
+        match ord {
+            Ordering::Less => lo = mid + 1,
+            Ordering::Equal => {
+                equal = Some(at);
+                lo = mid + 1;
+            }
+            Ordering::Greater => hi = mid,
+        }
+    }
+    Bisection {
+        equal,
+        before: lo.checked_sub(1).and_then(|k| positions.get(k).copied()),
+        after: positions.get(lo).copied(),
+    }
+}
+
+/// `XLOOKUP` with a binary search: `match_mode` 0 exact, -1 exact or next
+/// smaller, 1 exact or next larger (wildcards are refused by the caller).
+fn find_binary(
+    line: &Line<'_, '_>,
+    target: &Value,
+    match_mode: i64,
+    descending: bool,
+) -> Option<u32> {
+    let landing = bisect(line, target, descending);
+    // In descending data the smaller values come after the landing point.
+    let (smaller, larger) = if descending {
+        (landing.after, landing.before)
+    } else {
+        (landing.before, landing.after)
+    };
+    landing.equal.or(match match_mode {
+        -1 => smaller,
+        1 => larger,
+        _ => None,
+    })
+}
+
 /// The lookup value: errors propagate, a blank finds nothing (`#N/A`).
 fn lookup_value(args: &[Arg<'_>]) -> Result<Value, CellError> {
     match scalar(args, 0) {
@@ -218,9 +291,12 @@ pub fn hlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
 
 /// `XLOOKUP(value, lookup_array, return_array, [if_not_found],
 /// [match_mode=0], [search_mode=1])`. Match modes 0 exact, -1 exact or next
-/// smaller, 1 exact or next larger, 2 wildcard; search modes 1 / -1 (and the
-/// binary 2 / -2, answered by a linear search). A 2-D return array gives the
-/// first cell of the matching row/column (no spilling).
+/// smaller, 1 exact or next larger (searching the whole array, sorted or
+/// not), 2 wildcard; search modes 1 first to last, -1 last to first (so the
+/// last of duplicate matches), 2 / -2 binary search of ascending /
+/// descending data ([`bisect`]). Any other mode is `#VALUE!`, and so is a
+/// wildcard match with a binary search. A 2-D return array gives the first
+/// cell of the matching row/column (no spilling).
 pub fn xlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
     let target = match scalar(args, 0) {
         Value::Error(e) => return Err(e),
@@ -237,11 +313,17 @@ pub fn xlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
     } else {
         cols == line.len || rows == line.len
     };
-    if !fits || !(-1..=2).contains(&match_mode) || ![1, -1, 2, -2].contains(&search_mode) {
+    let binary = matches!(search_mode, 2 | -2);
+    if !fits
+        || !(-1..=2).contains(&match_mode)
+        || ![1, -1, 2, -2].contains(&search_mode)
+        || (binary && match_mode == 2)
+    {
         return fail(ErrorKind::Value);
     }
     let reverse = search_mode == -1;
     let found = match match_mode {
+        _ if binary => find_binary(&line, &target, match_mode, search_mode == -2),
         0 => find_exact(&line, &target, false, reverse),
         2 => find_exact(&line, &target, true, reverse),
         m => find_nearest(&line, &target, m == 1, reverse),
@@ -386,6 +468,65 @@ mod tests {
         assert_eq!(x(25.0, vec![Value::Empty, n(-1.0)]), Ok(t("b")));
         assert_eq!(x(25.0, vec![Value::Empty, n(1.0)]), Ok(t("c")));
         assert_eq!(x(25.0, vec![Value::Empty, n(3.0)]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn xlookup_binary_search() {
+        let x = |target: f64, keys: &[f64], match_mode: f64, search_mode: f64| {
+            let n = keys.len() as u32;
+            let keys = grid(n, 1, keys.iter().map(|k| Value::Number(*k)).collect());
+            let positions = grid(n, 1, (1..=n).map(|i| Value::Number(f64::from(i))).collect());
+            let args = [
+                a(Value::Number(target)),
+                keys,
+                positions,
+                a(Value::Empty),
+                a(Value::Number(match_mode)),
+                a(Value::Number(search_mode)),
+            ];
+            xlookup(&args)
+        };
+        let dup = [1.0, 3.0, 3.0, 3.0, 5.0];
+        // Duplicates: the last one, as MATCH type 1.
+        assert_eq!(x(3.0, &dup, 0.0, 2.0), Ok(n(4.0)));
+        assert_eq!(x(4.0, &dup, -1.0, 2.0), Ok(n(4.0)));
+        assert_eq!(x(2.0, &dup, 1.0, 2.0), Ok(n(2.0)));
+        assert_eq!(x(0.0, &dup, -1.0, 2.0), fail(ErrorKind::NA));
+        assert_eq!(x(9.0, &dup, 1.0, 2.0), fail(ErrorKind::NA));
+        let desc = [5.0, 3.0, 3.0, 3.0, 1.0];
+        assert_eq!(x(3.0, &desc, 0.0, -2.0), Ok(n(4.0)));
+        assert_eq!(x(4.0, &desc, -1.0, -2.0), Ok(n(2.0)));
+        assert_eq!(x(4.0, &desc, 1.0, -2.0), Ok(n(1.0)));
+        // Unsorted data: wherever the bisection lands (midpoints 7, 1, 8).
+        let unsorted = [9.0, 1.0, 8.0, 2.0, 7.0, 3.0, 6.0, 4.0, 5.0];
+        assert_eq!(x(5.0, &unsorted, 0.0, 2.0), fail(ErrorKind::NA));
+        assert_eq!(x(5.0, &unsorted, -1.0, 2.0), Ok(n(2.0)));
+        assert_eq!(x(5.0, &unsorted, 1.0, 2.0), Ok(n(3.0)));
+        // The linear modes scan everything: the real next smaller/larger.
+        assert_eq!(x(5.0, &unsorted, 0.0, 1.0), Ok(n(9.0)));
+        assert_eq!(x(4.5, &unsorted, -1.0, 1.0), Ok(n(8.0)));
+        assert_eq!(x(4.5, &unsorted, 1.0, -1.0), Ok(n(9.0)));
+        assert_eq!(x(4.0, &dup, -1.0, -1.0), Ok(n(4.0)));
+        assert_eq!(x(4.0, &dup, -1.0, 1.0), Ok(n(2.0)));
+    }
+
+    #[test]
+    fn binary_search_skips_other_types() {
+        let line_arg = grid(5, 1, vec![n(1.0), t("x"), Value::Empty, t("y"), n(5.0)]);
+        let line = Line::of(&line_arg).unwrap();
+        let landing = bisect(&line, &n(3.0), false);
+        assert_eq!(
+            landing,
+            Bisection {
+                equal: None,
+                before: Some(0),
+                after: Some(4)
+            }
+        );
+        let words = grid(3, 1, vec![t("apple"), n(2.0), t("Cherry")]);
+        let line = Line::of(&words).unwrap();
+        assert_eq!(bisect(&line, &t("CHERRY"), false).equal, Some(2));
+        assert_eq!(bisect(&line, &t("b"), false).after, Some(2));
     }
 
     #[test]

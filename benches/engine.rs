@@ -1,7 +1,10 @@
 //! Engine benchmarks on generated founder models (300×60 and 10,000×120):
 //! a full recalculation, one input edit (month 1 of the first input) with
 //! every dependent brought up to date, loading and saving the `.ron` file,
-//! and the memory a loaded 10,000×120 workbook holds.
+//! and the memory a loaded 10,000×120 workbook holds; and whole-column
+//! references (`SUM(Data!B:B)`, `VLOOKUP(k, Data!A:C, 3, FALSE)`,
+//! `SUMIF(Data!A:A, k, Data!C:C)`) over a 10,000-row sheet next to the same
+//! formulas with explicit ranges.
 //!
 //! Each figure is measured next to two references in the same run, so ratios
 //! can be compared across noisy machines: a hand-written straight-line kernel
@@ -15,6 +18,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use lever::engine::{CellAddr, Engine, Input, Periods, SheetSpec, Value};
 use lever::model::generate::{self, Recipe};
 use lever::model::{CellInput, Command, Workbook, io};
 
@@ -407,8 +411,80 @@ fn ironcalc_model(rows: usize, periods: u32) -> ironcalc_base::Model<'static> {
     model
 }
 
+/// An engine with a 10,000-row `Data` grid (key, number, number) and a
+/// `Calc` grid of 100 rows of lookups and sums over it, written with
+/// `columns` (`B:B`) or with the explicit ranges (`B1:B10000`).
+fn lookup_engine(whole_columns: bool) -> Engine {
+    const ROWS: u32 = 10_000;
+    let spec = |name: &str, rows, cols| SheetSpec {
+        name: name.into(),
+        rows,
+        cols,
+        metrics: Vec::new(),
+    };
+    let mut engine = Engine::new(
+        Periods {
+            first_col: 0,
+            count: 1,
+        },
+        vec![spec("Data", ROWS, 3), spec("Calc", 100, 3)],
+    );
+    engine.set_grid(0);
+    engine.set_grid(1);
+    for row in 0..ROWS {
+        let put = |engine: &mut Engine, col, value| {
+            engine.load(lever::engine::Edit::Cell(
+                CellAddr::new(0, row, col),
+                Input::Constant(value),
+            ));
+        };
+        put(&mut engine, 0, Value::text(format!("k{row}")));
+        put(&mut engine, 1, Value::Number(f64::from(row)));
+        put(&mut engine, 2, Value::Number(f64::from(row) * 2.0));
+    }
+    let (a, b, c, ac) = if whole_columns {
+        ("Data!A:A", "Data!B:B", "Data!C:C", "Data!A:C")
+    } else {
+        (
+            "Data!A1:A10000",
+            "Data!B1:B10000",
+            "Data!C1:C10000",
+            "Data!A1:C10000",
+        )
+    };
+    for row in 0..100u32 {
+        let key = format!("\"k{}\"", row * 97);
+        let formulas = [
+            format!("=SUM({b})"),
+            format!("=VLOOKUP({key},{ac},3,FALSE)"),
+            format!("=SUMIF({a},{key},{c})"),
+        ];
+        for (col, formula) in formulas.into_iter().enumerate() {
+            engine.load(lever::engine::Edit::Cell(
+                CellAddr::new(1, row, col as u32),
+                Input::Formula(formula),
+            ));
+        }
+    }
+    engine.recalc_all();
+    engine
+}
+
+fn whole_columns(c: &mut Criterion) {
+    let mut group = c.benchmark_group("whole_columns");
+    group.sample_size(20);
+    for (name, whole) in [("explicit_ranges", false), ("whole_columns", true)] {
+        let mut engine = lookup_engine(whole);
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(engine.recalc_all().evaluated))
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    whole_columns,
     memory,
     sample_price_edit,
     full_recalc,

@@ -143,6 +143,13 @@ fn tree(expr: &Expr) -> String {
             out
         }
         Expr::Group(x) => format!("(group {})", tree(x)),
+        Expr::Array(rows) => {
+            let rows: Vec<String> = rows
+                .iter()
+                .map(|row| row.iter().map(tree).collect::<Vec<_>>().join(" "))
+                .collect();
+            format!("(array {})", rows.join(" ; "))
+        }
         Expr::Missing => "_".to_string(),
     }
 }

@@ -227,6 +227,11 @@ const FRAGMENTS: &[&str] = &[
     "LOG10(",
     "A:A",
     "1:3",
+    "$B:$D",
+    "{",
+    "}",
+    ";",
+    "{1,2;3,4}",
 ];
 
 fn formulaish() -> impl Strategy<Value = String> {

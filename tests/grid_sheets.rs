@@ -330,3 +330,33 @@ fn counting_blanks_in_whole_columns_counts_every_row() {
     assert_eq!(book.cell_value(0, 0, 1).to_string(), "1048575");
     assert_eq!(book.cell_value(0, 0, 2).to_string(), "16384");
 }
+
+#[test]
+fn array_constants_are_arguments_and_operands() {
+    let book = grid_book(&[
+        &["1", "2", "3"],
+        &[
+            "=SUM({1,2,3})",
+            "=SUMPRODUCT({1,2},{3,4})",
+            "=NPV(0.1,{110,121})",
+            "=LARGE({5,1,9,3},2)",
+            "=INDEX({1,2;3,4},2,1)",
+            "=MATCH(3,{1,2,3},0)",
+        ],
+        &[
+            "={7,8}",
+            "=SUMPRODUCT((A1:C1>1)*{10,20,30})",
+            "=SUM({1,2}*2)",
+            "=COUNTA({1,\"x\",TRUE,#N/A})",
+            "=VLOOKUP(2,{1,\"one\";2,\"two\"},2,FALSE)",
+            "=AVERAGE(-{1,3})",
+        ],
+        &["=IRR({-100,110})"],
+    ]);
+    assert_eq!(shown(&book)[1], "6,11,200,5,3,3");
+    assert_eq!(shown(&book)[2], "7,50,6,4,two,-2");
+    match book.cell_value(0, 3, 0) {
+        Value::Number(irr) => assert!((irr - 0.1).abs() < 1e-12, "{irr}"),
+        other => panic!("{other:?}"),
+    }
+}

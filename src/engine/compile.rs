@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::engine::functions::{self, FunctionSpec};
+use crate::engine::functions::{self, Array, FunctionSpec};
 use crate::engine::value::{CellError, ErrorKind, Value};
 use crate::formula::lexer::{MAX_COL, MAX_ROW};
 use crate::formula::{Axis, BinaryOp, CellRef, Expr, LineRef, Reference, UnaryOp};
@@ -49,6 +49,11 @@ pub enum Node {
     Metric { sheet: u32, row: u32, offset: i32 },
     /// Every period of a metric (a bare name where a range is expected).
     MetricRow { sheet: u32, row: u32 },
+    /// An array constant (`{1,2;3,4}`).
+    Array(Array),
+    /// Operators over an array constant, computed value by value (the
+    /// result is an array; in one cell, its first value).
+    Elementwise(Box<Node>),
     /// `-x`
     Negate(Box<Node>),
     /// `+x` (kept because `+A1:B2` still intersects; evaluates to x).
@@ -145,19 +150,36 @@ impl Compiler<'_> {
             Expr::Bool(b) => Node::Const(Value::Bool(*b)),
             Expr::Error(kind) => Node::Const(Value::error(*kind)),
             Expr::Missing => Node::Const(Value::Empty),
+            Expr::Array(rows) => {
+                let data: Vec<Value> = rows
+                    .iter()
+                    .flatten()
+                    .map(|value| match self.node(value, Position::Scalar) {
+                        Node::Const(v) => v,
+                        _ => Value::error(ErrorKind::Value),
+                    })
+                    .collect();
+                Node::Array(Array {
+                    rows: rows.len() as u32,
+                    cols: rows.first().map_or(0, Vec::len) as u32,
+                    data,
+                })
+            }
             Expr::Group(inner) => self.node(inner, position),
             Expr::Unary(UnaryOp::Negate, inner) => {
-                Node::Negate(Box::new(self.node(inner, operand_position)))
+                elementwise_if_array(Node::Negate(Box::new(self.node(inner, operand_position))))
             }
             Expr::Unary(UnaryOp::Plus, inner) => {
-                Node::Plus(Box::new(self.node(inner, operand_position)))
+                elementwise_if_array(Node::Plus(Box::new(self.node(inner, operand_position))))
             }
-            Expr::Percent(inner) => Node::Percent(Box::new(self.node(inner, operand_position))),
-            Expr::Binary(op, left, right) => Node::Binary(
+            Expr::Percent(inner) => {
+                elementwise_if_array(Node::Percent(Box::new(self.node(inner, operand_position))))
+            }
+            Expr::Binary(op, left, right) => elementwise_if_array(Node::Binary(
                 *op,
                 Box::new(self.node(left, operand_position)),
                 Box::new(self.node(right, operand_position)),
-            ),
+            )),
             Expr::Call { name, args } => self.call(name, args, position),
             Expr::Reference(reference) => self.reference(reference, position),
         }
@@ -303,6 +325,36 @@ impl Compiler<'_> {
             let delta = i64::from(cell.col) - i64::from(self.anchor_col);
             ColRef::Rel(delta.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
         }
+    }
+}
+
+/// An operator over an array constant works value by value, as in Excel
+/// (`SUM({1,2}*2)` is 6): such an operator node is marked
+/// [`Node::Elementwise`], once, at its top. Operators over ranges keep
+/// their implicit intersection.
+fn elementwise_if_array(mut node: Node) -> Node {
+    let mut found = false;
+    let mut unwrap = |child: &mut Box<Node>| match &mut **child {
+        Node::Array(_) => found = true,
+        Node::Elementwise(inner) => {
+            found = true;
+            let inner = std::mem::replace(&mut **inner, Node::Const(Value::Empty));
+            **child = inner;
+        }
+        _ => {}
+    };
+    match &mut node {
+        Node::Negate(inner) | Node::Plus(inner) | Node::Percent(inner) => unwrap(inner),
+        Node::Binary(_, left, right) => {
+            unwrap(left);
+            unwrap(right);
+        }
+        _ => {}
+    }
+    if found {
+        Node::Elementwise(Box::new(node))
+    } else {
+        node
     }
 }
 

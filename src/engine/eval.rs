@@ -104,6 +104,9 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&self, node: &'a Node) -> Value {
         match node {
             Node::Const(v) => v.clone(),
+            // In one cell an array constant shows its first value, as in Excel.
+            Node::Array(array) => array.data.first().cloned().unwrap_or(Value::Empty),
+            Node::Elementwise(inner) => self.array_arg(inner).scalar(),
             Node::Cell { sheet, row, col } => match col.at(self.col) {
                 Some(col) => self.cell(*sheet, *row, col).clone(),
                 None => Value::error(ErrorKind::Ref),
@@ -269,6 +272,8 @@ impl<'a> Evaluator<'a> {
                 Ok(None) => Arg::Value(Value::Empty),
                 Err(e) => Arg::Value(Value::Error(e)),
             },
+            Node::Array(array) => Arg::Array(array.clone()),
+            Node::Elementwise(inner) => self.array_arg(inner),
             Node::Call { function, args } => match self.chosen_branch(function.name, args) {
                 // `SUM(IF(x, A1:A3, B1:B3))`, `SUM(CHOOSE(2, A1:A2, A1:A3))`:
                 // the branch chosen is a reference, and stays one.

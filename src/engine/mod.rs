@@ -882,7 +882,7 @@ impl Engine {
 
     fn collect_precedents(&self, node: &Node, at: CellAddr, out: &mut Vec<u32>) {
         match node {
-            Node::Const(_) => {}
+            Node::Const(_) | Node::Array(_) => {}
             Node::Cell { sheet, row, col } => {
                 if let Some(col) = col.at(at.col)
                     && let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col))
@@ -935,9 +935,10 @@ impl Engine {
                     }
                 }
             }
-            Node::Negate(inner) | Node::Plus(inner) | Node::Percent(inner) => {
-                self.collect_precedents(inner, at, out)
-            }
+            Node::Negate(inner)
+            | Node::Plus(inner)
+            | Node::Percent(inner)
+            | Node::Elementwise(inner) => self.collect_precedents(inner, at, out),
             Node::Binary(_, left, right) => {
                 self.collect_precedents(left, at, out);
                 self.collect_precedents(right, at, out);

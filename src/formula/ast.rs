@@ -30,6 +30,9 @@ pub enum Expr {
     Group(Box<Expr>),
     /// An argument left empty, as in `IF(A1,,2)`.
     Missing,
+    /// An array constant such as `{1,2,3}` or `{1,2;3,4}`: rows of
+    /// constants (numbers, text, booleans, errors), all of one length.
+    Array(Vec<Vec<Expr>>),
 }
 
 /// Prefix operators.

@@ -390,6 +390,9 @@ impl Lexer<'_> {
             ',' => TokenKind::Comma,
             '[' => TokenKind::LBracket,
             ']' => TokenKind::RBracket,
+            '{' => TokenKind::LBrace,
+            '}' => TokenKind::RBrace,
+            ';' => TokenKind::Semicolon,
             '<' => match self.peek() {
                 Some('=') => {
                     self.bump();

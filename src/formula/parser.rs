@@ -14,10 +14,13 @@
 //! prefix     = ( "-" | "+" ) prefix | primary ;
 //! primary    = NUMBER | STRING | BOOL | ERROR
 //!            | "(" expr ")"
+//!            | "{" row { ";" row } "}"                    (* array constant *)
 //!            | call
 //!            | reference ;
 //! call       = ( NAME | CELL | BOOL ) "(" [ arg { "," arg } ] ")" ;  (* LOG10( is a call *)
 //! arg        = [ expr ] ;                                      (* empty = Missing *)
+//! row        = value { "," value } ;
+//! value      = [ "+" | "-" ] NUMBER | STRING | BOOL | ERROR ;
 //! reference  = [ SHEET ] CELL [ ":" CELL ]
 //!            | [ SHEET ] LINES                              (* A:C, $3:$5 *)
 //!            | [ SHEET ] NAME [ "[" [ "+" | "-" ] NUMBER "]" ] ;
@@ -111,7 +114,7 @@ pub(crate) fn parse_with_sites(text: &str) -> Result<(Expr, Vec<RefSite>), Parse
     }
     let parsed = parser.expr(1)?;
     if let Some(token) = parser.peek() {
-        let message = format!("unexpected {}", parser.describe(token));
+        let message = format!("unexpected {}{}", parser.describe(token), hint(token));
         return Err(parser.error(message, token.span));
     }
     Ok((parsed.expr, parser.sites))
@@ -134,6 +137,16 @@ struct Parsed {
 impl Parsed {
     fn leaf(expr: Expr) -> Parsed {
         Parsed { expr, height: 1 }
+    }
+}
+
+/// A hint for a token that is out of place: `;` is the argument separator
+/// in some spreadsheet locales, and only separates array rows here.
+fn hint(token: &Token) -> &'static str {
+    if token.kind == TokenKind::Semicolon {
+        " (arguments are separated by `,`; `;` separates the rows of an array like `{1,2;3,4}`)"
+    } else {
+        ""
     }
 }
 
@@ -308,9 +321,7 @@ impl Parser<'_> {
                 self.pos += 1;
                 if self.peek_kind() == Some(&TokenKind::Colon) {
                     let shown = self.range_shown(token.span);
-                    let message = format!(
-                        "whole-row ranges like `{shown}` are not supported; use a cell range like `A1:M1`"
-                    );
+                    let message = format!("`:` must join two cells, like `B2:M2`, found `{shown}`");
                     return Err(self.error(message, token.span));
                 }
                 Ok(Parsed::leaf(Expr::Number(n)))
@@ -332,6 +343,7 @@ impl Parser<'_> {
                 Ok(Parsed::leaf(Expr::Bool(value)))
             }
             TokenKind::LParen => self.group(token.span),
+            TokenKind::LBrace => self.array(token.span),
             TokenKind::Cell(_)
             | TokenKind::Name(_)
             | TokenKind::Sheet(_)
@@ -361,9 +373,10 @@ impl Parser<'_> {
                 ),
                 found.span,
             ),
-            (Some(found), None) => {
-                self.error(format!("unexpected {}", self.describe(found)), found.span)
-            }
+            (Some(found), None) => self.error(
+                format!("unexpected {}{}", self.describe(found), hint(found)),
+                found.span,
+            ),
         }
     }
 
@@ -382,6 +395,82 @@ impl Parser<'_> {
             None => return Err(self.error_at_end("missing `)` to close `(`")),
         }
         self.node(Expr::Group(Box::new(inner.expr)), inner.height, open)
+    }
+
+    /// `{1,2;3,4}`: rows of constants separated by `;`, values by `,`, as
+    /// Excel writes array constants; `{` is next.
+    fn array(&mut self, open: Span) -> Result<Parsed, ParseError> {
+        self.pos += 1;
+        let mut rows: Vec<Vec<Expr>> = vec![Vec::new()];
+        loop {
+            let value = self.array_value()?;
+            if let Some(row) = rows.last_mut() {
+                row.push(value);
+            }
+            match self.advance() {
+                Some(Token {
+                    kind: TokenKind::Comma,
+                    ..
+                }) => {}
+                Some(Token {
+                    kind: TokenKind::Semicolon,
+                    ..
+                }) => rows.push(Vec::new()),
+                Some(Token {
+                    kind: TokenKind::RBrace,
+                    span,
+                }) => {
+                    let width = rows.first().map_or(0, Vec::len);
+                    if rows.iter().any(|r| r.len() != width) {
+                        return Err(self.error(
+                            "every row of an array constant needs the same number of values",
+                            open.to(span),
+                        ));
+                    }
+                    return Ok(Parsed::leaf(Expr::Array(rows)));
+                }
+                Some(t) => {
+                    let message = format!(
+                        "expected `,`, `;` or `}}` in an array constant, found {}",
+                        self.describe(&t)
+                    );
+                    return Err(self.error(message, t.span));
+                }
+                None => return Err(self.error_at_end("missing `}` to close `{`")),
+            }
+        }
+    }
+
+    /// One value of an array constant: a number (with an optional sign),
+    /// text, a boolean or an error.
+    fn array_value(&mut self) -> Result<Expr, ParseError> {
+        let sign = match self.peek_kind() {
+            Some(TokenKind::Minus) => {
+                self.pos += 1;
+                -1.0
+            }
+            Some(TokenKind::Plus) => {
+                self.pos += 1;
+                1.0
+            }
+            _ => 0.0,
+        };
+        let Some(token) = self.advance() else {
+            return Err(self.error_at_end("missing `}` to close `{`"));
+        };
+        match token.kind {
+            TokenKind::Number(n) => Ok(Expr::Number(if sign < 0.0 { -n } else { n })),
+            TokenKind::Text(text) if sign == 0.0 => Ok(Expr::Text(text)),
+            TokenKind::Bool(value) if sign == 0.0 => Ok(Expr::Bool(value)),
+            TokenKind::Error(kind) if sign == 0.0 => Ok(Expr::Error(kind)),
+            _ => {
+                let message = format!(
+                    "an array constant holds only numbers, text, TRUE/FALSE and errors, found {}",
+                    self.describe(&token)
+                );
+                Err(self.error(message, token.span))
+            }
+        }
     }
 
     /// `NAME( args )`; `name_token` and then `(` are next.
@@ -405,8 +494,9 @@ impl Parser<'_> {
                 Some(t) if t.kind == TokenKind::RParen => closed = true,
                 Some(t) => {
                     let message = format!(
-                        "expected `,` or `)` in `{written}(`, found {}",
-                        self.describe(&t)
+                        "expected `,` or `)` in `{written}(`, found {}{}",
+                        self.describe(&t),
+                        hint(&t)
                     );
                     return Err(self.error(message, t.span));
                 }

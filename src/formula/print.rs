@@ -54,6 +54,21 @@ fn write_expr(out: &mut String, expr: &Expr) {
         Expr::Bool(true) => out.push_str("TRUE"),
         Expr::Bool(false) => out.push_str("FALSE"),
         Expr::Error(kind) => out.push_str(kind.as_str()),
+        Expr::Array(rows) => {
+            out.push('{');
+            for (r, row) in rows.iter().enumerate() {
+                if r > 0 {
+                    out.push(';');
+                }
+                for (c, value) in row.iter().enumerate() {
+                    if c > 0 {
+                        out.push(',');
+                    }
+                    write_expr(out, value);
+                }
+            }
+            out.push('}');
+        }
         Expr::Reference(reference) => write_reference(out, reference),
         Expr::Unary(op, operand) => {
             out.push(match op {

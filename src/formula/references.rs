@@ -42,6 +42,7 @@ fn visit<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
         | Expr::Bool(_)
         | Expr::Error(_)
         | Expr::Reference(_)
+        | Expr::Array(_)
         | Expr::Missing => {}
     }
 }

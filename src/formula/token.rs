@@ -100,6 +100,12 @@ pub enum TokenKind {
     RParen,
     /// `,`
     Comma,
+    /// `{`
+    LBrace,
+    /// `}`
+    RBrace,
+    /// `;` (between the rows of an array constant)
+    Semicolon,
     /// `[`
     LBracket,
     /// `]`

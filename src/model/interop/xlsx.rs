@@ -615,6 +615,11 @@ impl Context<'_> {
         match expr {
             Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Missing => expr.clone(),
             Expr::Error(kind) => Expr::Error(excel_error(*kind)),
+            Expr::Array(rows) => Expr::Array(
+                rows.iter()
+                    .map(|row| row.iter().map(|v| self.translate(v, position)).collect())
+                    .collect(),
+            ),
             Expr::Group(inner) => Expr::Group(Box::new(self.translate(inner, position))),
             Expr::Unary(op, inner) => Expr::Unary(*op, Box::new(self.translate(inner, operand))),
             Expr::Percent(inner) => Expr::Percent(Box::new(self.translate(inner, operand))),

@@ -147,7 +147,8 @@ pub(crate) fn scientific_notation(digits: &str, exp: i32) -> String {
 }
 
 /// Parses text as Excel does when text meets an arithmetic operator: optional
-/// spaces, sign or parentheses, digits with optional thousands separators
+/// spaces, sign or parentheses, a `$` currency sign (`$1,000`, `-$5.5`,
+/// `($1,200)`), digits with optional thousands separators
 /// (`1,234.5`), decimal point, exponent (`1e3`), a trailing `%` (divides by
 /// 100), or an ISO date / time (`2026-01-31`, `2026-01-31 12:00`, `13:30`)
 /// giving a serial number. `None` if it is not a number.
@@ -162,9 +163,15 @@ pub fn parse_number_text(s: &str) -> Option<f64> {
     crate::engine::functions::date::parse_date_time_text(t)
 }
 
-/// Sign, parentheses, thousands separators, percent and exponent.
+/// Sign, parentheses, a currency sign, thousands separators, percent and
+/// exponent.
 fn parse_plain_number(t: &str) -> Option<f64> {
+    let without_currency = strip_currency(t)?;
+    let had_currency = without_currency.len() != t.len();
+    let t: &str = &without_currency;
     let (t, percent) = match t.strip_suffix('%') {
+        // A money amount is not a percentage (`$5%` is not a number).
+        Some(_) if had_currency => return None,
         Some(rest) => (rest.trim_end(), true),
         None => (t, false),
     };
@@ -173,8 +180,8 @@ fn parse_plain_number(t: &str) -> Option<f64> {
         None => (t, false),
     };
     let (negative, body) = match (t.strip_prefix('-'), t.strip_prefix('+')) {
-        (Some(rest), _) if !paren_negative => (true, rest),
-        (_, Some(rest)) if !paren_negative => (false, rest),
+        (Some(rest), _) if !paren_negative => (true, rest.trim_start()),
+        (_, Some(rest)) if !paren_negative => (false, rest.trim_start()),
         _ => (false, t),
     };
     let cleaned = strip_thousands(body)?;
@@ -186,6 +193,24 @@ fn parse_plain_number(t: &str) -> Option<f64> {
     };
     let value = if percent { value / 100.0 } else { value };
     value.is_finite().then_some(value)
+}
+
+/// `t` without its `$` currency sign, which may stand first, after a sign
+/// or an opening parenthesis, or last (`$1,000`, `-$5.5`, `$-5.5`,
+/// `($1,200)`, `$(5)`, `5$`), as LibreOffice reads it in an English
+/// locale. `None` for a `$` anywhere else or more than one.
+fn strip_currency(t: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let Some(at) = t.find('$') else {
+        return Some(std::borrow::Cow::Borrowed(t));
+    };
+    let before = t[..at].trim_end();
+    let after = t[at + 1..].trim_start();
+    if after.contains('$') {
+        return None;
+    }
+    let leading = before.is_empty() || before.ends_with(['-', '+', '(']);
+    let trailing = after.is_empty() && !before.is_empty();
+    (leading || trailing).then(|| std::borrow::Cow::Owned(format!("{before}{after}")))
 }
 
 /// The number body without thousands separators, if it is well formed:
@@ -577,7 +602,23 @@ mod tests {
         assert_eq!(to_number(&t("-3")), Ok(-3.0));
         assert_eq!(to_number(&t("(4)")), Ok(-4.0));
         assert_eq!(to_number(&t(".5")), Ok(0.5));
-        for bad in ["", "abc", "1,23", "inf", "NaN", "1e", "--1", "1.2.3", "e5"] {
+        // Money as LibreOffice reads it (English locale).
+        for (text, value) in [
+            ("$1,000", 1000.0),
+            ("-$5.5", -5.5),
+            ("$-5.5", -5.5),
+            ("($1,200)", -1200.0),
+            ("$(5)", -5.0),
+            ("5$", 5.0),
+            ("$ 7", 7.0),
+            ("- $3", -3.0),
+        ] {
+            assert_eq!(to_number(&t(text)), Ok(value), "{text}");
+        }
+        for bad in [
+            "", "abc", "1,23", "inf", "NaN", "1e", "--1", "1.2.3", "e5", "$$5", "1$0", "$1,000%",
+            "$",
+        ] {
             assert_eq!(
                 to_number(&t(bad)),
                 Err(CellError::new(ErrorKind::Value)),

@@ -108,6 +108,17 @@ impl Kernel {
                 };
                 (back(2) + back(1) + v(a)) / 3.0 + v(b)
             }
+            Recipe::Offset { a, b } => {
+                // This or the previous period of `a`, chosen by `b` (before
+                // the first period, the unit column: text, summing to 0).
+                let back = (v(b).abs().round() as usize) % 2;
+                let at = if period >= back {
+                    self.values[a * p + period - back]
+                } else {
+                    0.0
+                };
+                at + v(b) / 2.0
+            }
             Recipe::Mean4 { a, b, c, d } => (v(a) + v(b) + v(c) + v(d)) / 4.0,
         }
     }
@@ -156,6 +167,9 @@ impl Kernel {
                             (0..3).any(|k| q >= k && hit[a * p + q - k]) || reads(b)
                         }
                         Recipe::Lag { a, b } => (q > 0 && hit[a * p + q - 1]) || reads(b),
+                        Recipe::Offset { a, b } => {
+                            (q > 0 && hit[a * p + q - 1]) || reads(a) || reads(b)
+                        }
                         Recipe::Choose { a, b, c, .. } | Recipe::Clamp { a, b, c } => {
                             reads(a) || reads(b) || reads(c)
                         }

@@ -360,3 +360,37 @@ fn array_constants_are_arguments_and_operands() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn offset_hands_on_the_cells_it_points_at_and_follows_their_edits() {
+    let mut book = grid_book(&[
+        &["1", "2", "3", "4", "=SUM(OFFSET(A1,0,0,1,D2))"],
+        &["10", "20", "30", "3", "=OFFSET(A1,1,2)"],
+        &[
+            "=OFFSET(A1,0,0,2,1)",
+            "=SUM(OFFSET($A$1:$B$2,0,1))",
+            "=E2*2",
+            "=OFFSET(A1,-1,0)",
+            "=SUM(OFFSET(E1,1,0))",
+        ],
+    ]);
+    // SUM of the first D2 = 3 cells of row 1; the cell two right of the row
+    // below A1; a two-row reference read in row 3 of column A is #VALUE!.
+    assert_eq!(shown(&book)[0], "1,2,3,4,6");
+    assert_eq!(shown(&book)[1], "10,20,30,3,30");
+    assert_eq!(shown(&book)[2], "#VALUE!,55,60,#REF!,30");
+    // A cell only OFFSET reads: its edit still ripples through.
+    set(&mut book, 1, 2, "35");
+    assert_eq!(book.cell_value(0, 1, 4).to_string(), "35");
+    assert_eq!(book.cell_value(0, 2, 2).to_string(), "70");
+    assert_eq!(book.cell_value(0, 2, 4).to_string(), "35");
+    assert_same_as_full(&book);
+    // The size argument moves the reference.
+    set(&mut book, 1, 3, "4");
+    assert_eq!(book.cell_value(0, 0, 4).to_string(), "10");
+    assert_same_as_full(&book);
+    book.undo();
+    book.undo();
+    assert_eq!(shown(&book)[0], "1,2,3,4,6");
+    assert_same_as_full(&book);
+}

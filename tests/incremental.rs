@@ -1,7 +1,8 @@
 //! Incremental recalculation gives exactly what a full recalculation gives:
 //! random models, random edits (values, row formulas that may create
 //! circular references, cell overrides, row inserts, deletes and moves,
-//! renames), then undo back to the start.
+//! renames, `OFFSET`s whose cells are known only when evaluated), then undo
+//! back to the start.
 
 use lever::engine::Value;
 use lever::model::generate::{self, Recipe, Rng};
@@ -35,7 +36,7 @@ fn assert_matches_full(workbook: &Workbook, context: &str) {
 fn random_formula(rng: &mut Rng, rows: usize, periods: u32) -> String {
     let pick = |rng: &mut Rng| rng.below(rows);
     let (a, b, c, d) = (pick(rng), pick(rng), pick(rng), pick(rng));
-    let recipe = match rng.below(8) {
+    let recipe = match rng.below(9) {
         0 => Recipe::Blend { a, b, factor: 1.01 },
         1 => Recipe::Product { a, b, scale: 100.0 },
         2 => Recipe::Lag { a, b },
@@ -48,6 +49,7 @@ fn random_formula(rng: &mut Rng, rows: usize, periods: u32) -> String {
         4 => Recipe::Round { a, b },
         5 => Recipe::Clamp { a, b, c },
         6 => Recipe::Total { a, b },
+        7 => Recipe::Offset { a, b },
         _ => Recipe::Mean4 { a, b, c, d },
     };
     generate::formula(&recipe, periods).unwrap_or_else(|| "=1".into())

@@ -274,6 +274,15 @@ impl<'a> Evaluator<'a> {
             },
             Node::Array(array) => Arg::Array(array.clone()),
             Node::Elementwise(inner) => self.array_arg(inner),
+            Node::Call { function, args } if function.name == "OFFSET" => {
+                // `SUM(OFFSET(B2,0,0,1,12))`: the reference OFFSET makes.
+                let args: smallvec::SmallVec<[Arg<'a>; 5]> =
+                    args.iter().map(|a| self.arg(a)).collect();
+                match crate::engine::functions::reference::offset_range(&args) {
+                    Ok((range, at)) => Arg::Range { range, at },
+                    Err(e) => Arg::Value(Value::Error(e)),
+                }
+            }
             Node::Call { function, args } => match self.chosen_branch(function.name, args) {
                 // `SUM(IF(x, A1:A3, B1:B3))`, `SUM(CHOOSE(2, A1:A2, A1:A3))`:
                 // the branch chosen is a reference, and stays one.

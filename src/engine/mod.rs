@@ -136,6 +136,25 @@ impl Source {
 #[derive(Debug)]
 struct Formula {
     node: Node,
+    /// True if the formula calls a volatile function (see
+    /// [`functions::reference::VOLATILE`]).
+    volatile: bool,
+}
+
+/// True if `node` calls a volatile function.
+fn calls_volatile(node: &Node) -> bool {
+    match node {
+        Node::Call { function, args } => {
+            functions::reference::VOLATILE.contains(&function.name)
+                || args.iter().any(calls_volatile)
+        }
+        Node::Negate(inner)
+        | Node::Plus(inner)
+        | Node::Percent(inner)
+        | Node::Elementwise(inner) => calls_volatile(inner),
+        Node::Binary(_, left, right) => calls_volatile(left) || calls_volatile(right),
+        _ => false,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +200,11 @@ pub struct Engine {
     /// While set, recalculation is limited to a set of cells and what they
     /// read (see [`Engine::focus`]).
     focus: Option<Focus>,
+    /// How many live formulas call a volatile function.
+    volatile_formulas: usize,
+    /// Counts stored values that changed (also while focused), so a round
+    /// of [`Engine::refresh_volatile`] can tell it changed nothing.
+    stored_changes: u64,
 }
 
 /// A focus: the cells kept up to date, and the cells left stale.
@@ -266,6 +290,8 @@ impl Engine {
             sheets: metas,
             sources: vec![Source::Empty; n_cells],
             formulas: Vec::new(),
+            volatile_formulas: 0,
+            stored_changes: 0,
             free_formulas: Vec::new(),
             dependents: Vec::new(),
             full_plan: None,
@@ -416,6 +442,7 @@ impl Engine {
         } else {
             self.run_plan(&plan, None, &mut recalc);
         }
+        self.refresh_volatile(&mut recalc);
         recalc
     }
 
@@ -450,6 +477,7 @@ impl Engine {
             // recomputed once after formulas changed).
             self.full_plan();
             self.propagate(&seeds, &mut recalc);
+            self.refresh_volatile(&mut recalc);
             return recalc;
         }
         // Formulas changed (perhaps into a new cycle): order what they reach.
@@ -460,7 +488,56 @@ impl Engine {
             .collect();
         let plan = graph::plan(&formula_cells, &self.dependents, &mut self.scratch);
         self.run_plan(&plan, Some(&seeds), &mut recalc);
+        self.refresh_volatile(&mut recalc);
         recalc
+    }
+
+    /// Recomputes the formula cells that call a volatile function (which
+    /// cells they read is known only when they are evaluated, so no edge
+    /// of the graph says when they are due), then what reads them, round
+    /// after round until a round changes nothing: each round settles at
+    /// least one more step of `OFFSET`s that read each other, so there are
+    /// at most as many rounds as volatile cells. Circular references (and
+    /// the cells after them) are walked again in each round, as one of
+    /// their cells may be volatile.
+    fn refresh_volatile(&mut self, recalc: &mut Recalc) {
+        if self.volatile_formulas == 0 {
+            return;
+        }
+        let plan = self.full_plan();
+        let cells: Vec<(u32, CellAddr)> = self
+            .rank_order
+            .iter()
+            .zip(&self.rank_addrs)
+            .filter(|(id, _)| self.is_volatile(**id))
+            .map(|(id, addr)| (*id, *addr))
+            .collect();
+        let cycles_volatile = plan.cycles.iter().flatten().any(|&id| self.is_volatile(id));
+        for _ in 0..=cells.len() + 1 {
+            let before = self.stored_changes;
+            if cycles_volatile {
+                self.resolve_cycles(&plan, recalc);
+            }
+            let changed: Vec<u32> = cells
+                .iter()
+                .filter(|(id, addr)| self.compute_at(*id, *addr, recalc))
+                .map(|(id, _)| *id)
+                .collect();
+            if !changed.is_empty() {
+                self.propagate(&changed, recalc);
+            }
+            if self.stored_changes == before {
+                break;
+            }
+        }
+    }
+
+    /// True if cell `id`'s formula calls a volatile function.
+    fn is_volatile(&self, id: u32) -> bool {
+        self.sources[id as usize]
+            .formula()
+            .and_then(|f| self.formulas.get(f as usize))
+            .is_some_and(|f| f.as_ref().is_some_and(|f| f.volatile))
     }
 
     /// Recomputes, in rank order, only the cells whose inputs changed:
@@ -607,6 +684,7 @@ impl Engine {
         if !focus.skipped.is_empty() && self.built {
             self.full_plan();
             self.propagate(&focus.skipped, &mut recalc);
+            self.refresh_volatile(&mut recalc);
         }
         recalc
     }
@@ -836,7 +914,9 @@ impl Engine {
                 format!("formula error: {e}"),
             ))),
         };
-        let formula = Formula { node };
+        let volatile = calls_volatile(&node);
+        self.volatile_formulas += usize::from(volatile);
+        let formula = Formula { node, volatile };
         match self.free_formulas.pop() {
             Some(id) => {
                 self.formulas[id as usize] = Some(formula);
@@ -851,9 +931,9 @@ impl Engine {
 
     fn release_formula(&mut self, id: u32) {
         if let Some(slot) = self.formulas.get_mut(id as usize)
-            && slot.is_some()
+            && let Some(formula) = slot.take()
         {
-            *slot = None;
+            self.volatile_formulas -= usize::from(formula.volatile);
             self.free_formulas.push(id);
         }
     }
@@ -1178,9 +1258,11 @@ impl Engine {
         }
         if quiet {
             *slot = value;
+            self.stored_changes += 1;
             return true;
         }
         let old = std::mem::replace(slot, value.clone());
+        self.stored_changes += 1;
         recalc.changes.push(Change {
             addr,
             old,

@@ -11,6 +11,7 @@
 //! - `format.rs`: `TEXT` and its number/date format language
 //! - `date.rs`: serial dates, `DATE`, `YEAR`, `EDATE`, `EOMONTH`, `DAYS`, …
 //! - `finance.rs`: `NPV`, `IRR`, `XNPV`, `XIRR`, `PMT`, `PV`, `FV`, `NPER`, `RATE`
+//! - `reference.rs`: `OFFSET`, which returns a reference
 //!
 //! Shared argument handling (coercion, aggregate rules) is in `helpers.rs`;
 //! value coercions and criteria are in `engine::coerce`.
@@ -25,6 +26,7 @@ pub mod info;
 pub mod logical;
 pub mod lookup;
 pub mod math;
+pub mod reference;
 pub mod stats;
 pub mod text;
 
@@ -140,6 +142,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("NOT", 1, 1, logical::not),
     func!("NPER", 3, 5, finance::nper),
     func!("NPV", 2, V, finance::npv),
+    func!("OFFSET", 3, 5, reference::offset),
     func!("OR", 1, V, logical::or),
     func!("PI", 0, 0, math::pi),
     func!("PMT", 3, 5, finance::pmt),

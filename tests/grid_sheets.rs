@@ -394,3 +394,43 @@ fn offset_hands_on_the_cells_it_points_at_and_follows_their_edits() {
     assert_eq!(shown(&book)[0], "1,2,3,4,6");
     assert_same_as_full(&book);
 }
+
+#[test]
+fn indirect_row_and_column_read_references_by_position_and_text() {
+    let mut book = grid_book(&[
+        &[
+            "1",
+            "2",
+            "B",
+            "=INDIRECT(C1&\"2\")",
+            "=SUM(INDIRECT(\"A1:B2\"))",
+        ],
+        &["10", "20", "=ROW()", "=COLUMN()", "=ROW(B7)+COLUMN(C1:D9)"],
+        &[
+            "=SUM(INDIRECT(\"A:A\"))",
+            "=INDIRECT(\"nope\")",
+            "=INDIRECT(\"Z9\")",
+            "=INDIRECT(\"A1\",FALSE)",
+            "=INDIRECT(\"Other!A1\")",
+        ],
+    ]);
+    assert_eq!(shown(&book)[0], "1,2,B,20,33");
+    assert_eq!(shown(&book)[1], "10,20,2,4,10");
+    // Column A summed in column A reads itself: circular, as in Excel.
+    assert_eq!(shown(&book)[2], "#CIRC!,#REF!,0,#REF!,#REF!");
+    // A cell INDIRECT reads only by its text still ripples through.
+    set(&mut book, 1, 1, "25");
+    assert_eq!(book.cell_value(0, 0, 3).to_string(), "25");
+    assert_eq!(book.cell_value(0, 0, 4).to_string(), "38");
+    set(&mut book, 0, 2, "A");
+    assert_eq!(book.cell_value(0, 0, 3).to_string(), "10");
+    assert_same_as_full(&book);
+    // Two cells reading each other only by text never settle: circular.
+    let book = grid_book(&[&["=INDIRECT(\"B1\")+1", "=INDIRECT(\"A1\")+1", "=A1*0+5"]]);
+    for col in 0..2 {
+        let Value::Error(e) = book.cell_value(0, 0, col) else {
+            panic!("{:?}", book.cell_value(0, 0, col));
+        };
+        assert_eq!(e.kind, lever::engine::ErrorKind::Circular);
+    }
+}

@@ -23,6 +23,8 @@ pub struct SheetValues {
     pub n_cols: u32,
     /// `rows × n_cols` values.
     pub values: Vec<Value>,
+    /// The sheet's name, for `INDIRECT`.
+    pub name: String,
     /// True for a grid sheet (see [`crate::model::document::Layout::Grid`]):
     /// a metric name on it means the named row at the formula's own column,
     /// and a whole-row name means every column of the row.
@@ -177,6 +179,14 @@ impl<'a> Evaluator<'a> {
             });
         }
         match (name, args) {
+            // The formula's own row and column.
+            ("ROW", []) => return Some(Value::Number(f64::from(self.row) + 1.0)),
+            ("COLUMN", []) => return Some(Value::Number(f64::from(self.col) + 1.0)),
+            ("INDIRECT", _) => return Some(self.indirect(args).scalar()),
+            ("OFFSET", _) => return Some(self.offset(args).scalar()),
+            _ => {}
+        }
+        match (name, args) {
             ("IFERROR", [value, fallback]) => {
                 let value = self.eval_fast(value);
                 Some(if value.is_error() {
@@ -274,15 +284,8 @@ impl<'a> Evaluator<'a> {
             },
             Node::Array(array) => Arg::Array(array.clone()),
             Node::Elementwise(inner) => self.array_arg(inner),
-            Node::Call { function, args } if function.name == "OFFSET" => {
-                // `SUM(OFFSET(B2,0,0,1,12))`: the reference OFFSET makes.
-                let args: smallvec::SmallVec<[Arg<'a>; 5]> =
-                    args.iter().map(|a| self.arg(a)).collect();
-                match crate::engine::functions::reference::offset_range(&args) {
-                    Ok((range, at)) => Arg::Range { range, at },
-                    Err(e) => Arg::Value(Value::Error(e)),
-                }
-            }
+            Node::Call { function, args } if function.name == "INDIRECT" => self.indirect(args),
+            Node::Call { function, args } if function.name == "OFFSET" => self.offset(args),
             Node::Call { function, args } => match self.chosen_branch(function.name, args) {
                 // `SUM(IF(x, A1:A3, B1:B3))`, `SUM(CHOOSE(2, A1:A2, A1:A3))`:
                 // the branch chosen is a reference, and stays one.
@@ -292,6 +295,111 @@ impl<'a> Evaluator<'a> {
             },
             _ => Arg::Value(self.eval_fast(node)),
         }
+    }
+
+    /// `OFFSET(reference, rows, cols, [height], [width])`: the reference it
+    /// makes (see [`crate::engine::functions::reference::offset_range`]).
+    fn offset(&self, args: &'a [Node]) -> Arg<'a> {
+        let args: smallvec::SmallVec<[Arg<'a>; 5]> = args.iter().map(|a| self.arg(a)).collect();
+        match crate::engine::functions::reference::offset_range(&args) {
+            Ok((range, at)) => self.not_itself(range, at),
+            Err(e) => Arg::Value(Value::Error(e)),
+        }
+    }
+
+    /// A reference made while evaluating (`OFFSET`, `INDIRECT`), or
+    /// `#CIRC!` if it covers the cell being computed: no edge of the graph
+    /// knows of that ring, so it is caught here.
+    fn not_itself(&self, range: RangeRef<'a>, at: (u32, u32)) -> Arg<'a> {
+        let own_sheet = std::ptr::eq(
+            range.data.as_ptr(),
+            self.sheet_values(self.sheet).values.as_ptr(),
+        );
+        let covers = |start: u32, len: u32, x: u32| x >= start && x - start < len;
+        if own_sheet
+            && covers(range.row0, range.rows, self.row)
+            && covers(range.col0, range.cols, self.col)
+        {
+            return Arg::Value(Value::Error(CellError::with_detail(
+                ErrorKind::Circular,
+                "circular reference: the cell reads itself through OFFSET or INDIRECT",
+            )));
+        }
+        Arg::Range { range, at }
+    }
+
+    /// `INDIRECT(text, [a1])`: the cell, range, whole column or row that
+    /// `text` names in A1 style (`"B3"`, `"Inputs!B2:B9"`, `"'My sheet'!C:C"`).
+    /// Text that names no reference, or R1C1 style (`a1` FALSE), is
+    /// `#REF!`.
+    fn indirect(&self, args: &'a [Node]) -> Arg<'a> {
+        use crate::formula::{Axis, Expr, Reference};
+        let refuse = |detail: String| {
+            Arg::Value(Value::Error(CellError::with_detail(ErrorKind::Ref, detail)))
+        };
+        let text = match args.first().map(|a| self.eval_fast(a)) {
+            Some(Value::Error(e)) => return Arg::Value(Value::Error(e)),
+            Some(v) => match coerce::to_text(&v) {
+                Ok(t) => t,
+                Err(e) => return Arg::Value(Value::Error(e)),
+            },
+            None => return Arg::Value(Value::error(ErrorKind::Value)),
+        };
+        if let Some(a1) = args.get(1) {
+            match coerce::to_bool(&self.eval_fast(a1)) {
+                Ok(true) => {}
+                Ok(false) => return refuse("R1C1 references are not supported".into()),
+                Err(e) => return Arg::Value(Value::Error(e)),
+            }
+        }
+        let Ok(Expr::Reference(reference)) = crate::formula::parse(&format!("={text}")) else {
+            return refuse(format!("`{text}` is not a reference"));
+        };
+        let sheet_index = |name: &Option<String>| -> Option<u32> {
+            match name {
+                None => Some(self.sheet),
+                Some(name) => self
+                    .sheets
+                    .iter()
+                    .position(|s| s.name.to_lowercase() == name.to_lowercase())
+                    .map(|i| i as u32),
+            }
+        };
+        let (sheet, row0, col0, row1, col1) = match &reference {
+            Reference::Cell { sheet, cell } => (sheet, cell.row, cell.col, cell.row, cell.col),
+            Reference::Range { sheet, start, end } => (
+                sheet,
+                start.row.min(end.row),
+                start.col.min(end.col),
+                start.row.max(end.row),
+                start.col.max(end.col),
+            ),
+            Reference::Lines {
+                sheet,
+                axis,
+                start,
+                end,
+            } => {
+                use crate::formula::lexer::{MAX_COL, MAX_ROW};
+                match axis {
+                    Axis::Columns => (sheet, 0, start.index, MAX_ROW, end.index),
+                    Axis::Rows => (sheet, start.index, 0, end.index, MAX_COL),
+                }
+            }
+            _ => return refuse(format!("`{text}` is not a cell or range reference")),
+        };
+        let Some(sheet) = sheet_index(sheet) else {
+            return refuse(format!("`{text}`: no such sheet"));
+        };
+        let (row1, col1) = self.clip_whole_lines(row0, row1, col0, col1);
+        let cells = u64::from(row1 - row0 + 1) * u64::from(col1 - col0 + 1);
+        if cells > MAX_RANGE_CELLS {
+            return Arg::Value(Value::error(ErrorKind::Num));
+        }
+        let range = self
+            .sheet_values(sheet)
+            .range(row0, col0, row1 - row0 + 1, col1 - col0 + 1);
+        self.not_itself(range, (self.row, self.col))
     }
 
     /// What `IF` or `CHOOSE` returns, found by evaluating only its
@@ -546,6 +654,7 @@ impl<'a> Evaluator<'a> {
         static NONE: SheetValues = SheetValues {
             n_cols: 0,
             values: Vec::new(),
+            name: String::new(),
             grid: false,
         };
         self.sheets.get(sheet as usize).unwrap_or(&NONE)

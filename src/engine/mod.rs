@@ -283,6 +283,7 @@ impl Engine {
                 .map(|m| SheetValues {
                     n_cols: m.cols,
                     values: vec![Value::Empty; m.rows as usize * m.cols as usize],
+                    name: m.name.clone(),
                     grid: false,
                 })
                 .collect(),
@@ -513,12 +514,13 @@ impl Engine {
             .map(|(id, addr)| (*id, *addr))
             .collect();
         let cycles_volatile = plan.cycles.iter().flatten().any(|&id| self.is_volatile(id));
+        let mut changed: Vec<u32> = Vec::new();
         for _ in 0..=cells.len() + 1 {
             let before = self.stored_changes;
             if cycles_volatile {
                 self.resolve_cycles(&plan, recalc);
             }
-            let changed: Vec<u32> = cells
+            changed = cells
                 .iter()
                 .filter(|(id, addr)| self.compute_at(*id, *addr, recalc))
                 .map(|(id, _)| *id)
@@ -527,9 +529,25 @@ impl Engine {
                 self.propagate(&changed, recalc);
             }
             if self.stored_changes == before {
-                break;
+                return;
             }
         }
+        // Still moving after every round: the volatile cells read each other
+        // in a ring, through references made while evaluating.
+        let detail: Arc<str> =
+            Arc::from("circular reference through OFFSET or INDIRECT: the values never settle");
+        for &id in &changed {
+            let value = Value::Error(CellError::with_detail(ErrorKind::Circular, detail.clone()));
+            self.store(id, value, recalc);
+        }
+        let readers: Vec<u32> = changed
+            .iter()
+            .filter_map(|&id| self.dependents.get(id as usize))
+            .flatten()
+            .copied()
+            .filter(|id| !changed.contains(id))
+            .collect();
+        self.propagate(&readers, recalc);
     }
 
     /// True if cell `id`'s formula calls a volatile function.

@@ -11,7 +11,7 @@
 //! - `format.rs`: `TEXT` and its number/date format language
 //! - `date.rs`: serial dates, `DATE`, `YEAR`, `EDATE`, `EOMONTH`, `DAYS`, …
 //! - `finance.rs`: `NPV`, `IRR`, `XNPV`, `XIRR`, `PMT`, `PV`, `FV`, `NPER`, `RATE`
-//! - `reference.rs`: `OFFSET`, which returns a reference
+//! - `reference.rs`: `OFFSET`, `INDIRECT`, `ROW`, `COLUMN`
 //!
 //! Shared argument handling (coercion, aggregate rules) is in `helpers.rs`;
 //! value coercions and criteria are in `engine::coerce`.
@@ -86,6 +86,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("CEILING", 1, 2, math::ceiling),
     func!("CEILING.MATH", 1, 3, math::ceiling_math),
     func!("CHOOSE", 2, V, lookup::choose),
+    func!("COLUMN", 0, 1, reference::column),
     func!("CONCAT", 1, V, text::concat),
     func!("CONCATENATE", 1, V, text::concatenate),
     func!("COUNT", 1, V, stats::count),
@@ -112,6 +113,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("IFNA", 2, 2, logical::ifna),
     func!("IFS", 2, V, logical::ifs),
     func!("INDEX", 2, 3, lookup::index),
+    func!("INDIRECT", 1, 2, reference::indirect),
     func!("INT", 1, 1, math::int),
     func!("IRR", 1, 2, finance::irr),
     func!("ISBLANK", 1, 1, info::isblank),
@@ -156,6 +158,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("ROUND", 2, 2, math::round),
     func!("ROUNDDOWN", 2, 2, math::rounddown),
     func!("ROUNDUP", 2, 2, math::roundup),
+    func!("ROW", 0, 1, reference::row),
     func!("SEARCH", 2, 3, text::search),
     func!("SIGN", 1, 1, math::sign),
     func!("SMALL", 2, 2, stats::small),

@@ -1,4 +1,5 @@
-//! Functions that return a reference rather than a value: `OFFSET`.
+//! Functions of references: `OFFSET` and `INDIRECT`, which return one,
+//! and `ROW` and `COLUMN`, which read where one is.
 //!
 //! The evaluator hands the reference itself to the function around the call
 //! (`SUM(OFFSET(B2,0,0,1,12))` adds twelve cells; see
@@ -14,7 +15,34 @@ use crate::formula::lexer::{MAX_COL, MAX_ROW};
 
 /// Functions whose cells read are known only when they are evaluated: the
 /// engine recomputes the formulas that call them after every edit.
-pub const VOLATILE: [&str; 1] = ["OFFSET"];
+pub const VOLATILE: [&str; 2] = ["INDIRECT", "OFFSET"];
+
+/// `ROW(reference)`: the 1-based row of the reference's first cell
+/// (`ROW()` without one, the formula's own row, is answered by the
+/// evaluator, which knows where it is).
+pub fn row(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    match args.first() {
+        Some(Arg::Range { range, .. }) => Ok(Value::Number(f64::from(range.row0) + 1.0)),
+        Some(Arg::Value(Value::Error(e))) => Err(e.clone()),
+        _ => fail(ErrorKind::Value),
+    }
+}
+
+/// `COLUMN(reference)`: the 1-based column of the reference's first cell.
+pub fn column(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    match args.first() {
+        Some(Arg::Range { range, .. }) => Ok(Value::Number(f64::from(range.col0) + 1.0)),
+        Some(Arg::Value(Value::Error(e))) => Err(e.clone()),
+        _ => fail(ErrorKind::Value),
+    }
+}
+
+/// `INDIRECT` is evaluated by the evaluator, which knows the sheets' names;
+/// this entry gives the registry its arity and is never called with
+/// arguments it could resolve.
+pub fn indirect(_args: &[Arg<'_>]) -> Result<Value, CellError> {
+    fail(ErrorKind::Ref)
+}
 
 /// `OFFSET(reference, rows, cols, [height], [width])` as a reference: the
 /// rectangle `rows` below and `cols` right of `reference`'s top-left cell,

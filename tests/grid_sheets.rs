@@ -434,3 +434,23 @@ fn indirect_row_and_column_read_references_by_position_and_text() {
         assert_eq!(e.kind, lever::engine::ErrorKind::Circular);
     }
 }
+
+#[test]
+fn index_hands_on_a_row_a_column_or_a_cell_of_its_reference() {
+    let book = grid_book(&[
+        &["1", "2", "3"],
+        &["10", "20", "30"],
+        &[
+            "=SUM(INDEX(A1:C2,0,2))",
+            "=SUM(INDEX(A1:C2,2,0))",
+            "=SUM(INDEX(A1:C2,2,3))",
+        ],
+        &[
+            "=COUNT(INDEX(A1:C2,0,0))",
+            "=SUM(INDEX(A1:C2,3,1))",
+            "=INDEX({1,2;3,4},2,2)",
+        ],
+    ]);
+    assert_eq!(shown(&book)[2], "22,60,30");
+    assert_eq!(shown(&book)[3], "6,#REF!,4");
+}

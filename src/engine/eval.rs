@@ -286,6 +286,15 @@ impl<'a> Evaluator<'a> {
             Node::Elementwise(inner) => self.array_arg(inner),
             Node::Call { function, args } if function.name == "INDIRECT" => self.indirect(args),
             Node::Call { function, args } if function.name == "OFFSET" => self.offset(args),
+            Node::Call { function, args } if function.name == "INDEX" => {
+                let evaluated: smallvec::SmallVec<[Arg<'a>; 3]> =
+                    args.iter().map(|a| self.arg(a)).collect();
+                match crate::engine::functions::reference::index_range(&evaluated) {
+                    Some(Ok((range, at))) => Arg::Range { range, at },
+                    Some(Err(e)) => Arg::Value(Value::Error(e)),
+                    None => Arg::Value((function.implementation)(&evaluated)),
+                }
+            }
             Node::Call { function, args } => match self.chosen_branch(function.name, args) {
                 // `SUM(IF(x, A1:A3, B1:B3))`, `SUM(CHOOSE(2, A1:A2, A1:A3))`:
                 // the branch chosen is a reference, and stays one.

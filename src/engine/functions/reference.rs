@@ -85,6 +85,44 @@ pub fn offset_range<'a>(args: &[Arg<'a>]) -> Result<(RangeRef<'a>, (u32, u32)), 
     Ok((range, at))
 }
 
+/// `INDEX(reference, row, [col])` as a reference, where a function takes
+/// one (`SUM(INDEX(A1:C9, 0, 2))` adds the second column): the cell at
+/// `row`, `col`, or with a 0 index the whole row or column of `reference`.
+/// `None` when the first argument is not a reference (an array constant):
+/// then `INDEX` gives a value as usual. The indices follow
+/// [`crate::engine::functions::lookup::index`].
+pub fn index_range<'a>(args: &[Arg<'a>]) -> Option<Result<(RangeRef<'a>, (u32, u32)), CellError>> {
+    let Some(Arg::Range { range, at }) = args.first() else {
+        return None;
+    };
+    let pick = || -> Result<(RangeRef<'a>, (u32, u32)), CellError> {
+        let first = trunc_i64(num_arg(args, 1)?);
+        let (row, col) = if args.len() < 3 && range.rows == 1 && range.cols > 1 {
+            (1, first)
+        } else if is_given(args, 2) {
+            (first, trunc_i64(num_arg(args, 2)?))
+        } else {
+            (first, 0)
+        };
+        if row < 0 || col < 0 {
+            return fail(ErrorKind::Value);
+        }
+        if row > i64::from(range.rows) || col > i64::from(range.cols) {
+            return fail(ErrorKind::Ref);
+        }
+        let (row, col) = (row as u32, col as u32);
+        let sub = RangeRef {
+            row0: range.row0 + row.saturating_sub(1),
+            col0: range.col0 + col.saturating_sub(1),
+            rows: if row == 0 { range.rows } else { 1 },
+            cols: if col == 0 { range.cols } else { 1 },
+            ..*range
+        };
+        Ok((sub, *at))
+    };
+    Some(pick())
+}
+
 /// `OFFSET` in a cell of its own: the reference's value by implicit
 /// intersection.
 pub fn offset(args: &[Arg<'_>]) -> Result<Value, CellError> {

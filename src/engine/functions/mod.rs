@@ -96,6 +96,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("CUMIPMT", 6, 6, finance::cumipmt),
     func!("CUMPRINC", 6, 6, finance::cumprinc),
     func!("DATE", 3, 3, date::date),
+    func!("DATEDIF", 3, 3, date::datedif),
     func!("DATEVALUE", 1, 1, date::datevalue),
     func!("DAY", 1, 1, date::day),
     func!("DAYS", 2, 2, date::days),
@@ -152,6 +153,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("MODE.SNGL", 1, V, stats::mode),
     func!("MONTH", 1, 1, date::month),
     func!("NA", 0, 0, info::na),
+    func!("NETWORKDAYS", 2, 3, date::networkdays),
     func!("NOMINAL", 2, 2, finance::nominal),
     func!("NOT", 1, 1, logical::not),
     func!("NPER", 3, 5, finance::nper),
@@ -208,12 +210,15 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("VARP", 1, V, stats::var_p),
     func!("VLOOKUP", 3, 4, lookup::vlookup),
     func!("WEEKDAY", 1, 2, date::weekday),
+    func!("WEEKNUM", 1, 2, date::weeknum),
+    func!("WORKDAY", 2, 3, date::workday),
     func!("XIRR", 2, 3, finance::xirr),
     func!("XLOOKUP", 3, 6, lookup::xlookup),
     func!("XMATCH", 2, 4, lookup::xmatch),
     func!("XNPV", 3, 3, finance::xnpv),
     func!("XOR", 1, V, logical::xor),
     func!("YEAR", 1, 1, date::year),
+    func!("YEARFRAC", 2, 3, date::yearfrac),
 ];
 
 /// Finds a function by name, case-insensitively.

@@ -1,12 +1,14 @@
 //! Text functions: lengths and slices (`LEN`, `LEFT`, `RIGHT`, `MID`, counted
 //! in Unicode scalar values), joining (`CONCAT`, `CONCATENATE`, `TEXTJOIN`,
 //! `REPT`), case and spacing (`UPPER`, `LOWER`, `TRIM`), searching
-//! (`FIND`, `SEARCH`, `EXACT`, `SUBSTITUTE`) and `VALUE`. `TEXT` lives in
-//! `format.rs`.
+//! (`FIND`, `SEARCH`, `EXACT`, `SUBSTITUTE`), numbers to and from text
+//! (`VALUE`, `NUMBERVALUE`, `FIXED`, `DOLLAR`). `TEXT` lives in `format.rs`.
 
 use crate::engine::coerce::{Wildcard, parse_number_text, to_bool, to_text};
 use crate::engine::functions::args::Arg;
+use crate::engine::functions::format::format_with;
 use crate::engine::functions::helpers::{fail, num_arg, opt_num_arg, scalar, text_arg, trunc_i64};
+use crate::engine::functions::math::{RoundMode, round_decimal};
 use crate::engine::value::{CellError, ErrorKind, Value};
 
 /// Longest text a cell can hold (Excel's limit); longer results are `#VALUE!`.
@@ -232,6 +234,107 @@ pub fn value(args: &[Arg<'_>]) -> Result<f64, CellError> {
     }
 }
 
+/// The `decimals` argument of `FIXED`/`DOLLAR` (default 2, truncated;
+/// above 127 is `#VALUE!`) and the number rounded to it.
+fn rounded_for_display(args: &[Arg<'_>]) -> Result<(f64, i64), CellError> {
+    let number = num_arg(args, 0)?;
+    let decimals = opt_num_arg(args, 1, 2.0)?;
+    if decimals > 127.0 {
+        return fail(ErrorKind::Value);
+    }
+    let decimals = trunc_i64(decimals).max(-400);
+    let rounded = round_decimal(number, decimals, RoundMode::Nearest);
+    Ok((rounded, decimals))
+}
+
+/// The format code for `decimals` places after `integer_part`.
+fn decimal_format(integer_part: &str, decimals: i64) -> String {
+    let places = usize::try_from(decimals).unwrap_or(0);
+    if places == 0 {
+        integer_part.to_string()
+    } else {
+        format!("{integer_part}.{}", "0".repeat(places))
+    }
+}
+
+/// `FIXED(number, [decimals=2], [no_commas=FALSE])`: the number rounded to
+/// `decimals` places (negative: to the left of the point) as text, with
+/// thousands separators unless `no_commas`.
+pub fn fixed(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let (rounded, decimals) = rounded_for_display(args)?;
+    let no_commas = crate::engine::functions::helpers::opt_bool_arg(args, 2, false)?;
+    let integer_part = if no_commas { "0" } else { "#,##0" };
+    format_with(rounded, &decimal_format(integer_part, decimals))
+}
+
+/// `DOLLAR(number, [decimals=2])`: the number rounded as `FIXED` does, in
+/// the en-US currency format: `$1,234.57`, negatives in parentheses.
+pub fn dollar(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let (rounded, decimals) = rounded_for_display(args)?;
+    let positive = decimal_format("$#,##0", decimals);
+    format_with(rounded, &format!("{positive};({positive})"))
+}
+
+/// The first character of argument `i` as a separator, `default` if the
+/// argument is absent; an empty separator is `#VALUE!`.
+fn separator_arg(args: &[Arg<'_>], i: usize, default: char) -> Result<char, CellError> {
+    if i >= args.len() {
+        return Ok(default);
+    }
+    text_arg(args, i)?
+        .chars()
+        .next()
+        .ok_or_else(|| CellError::new(ErrorKind::Value))
+}
+
+/// `NUMBERVALUE(text, [decimal_separator="."], [group_separator=","])`:
+/// text to number independently of the locale. Spaces are ignored anywhere,
+/// group separators before the decimal separator are dropped, each
+/// trailing `%` divides by 100 and empty text is 0. A second decimal
+/// separator, a group separator after it, or anything else that is not a
+/// number is `#VALUE!`.
+pub fn numbervalue(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let text = text_arg(args, 0)?;
+    let decimal = separator_arg(args, 1, '.')?;
+    let group = separator_arg(args, 2, ',')?;
+    if decimal == group {
+        return fail(ErrorKind::Value);
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let body = compact.trim_end_matches('%');
+    let percents = compact.chars().count() - body.chars().count();
+    if body.is_empty() {
+        return if percents == 0 {
+            Ok(0.0)
+        } else {
+            fail(ErrorKind::Value)
+        };
+    }
+    let mut plain = String::with_capacity(body.len());
+    let mut seen_decimal = false;
+    for c in body.chars() {
+        if c == decimal {
+            if seen_decimal {
+                return fail(ErrorKind::Value);
+            }
+            seen_decimal = true;
+            plain.push('.');
+        } else if c == group {
+            if seen_decimal {
+                return fail(ErrorKind::Value);
+            }
+        } else if c.is_ascii_digit() || matches!(c, '+' | '-' | 'e' | 'E') {
+            plain.push(c);
+        } else {
+            return fail(ErrorKind::Value);
+        }
+    }
+    let n: f64 = plain
+        .parse()
+        .map_err(|_| CellError::new(ErrorKind::Value))?;
+    Ok(n / 100f64.powi(i32::try_from(percents).unwrap_or(i32::MAX)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +403,21 @@ mod tests {
         assert_eq!(exact(&[t("a"), t("A")]), Ok(false));
         assert_eq!(value(&[t("1,000")]), Ok(1000.0));
         assert_eq!(value(&[t("abc")]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn numbers_as_text() {
+        assert_eq!(fixed(&[n(1234.567), n(1.0)]), Ok("1,234.6".into()));
+        assert_eq!(
+            fixed(&[n(-1234.567), n(-1.0), Arg::Value(Value::Bool(true))]),
+            Ok("-1230".into())
+        );
+        assert_eq!(fixed(&[n(1.0), n(128.0)]), fail(ErrorKind::Value));
+        assert_eq!(dollar(&[n(-0.123), n(4.0)]), Ok("($0.1230)".into()));
+        assert_eq!(numbervalue(&[t("2.500,27"), t(","), t(".")]), Ok(2500.27));
+        assert_eq!(numbervalue(&[t(" 3 000 ")]), Ok(3000.0));
+        assert_eq!(numbervalue(&[t("")]), Ok(0.0));
+        assert_eq!(numbervalue(&[t("inf")]), fail(ErrorKind::Value));
+        assert_eq!(numbervalue(&[t("1.5.")]), fail(ErrorKind::Value));
     }
 }

@@ -2,19 +2,27 @@
 //! (name, arity, implementation), with one file per family:
 //!
 //! - `math.rs`: sums, products, rounding, powers, logarithms, `MOD`, `CEILING`/`FLOOR`
-//! - `stats.rs`: counts, `AVERAGE`, `MIN`/`MAX`, `MEDIAN`, `LARGE`/`SMALL`, variance
+//! - `stats.rs`: counts, `AVERAGE`, `MIN`/`MAX`, `MEDIAN`, `MODE`, `LARGE`/`SMALL`,
+//!   `RANK`, variance, percentiles and quartiles, `CORREL`/`SLOPE`/`FORECAST`
+//! - `aggregate.rs`: `SUBTOTAL`, `AGGREGATE`
 //! - `criteria.rs`: `SUMIF(S)`, `COUNTIF(S)`, `AVERAGEIF(S)`, `MAXIFS`, `MINIFS`
 //! - `logical.rs`: `IF`, `IFS`, `IFERROR`, `IFNA`, `AND`, `OR`, `XOR`, `NOT`
 //! - `info.rs`: the `IS…` tests, `NA`
-//! - `lookup.rs`: `MATCH`, `VLOOKUP`, `HLOOKUP`, `XLOOKUP`, `INDEX`, `CHOOSE`
-//! - `text.rs`: `LEN`, `LEFT`, `MID`, `CONCAT`, `SUBSTITUTE`, `FIND`, `VALUE`, …
+//! - `lookup.rs`: `MATCH`, `XMATCH`, `VLOOKUP`, `HLOOKUP`, `XLOOKUP`, `LOOKUP`,
+//!   `INDEX`, `CHOOSE`, `ROWS`, `COLUMNS`
+//! - `text.rs`: `LEN`, `LEFT`, `MID`, `CONCAT`, `SUBSTITUTE`, `FIND`, `VALUE`,
+//!   `NUMBERVALUE`, `FIXED`, `DOLLAR`, …
 //! - `format.rs`: `TEXT` and its number/date format language
-//! - `date.rs`: serial dates, `DATE`, `YEAR`, `EDATE`, `EOMONTH`, `DAYS`, …
-//! - `finance.rs`: `NPV`, `IRR`, `XNPV`, `XIRR`, `PMT`, `PV`, `FV`, `NPER`, `RATE`
+//! - `date.rs`: serial dates, `DATE`, `YEAR`, `EDATE`, `EOMONTH`, `DAYS`,
+//!   `WEEKNUM`, `WORKDAY`, `NETWORKDAYS`, `YEARFRAC`, `DATEDIF`, …
+//! - `finance.rs`: `NPV`, `IRR`, `XNPV`, `XIRR`, `MIRR`, `PMT`, `IPMT`, `PPMT`,
+//!   `CUMIPMT`, `CUMPRINC`, `PV`, `FV`, `NPER`, `RATE`, `SLN`, `DB`, `DDB`,
+//!   `EFFECT`, `NOMINAL`
 //!
 //! Shared argument handling (coercion, aggregate rules) is in `helpers.rs`;
 //! value coercions and criteria are in `engine::coerce`.
 
+pub mod aggregate;
 pub mod args;
 pub mod criteria;
 pub mod date;
@@ -77,6 +85,7 @@ macro_rules! func {
 /// Every function, sorted by name (byte order), for binary search.
 pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("ABS", 1, 1, math::abs),
+    func!("AGGREGATE", 3, V, aggregate::aggregate),
     func!("AND", 1, V, logical::and),
     func!("AVERAGE", 1, V, stats::average),
     func!("AVERAGEIF", 2, 3, criteria::averageif),
@@ -195,6 +204,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("STDEV.S", 1, V, stats::stdev_s),
     func!("STDEVP", 1, V, stats::stdev_p),
     func!("SUBSTITUTE", 3, 4, text::substitute),
+    func!("SUBTOTAL", 2, V, aggregate::subtotal),
     func!("SUM", 1, V, math::sum),
     func!("SUMIF", 2, 3, criteria::sumif),
     func!("SUMIFS", 3, V, criteria::sumifs),

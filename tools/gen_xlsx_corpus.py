@@ -116,6 +116,7 @@ SECTIONS = {
     "WEEKNUM / WORKDAY / NETWORKDAYS / YEARFRAC / DATEDIF": ("date", "WEEKNUM-DATEDIF"),
     "FIXED / DOLLAR / NUMBERVALUE": ("text", "FIXED-NUMBERVALUE"),
     "SUBTOTAL / AGGREGATE": ("math", "SUBTOTAL-AGGREGATE"),
+    "TEXTBEFORE / TEXTAFTER": ("text", "TEXTBEFORE-TEXTAFTER"),
 }
 
 # Functions Excel stores with the `_xlfn.` prefix in .xlsx files (added after
@@ -124,7 +125,7 @@ XLFN = ["CEILING.MATH", "FLOOR.MATH", "STDEV.S", "STDEV.P", "VAR.S", "VAR.P",
         "CONCAT", "TEXTJOIN", "IFS", "IFNA", "XOR", "MAXIFS", "MINIFS",
         "XLOOKUP", "DAYS", "XMATCH", "FORECAST.LINEAR", "PERCENTILE.INC",
         "PERCENTILE.EXC", "QUARTILE.INC", "QUARTILE.EXC", "RANK.EQ", "MODE.SNGL",
-        "AGGREGATE", "NUMBERVALUE"]
+        "AGGREGATE", "NUMBERVALUE", "TEXTBEFORE", "TEXTAFTER"]
 
 # ---------------------------------------------------------------------------
 # Semantics cases: (case, input in column B, formula in column C, Excel's

@@ -11,7 +11,7 @@
 //! - `lookup.rs`: `MATCH`, `XMATCH`, `VLOOKUP`, `HLOOKUP`, `XLOOKUP`, `LOOKUP`,
 //!   `INDEX`, `CHOOSE`, `ROWS`, `COLUMNS`
 //! - `text.rs`: `LEN`, `LEFT`, `MID`, `CONCAT`, `SUBSTITUTE`, `FIND`, `VALUE`,
-//!   `NUMBERVALUE`, `FIXED`, `DOLLAR`, …
+//!   `TEXTBEFORE`, `TEXTAFTER`, `NUMBERVALUE`, `FIXED`, `DOLLAR`, …
 //! - `format.rs`: `TEXT` and its number/date format language
 //! - `date.rs`: serial dates, `DATE`, `YEAR`, `EDATE`, `EOMONTH`, `DAYS`,
 //!   `WEEKNUM`, `WORKDAY`, `NETWORKDAYS`, `YEARFRAC`, `DATEDIF`, …
@@ -211,6 +211,8 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("SUMPRODUCT", 1, V, math::sumproduct, array),
     func!("SUMSQ", 1, V, math::sumsq),
     func!("TEXT", 2, 2, format::text),
+    func!("TEXTAFTER", 2, 6, text::textafter),
+    func!("TEXTBEFORE", 2, 6, text::textbefore),
     func!("TEXTJOIN", 3, V, text::textjoin),
     func!("TRIM", 1, 1, text::trim),
     func!("TRUE", 0, 0, logical::true_),

@@ -139,3 +139,27 @@ fn every_function_matches_the_reference_values() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn every_function_of_the_table_has_a_case() {
+    let called: std::collections::BTreeSet<String> = data("functions.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .flat_map(|(formula, _)| {
+            let parsed = lever::formula::parse(formula).ok();
+            parsed
+                .map(|expr| {
+                    lever::formula::function_names(&expr)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let missing: Vec<&str> = lever::model::function_names()
+        .filter(|name| !called.contains(*name))
+        .collect();
+    assert!(missing.is_empty(), "functions without a case: {missing:?}");
+}

@@ -370,9 +370,17 @@ pub fn takes_range(name: &str, index: usize) -> bool {
         "SUM" | "SUMPRODUCT" | "COUNT" | "COUNTA" | "COUNTBLANK" | "AVERAGE" | "MIN" | "MAX"
         | "MEDIAN" | "PRODUCT" | "AND" | "OR" | "XOR" | "CONCAT" | "STDEV" | "STDEV.S"
         | "STDEV.P" | "STDEVP" | "VAR" | "VAR.S" | "VAR.P" | "VARP" | "SUMSQ" | "AVERAGEA"
-        | "MINA" | "MAXA" => true,
+        | "MINA" | "MAXA" | "MODE" | "MODE.SNGL" => true,
         "SUMIF" | "AVERAGEIF" => index == 0 || index == 2,
-        "COUNTIF" | "LARGE" | "SMALL" | "INDEX" | "IRR" => index == 0,
+        "COUNTIF" | "LARGE" | "SMALL" | "INDEX" | "IRR" | "ROWS" | "COLUMNS" | "MIRR"
+        | "PERCENTILE" | "PERCENTILE.INC" | "PERCENTILE.EXC" | "QUARTILE" | "QUARTILE.INC"
+        | "QUARTILE.EXC" => index == 0,
+        "CORREL" | "SLOPE" | "INTERCEPT" => index <= 1,
+        "FORECAST" | "FORECAST.LINEAR" | "SUBTOTAL" => index >= 1,
+        "RANK" | "RANK.EQ" | "XMATCH" | "TEXTBEFORE" | "TEXTAFTER" => index == 1,
+        "LOOKUP" => index == 1 || index == 2,
+        "WORKDAY" | "NETWORKDAYS" => index == 2,
+        "AGGREGATE" => index >= 2,
         "SUMIFS" | "AVERAGEIFS" | "MAXIFS" | "MINIFS" => index == 0 || !index.is_multiple_of(2),
         "COUNTIFS" => index.is_multiple_of(2),
         "NPV" => index >= 1,
@@ -405,5 +413,9 @@ mod tests {
         assert!(!takes_range("ROUND", 0));
         assert!(takes_range("VLOOKUP", 1));
         assert!(!takes_range("VLOOKUP", 0));
+        assert!(takes_range("CORREL", 1));
+        assert!(takes_range("AGGREGATE", 3));
+        assert!(!takes_range("AGGREGATE", 1));
+        assert!(takes_range("WORKDAY", 2));
     }
 }

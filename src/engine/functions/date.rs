@@ -1,6 +1,7 @@
 //! Dates as Excel serial numbers (1900 date system, including Excel's
 //! fictitious 1900-02-29 = serial 60) and the date functions `DATE`, `YEAR`,
-//! `MONTH`, `DAY`, `EDATE`, `EOMONTH`, `DAYS`, `WEEKDAY`, `DATEVALUE`; also
+//! `MONTH`, `DAY`, `EDATE`, `EOMONTH`, `DAYS`, `WEEKDAY`, `WEEKNUM`,
+//! `WORKDAY`, `NETWORKDAYS`, `YEARFRAC`, `DATEDIF`, `DATEVALUE`; also
 //! the parsing of date/time text used by coercion.
 
 use crate::engine::functions::args::Arg;
@@ -210,6 +211,229 @@ pub fn weekday(args: &[Arg<'_>]) -> Result<f64, CellError> {
     Ok(((sunday0 - first_day).rem_euclid(7) + 1) as f64)
 }
 
+/// `WEEKNUM(serial, [type=1])`: the week of the year, week 1 being the
+/// one holding January 1 and weeks starting on Sunday (types 1, 17),
+/// Monday (2, 11) or Tuesday…Saturday (12–16); type 21 is the ISO week
+/// (weeks from Monday, week 1 holding the year's first Thursday). Other
+/// types are `#NUM!`.
+pub fn weeknum(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let serial = serial_arg(args, 0)?.floor();
+    let kind = trunc_i64(opt_num_arg(args, 1, 1.0)?);
+    let first_day = match kind {
+        1 | 17 => 0,
+        2 | 11 => 1,
+        12..=16 => kind - 10,
+        21 => return iso_week(serial),
+        _ => return fail(ErrorKind::Num),
+    };
+    let date = serial_to_ymd(serial)?;
+    let jan1 = date_serial(date.year, 1, 1)?;
+    let offset = (weekday_index(jan1) - first_day).rem_euclid(7);
+    let day_of_year = serial - jan1;
+    Ok(((day_of_year as i64 + offset) / 7 + 1) as f64)
+}
+
+/// The ISO 8601 week number of a serial date.
+fn iso_week(serial: f64) -> Result<f64, CellError> {
+    // The Thursday of the same Monday-based week decides the year.
+    let monday0 = (weekday_index(serial) + 6) % 7;
+    let thursday = serial - monday0 as f64 + 3.0;
+    let year = serial_to_ymd(thursday.max(1.0))?.year;
+    let jan1 = date_serial(year, 1, 1)?;
+    Ok(((thursday - jan1) / 7.0).floor() + 1.0)
+}
+
+/// The holidays argument of `WORKDAY`/`NETWORKDAYS` (argument `i`), as
+/// sorted whole serials: blanks are skipped, an error propagates, other
+/// values that are not dates are `#VALUE!`.
+fn holidays(args: &[Arg<'_>], i: usize) -> Result<Vec<f64>, CellError> {
+    let Some(arg) = args.get(i) else {
+        return Ok(Vec::new());
+    };
+    let mut days = Vec::new();
+    let mut problem = None;
+    arg.for_each_non_blank(|v| {
+        if problem.is_some() {
+            return;
+        }
+        match v {
+            Value::Empty => {}
+            Value::Error(e) => problem = Some(e.clone()),
+            other => match crate::engine::coerce::to_number(other) {
+                Ok(n) if (0.0..MAX_SERIAL + 1.0).contains(&n) => days.push(n.floor()),
+                Ok(_) => problem = Some(CellError::new(ErrorKind::Num)),
+                Err(e) => problem = Some(e),
+            },
+        }
+    });
+    if let Some(e) = problem {
+        return Err(e);
+    }
+    days.sort_by(f64::total_cmp);
+    days.dedup();
+    Ok(days)
+}
+
+/// True if a whole serial is a Monday–Friday that is not a holiday.
+fn is_workday(serial: f64, holidays: &[f64]) -> bool {
+    let weekday = weekday_index(serial);
+    (1..=5).contains(&weekday) && holidays.binary_search_by(|h| h.total_cmp(&serial)).is_err()
+}
+
+/// `WORKDAY(start, days, [holidays])`: the date `days` working days (Monday
+/// to Friday, not holidays) after (or before, if negative) the start date.
+/// `#NUM!` if the result is not a valid date.
+pub fn workday(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let start = serial_arg(args, 0)?.floor();
+    let days = num_arg(args, 1)?.trunc();
+    let holidays = holidays(args, 2)?;
+    if days.abs() > MAX_SERIAL {
+        return fail(ErrorKind::Num);
+    }
+    let step = if days < 0.0 { -1.0 } else { 1.0 };
+    let mut left = days.abs();
+    let mut serial = start;
+    while left > 0.0 {
+        serial += step;
+        if !(0.0..=MAX_SERIAL).contains(&serial) {
+            return fail(ErrorKind::Num);
+        }
+        if is_workday(serial, &holidays) {
+            left -= 1.0;
+        }
+    }
+    Ok(serial)
+}
+
+/// `NETWORKDAYS(start, end, [holidays])`: the working days from start to
+/// end, both included; negative if the end is before the start.
+pub fn networkdays(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let start = serial_arg(args, 0)?.floor();
+    let end = serial_arg(args, 1)?.floor();
+    let holidays = holidays(args, 2)?;
+    let (low, high, sign) = if end < start {
+        (end, start, -1.0)
+    } else {
+        (start, end, 1.0)
+    };
+    // Whole weeks hold five working days; the rest are counted one by one.
+    let weeks = ((high - low + 1.0) / 7.0).floor();
+    let mut count = weeks * 5.0;
+    let mut serial = low + weeks * 7.0;
+    while serial <= high {
+        count += f64::from(u8::from((1..=5).contains(&weekday_index(serial))));
+        serial += 1.0;
+    }
+    let holidays_inside = holidays
+        .iter()
+        .filter(|h| (low..=high).contains(*h) && (1..=5).contains(&weekday_index(**h)))
+        .count();
+    Ok(sign * (count - holidays_inside as f64))
+}
+
+/// True if `date` is the last day of February.
+fn last_of_february(date: Ymd) -> bool {
+    date.month == 2 && date.day == days_in_month(date.year, 2)
+}
+
+/// True for Gregorian leap years (1900 counts, as in Excel's calendar).
+fn is_leap(year: i64) -> bool {
+    days_in_month(year, 2) == 29
+}
+
+/// `YEARFRAC(start, end, [basis=0])`: the fraction of a year between two
+/// dates (in either order) by day-count basis 0 (US 30/360), 1
+/// (actual/actual), 2 (actual/360), 3 (actual/365) or 4 (European 30/360),
+/// following Excel's rules (as analysed by D. A. Wheeler); other bases are
+/// `#NUM!`.
+pub fn yearfrac(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let a = serial_arg(args, 0)?.floor();
+    let b = serial_arg(args, 1)?.floor();
+    let basis = trunc_i64(opt_num_arg(args, 2, 0.0)?);
+    let (start, end) = if a <= b { (a, b) } else { (b, a) };
+    let (d1, d2) = (serial_to_ymd(start)?, serial_to_ymd(end)?);
+    let days = end - start;
+    let thirty_360 = |day1: u32, day2: u32| {
+        let months = (d2.year - d1.year) * 12 + i64::from(d2.month) - i64::from(d1.month);
+        (months as f64 * 30.0 + f64::from(day2) - f64::from(day1)) / 360.0
+    };
+    match basis {
+        0 => {
+            let (mut day1, mut day2) = (d1.day, d2.day);
+            if day1 == 31 && day2 == 31 {
+                (day1, day2) = (30, 30);
+            } else if day1 == 31 {
+                day1 = 30;
+            } else if day1 == 30 && day2 == 31 {
+                day2 = 30;
+            } else if last_of_february(d1) && last_of_february(d2) {
+                (day1, day2) = (30, 30);
+            } else if last_of_february(d1) {
+                day1 = 30;
+            }
+            Ok(thirty_360(day1, day2))
+        }
+        1 => {
+            let within_a_year = d1.year == d2.year
+                || (d1.year + 1 == d2.year
+                    && (d1.month > d2.month || (d1.month == d2.month && d1.day >= d2.day)));
+            let year_length = if within_a_year {
+                let feb29_between = (is_leap(d1.year) && d1.month < 3)
+                    || (is_leap(d2.year) && (d2.month > 2 || (d2.month == 2 && d2.day == 29)));
+                if (d1.year == d2.year && is_leap(d1.year)) || feb29_between {
+                    366.0
+                } else {
+                    365.0
+                }
+            } else {
+                let span = date_serial(d2.year + 1, 1, 1)? - date_serial(d1.year, 1, 1)?;
+                span / (d2.year - d1.year + 1) as f64
+            };
+            Ok(days / year_length)
+        }
+        2 => Ok(days / 360.0),
+        3 => Ok(days / 365.0),
+        4 => Ok(thirty_360(d1.day.min(30), d2.day.min(30))),
+        _ => fail(ErrorKind::Num),
+    }
+}
+
+/// `DATEDIF(start, end, unit)`: complete years (`"Y"`), months (`"M"`) or
+/// days (`"D"`) from start to end; `"YM"` months and `"YD"` days ignoring
+/// years, `"MD"` days ignoring months and years (which, as Microsoft warns,
+/// can be negative: Excel counts from the start day in the month before
+/// the end). A start after the end or another unit is `#NUM!`.
+pub fn datedif(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let start = serial_arg(args, 0)?.floor();
+    let end = serial_arg(args, 1)?.floor();
+    let unit = crate::engine::functions::helpers::text_arg(args, 2)?.to_ascii_uppercase();
+    if start > end {
+        return fail(ErrorKind::Num);
+    }
+    let (d1, d2) = (serial_to_ymd(start)?, serial_to_ymd(end)?);
+    let months = (d2.year - d1.year) * 12 + i64::from(d2.month)
+        - i64::from(d1.month)
+        - i64::from(d2.day < d1.day);
+    match unit.as_str() {
+        "D" => Ok(end - start),
+        "M" => Ok(months as f64),
+        "Y" => Ok((months / 12) as f64),
+        "YM" => Ok((months % 12) as f64),
+        "MD" if d2.day >= d1.day => Ok(f64::from(d2.day - d1.day)),
+        "MD" => Ok(end - date_serial(d2.year, i64::from(d2.month) - 1, i64::from(d1.day))?),
+        "YD" => {
+            let same_year = date_serial(d2.year, i64::from(d1.month), i64::from(d1.day))?;
+            let anniversary = if same_year > end {
+                date_serial(d2.year - 1, i64::from(d1.month), i64::from(d1.day))?
+            } else {
+                same_year
+            };
+            Ok(end - anniversary)
+        }
+        _ => fail(ErrorKind::Num),
+    }
+}
+
 /// `DATEVALUE(text)`: the serial of a date written as text.
 pub fn datevalue(args: &[Arg<'_>]) -> Result<f64, CellError> {
     match args.first().map(Arg::scalar) {
@@ -358,5 +582,39 @@ mod tests {
         assert_eq!(parse_date_time_text("2026-02-30"), None);
         assert_eq!(parse_date_time_text("12"), None);
         assert_eq!(time_parts(0.75), (18, 0, 0));
+    }
+
+    #[test]
+    fn weeks_workdays_and_fractions() {
+        let d = |y, m, day| date_serial(y, m, day).unwrap();
+        assert_eq!(weeknum(&[n(d(2025, 12, 31))]), Ok(53.0));
+        assert_eq!(weeknum(&[n(d(2026, 1, 4)), n(2.0)]), Ok(1.0));
+        assert_eq!(weeknum(&[n(d(2027, 1, 1)), n(21.0)]), Ok(53.0));
+        assert_eq!(weeknum(&[n(d(2024, 12, 30)), n(21.0)]), Ok(1.0));
+        assert_eq!(weeknum(&[n(1.0), n(4.0)]), fail(ErrorKind::Num));
+        assert_eq!(workday(&[n(d(2026, 1, 16)), n(1.0)]), Ok(d(2026, 1, 19)));
+        assert_eq!(workday(&[n(d(2026, 1, 19)), n(-1.0)]), Ok(d(2026, 1, 16)));
+        assert_eq!(workday(&[n(MAX_SERIAL), n(1.0)]), fail(ErrorKind::Num));
+        // The week arithmetic agrees with counting day by day.
+        for (start, end) in [(46023.0, 46053.0), (46039.0, 46040.0), (45000.0, 46111.0)] {
+            let by_day = (start as i64..=end as i64)
+                .filter(|s| (1..=5).contains(&weekday_index(*s as f64)))
+                .count() as f64;
+            assert_eq!(networkdays(&[n(start), n(end)]), Ok(by_day));
+            assert_eq!(networkdays(&[n(end), n(start)]), Ok(-by_day));
+        }
+        let frac = |a: f64, b: f64, basis: f64| yearfrac(&[n(a), n(b), n(basis)]).unwrap();
+        let (jan1, jul30) = (d(2012, 1, 1), d(2012, 7, 30));
+        assert!((frac(jan1, jul30, 0.0) - 0.580_555_555_555_555_6).abs() < 1e-12);
+        assert!((frac(jul30, jan1, 1.0) - 0.576_502_732_240_437_1).abs() < 1e-12);
+        assert_eq!(yearfrac(&[n(jan1), n(jul30), n(5.0)]), fail(ErrorKind::Num));
+        let dif =
+            |a: f64, b: f64, unit: &str| datedif(&[n(a), n(b), Arg::Value(Value::text(unit))]);
+        assert_eq!(dif(d(2001, 6, 1), d(2002, 8, 15), "yd"), Ok(75.0));
+        assert_eq!(dif(d(2001, 6, 20), d(2002, 8, 15), "MD"), Ok(26.0));
+        assert_eq!(
+            dif(d(2002, 8, 15), d(2001, 6, 20), "D"),
+            fail(ErrorKind::Num)
+        );
     }
 }

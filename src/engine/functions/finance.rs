@@ -1,7 +1,9 @@
 //! Financial functions: discounted cash flows (`NPV`, `XNPV`, `IRR`,
-//! `XIRR`) and the annuity family (`PMT`, `PV`, `FV`, `NPER`, `RATE`) with
-//! Excel's `[fv]`, `[type]` arguments. Root finding is Newton's method with
-//! a bracketing bisection fallback; every loop is bounded.
+//! `XIRR`, `MIRR`), the annuity family (`PMT`, `IPMT`, `PPMT`, `CUMIPMT`,
+//! `CUMPRINC`, `PV`, `FV`, `NPER`, `RATE`) with Excel's `[fv]`, `[type]`
+//! arguments, depreciation (`SLN`, `DB`, `DDB`) and `EFFECT`/`NOMINAL`.
+//! Root finding is Newton's method with a bracketing bisection fallback;
+//! every loop is bounded.
 
 use crate::engine::functions::args::Arg;
 use crate::engine::functions::date::MAX_SERIAL;
@@ -245,11 +247,261 @@ pub fn pmt(args: &[Arg<'_>]) -> Result<f64, CellError> {
     if nper == 0.0 {
         return fail(ErrorKind::Num);
     }
+    Ok(payment(rate, nper, pv, fv, t))
+}
+
+/// The annuity payment (`nper` ≠ 0).
+fn payment(rate: f64, nper: f64, pv: f64, fv: f64, t: f64) -> f64 {
     if rate == 0.0 {
-        return Ok(-(pv + fv) / nper);
+        return -(pv + fv) / nper;
     }
     let (f, g) = growth(rate, nper);
-    Ok(-(rate * (pv * f + fv)) / ((1.0 + rate * t) * g))
+    -(rate * (pv * f + fv)) / ((1.0 + rate * t) * g)
+}
+
+/// The future value of an annuity.
+fn future_value(rate: f64, nper: f64, pmt: f64, pv: f64, t: f64) -> f64 {
+    if rate == 0.0 {
+        return -(pv + pmt * nper);
+    }
+    let (f, g) = growth(rate, nper);
+    -(pv * f + pmt * (1.0 + rate * t) * g / rate)
+}
+
+/// The interest part of payment `per` (1-based) of an annuity with
+/// payment `pmt`, as Excel and LibreOffice compute it: the balance after
+/// the previous payments times the rate (nothing in period 1 when payments
+/// are due at the start).
+fn interest_part(rate: f64, per: f64, pmt: f64, pv: f64, t: f64) -> f64 {
+    let balance = if per == 1.0 {
+        if t == 1.0 { 0.0 } else { -pv }
+    } else if t == 1.0 {
+        future_value(rate, per - 2.0, pmt, pv, 1.0) - pmt
+    } else {
+        future_value(rate, per - 1.0, pmt, pv, 0.0)
+    };
+    balance * rate
+}
+
+/// Reads `(rate, per, nper, pv, fv, type)` of `IPMT`/`PPMT` and gives the
+/// payment and its interest part; `per` outside 1..=nper is `#NUM!`.
+fn payment_parts(args: &[Arg<'_>]) -> Result<(f64, f64), CellError> {
+    let rate = num_arg(args, 0)?;
+    let per = num_arg(args, 1)?;
+    let nper = num_arg(args, 2)?;
+    let pv = num_arg(args, 3)?;
+    let fv = opt_num_arg(args, 4, 0.0)?;
+    let t = payment_type(args, 5)?;
+    if !(per >= 1.0 && per <= nper) {
+        return fail(ErrorKind::Num);
+    }
+    let pmt = payment(rate, nper, pv, fv, t);
+    Ok((pmt, interest_part(rate, per, pmt, pv, t)))
+}
+
+/// `IPMT(rate, per, nper, pv, [fv], [type])`: the interest part of a payment.
+pub fn ipmt(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(payment_parts(args)?.1)
+}
+
+/// `PPMT(rate, per, nper, pv, [fv], [type])`: the principal part of a payment.
+pub fn ppmt(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let (pmt, interest) = payment_parts(args)?;
+    Ok(pmt - interest)
+}
+
+/// Most periods `CUMIPMT`/`CUMPRINC` sum one by one (a longer span is
+/// `#NUM!`, a bound Excel does not have but no real loan reaches).
+const MAX_CUMULATIVE_PERIODS: f64 = 1e6;
+
+/// `CUMIPMT`/`CUMPRINC(rate, nper, pv, start, end, type)`: the interest
+/// (or principal) paid from period `start` to `end`, both truncated as
+/// Microsoft documents (LibreOffice rounds `start` up instead). `#NUM!` for
+/// rate, nper or pv ≤ 0, start < 1, end < start, end > nper, or a type
+/// other than 0 or 1.
+fn cumulative(args: &[Arg<'_>], principal: bool) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let nper = num_arg(args, 1)?;
+    let pv = num_arg(args, 2)?;
+    let start = num_arg(args, 3)?.trunc();
+    let end = num_arg(args, 4)?.trunc();
+    let t = num_arg(args, 5)?;
+    // Written so that NaN fails every test.
+    let valid = rate > 0.0
+        && nper > 0.0
+        && pv > 0.0
+        && start >= 1.0
+        && end >= start
+        && end <= nper
+        && (t == 0.0 || t == 1.0)
+        && end - start <= MAX_CUMULATIVE_PERIODS;
+    if !valid {
+        return fail(ErrorKind::Num);
+    }
+    let pmt = payment(rate, nper, pv, 0.0, t);
+    let mut interest = crate::engine::functions::helpers::Sum::default();
+    let mut per = start;
+    while per <= end {
+        interest.add(interest_part(rate, per, pmt, pv, t));
+        per += 1.0;
+    }
+    let interest = interest.total();
+    Ok(if principal {
+        (end - start + 1.0) * pmt - interest
+    } else {
+        interest
+    })
+}
+
+/// `CUMIPMT(rate, nper, pv, start_period, end_period, type)`.
+pub fn cumipmt(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    cumulative(args, false)
+}
+
+/// `CUMPRINC(rate, nper, pv, start_period, end_period, type)`.
+pub fn cumprinc(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    cumulative(args, true)
+}
+
+/// `SLN(cost, salvage, life)`: straight-line depreciation per period.
+pub fn sln(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let cost = num_arg(args, 0)?;
+    let salvage = num_arg(args, 1)?;
+    let life = num_arg(args, 2)?;
+    if life == 0.0 {
+        return fail(ErrorKind::Div0);
+    }
+    Ok((cost - salvage) / life)
+}
+
+/// `DDB(cost, salvage, life, period, [factor=2])`: declining balance at
+/// `factor / life` per period, never below the salvage value. `#NUM!` for a
+/// negative cost or salvage, salvage above cost, factor ≤ 0, or a period
+/// outside 1..=life.
+pub fn ddb(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let cost = num_arg(args, 0)?;
+    let salvage = num_arg(args, 1)?;
+    let life = num_arg(args, 2)?;
+    let period = num_arg(args, 3)?;
+    let factor = opt_num_arg(args, 4, 2.0)?;
+    if cost < 0.0
+        || salvage < 0.0
+        || factor <= 0.0
+        || salvage > cost
+        || !(period >= 1.0 && period <= life)
+    {
+        return fail(ErrorKind::Num);
+    }
+    let mut rate = factor / life;
+    let old_value = if rate >= 1.0 {
+        rate = 1.0;
+        if period == 1.0 { cost } else { 0.0 }
+    } else {
+        cost * (1.0 - rate).powf(period - 1.0)
+    };
+    let new_value = cost * (1.0 - rate).powf(period);
+    let depreciation = if new_value < salvage {
+        old_value - salvage
+    } else {
+        old_value - new_value
+    };
+    Ok(depreciation.max(0.0))
+}
+
+/// `DB(cost, salvage, life, period, [month=12])`: fixed-declining balance
+/// at `1 − (salvage/cost)^(1/life)` rounded to three decimals, the first
+/// year prorated to `month` months and the remainder in period `life + 1`.
+/// `#NUM!` for cost ≤ 0, salvage < 0 or above cost, life ≤ 0, a period
+/// outside 1..=life+1, month outside 1..=12, or a life over 1200 periods
+/// (as LibreOffice; the loop over periods stays bounded).
+pub fn db(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let cost = num_arg(args, 0)?;
+    let salvage = num_arg(args, 1)?;
+    let life = num_arg(args, 2)?;
+    let period = num_arg(args, 3)?;
+    let month = opt_num_arg(args, 4, 12.0)?;
+    let valid = (1.0..=12.0).contains(&month)
+        && life > 0.0
+        && life <= 1200.0
+        && salvage >= 0.0
+        && salvage <= cost
+        && cost > 0.0
+        && period > 0.0
+        && period <= life + 1.0;
+    if !valid {
+        return fail(ErrorKind::Num);
+    }
+    let rate = 1.0 - (salvage / cost).powf(1.0 / life);
+    let rate = (rate * 1000.0 + 0.5).floor() / 1000.0;
+    let first = cost * rate * month / 12.0;
+    if period.floor() == 1.0 {
+        return Ok(first);
+    }
+    let mut total = first;
+    let mut depreciation = 0.0;
+    let last = life.min(period).floor() as u32;
+    for _ in 2..=last {
+        depreciation = (cost - total) * rate;
+        total += depreciation;
+    }
+    if period > life {
+        depreciation = (cost - total) * rate * (12.0 - month) / 12.0;
+    }
+    Ok(depreciation)
+}
+
+/// `EFFECT(nominal_rate, npery)`: the effective annual rate; `npery` is
+/// truncated, and a rate ≤ 0 or `npery` < 1 is `#NUM!`.
+pub fn effect(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let nominal = num_arg(args, 0)?;
+    let periods = num_arg(args, 1)?.trunc();
+    if nominal <= 0.0 || periods < 1.0 {
+        return fail(ErrorKind::Num);
+    }
+    Ok((periods * (nominal / periods).ln_1p()).exp_m1())
+}
+
+/// `NOMINAL(effect_rate, npery)`: the nominal annual rate; the same rules
+/// as [`effect`].
+pub fn nominal(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let effective = num_arg(args, 0)?;
+    let periods = num_arg(args, 1)?.trunc();
+    if effective <= 0.0 || periods < 1.0 {
+        return fail(ErrorKind::Num);
+    }
+    Ok(periods * (effective.ln_1p() / periods).exp_m1())
+}
+
+/// `MIRR(values, finance_rate, reinvest_rate)`: the numbers of `values`
+/// (text, booleans and blanks in it are skipped), negative flows
+/// discounted at the finance rate and positive ones compounded at the
+/// reinvestment rate. `#DIV/0!` without both a positive and a negative flow.
+pub fn mirr(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let values = aggregate_numbers(args.get(..1).unwrap_or_default())?;
+    let finance_rate = num_arg(args, 1)?;
+    let reinvest_rate = num_arg(args, 2)?;
+    if !has_sign_change(&values) {
+        return fail(ErrorKind::Div0);
+    }
+    if finance_rate <= -1.0 || reinvest_rate <= -1.0 {
+        return fail(ErrorKind::Num);
+    }
+    let n = values.len() as f64;
+    let positive = sum_of(
+        values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v > 0.0)
+            .map(|(i, v)| v * (1.0 + reinvest_rate).powf(n - 1.0 - i as f64)),
+    );
+    let negative = sum_of(
+        values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v < 0.0)
+            .map(|(i, v)| v / (1.0 + finance_rate).powf(i as f64)),
+    );
+    Ok((-positive / negative).powf(1.0 / (n - 1.0)) - 1.0)
 }
 
 /// `PV(rate, nper, pmt, [fv], [type])`.
@@ -273,11 +525,7 @@ pub fn fv(args: &[Arg<'_>]) -> Result<f64, CellError> {
     let pmt = num_arg(args, 2)?;
     let pv = opt_num_arg(args, 3, 0.0)?;
     let t = payment_type(args, 4)?;
-    if rate == 0.0 {
-        return Ok(-(pv + pmt * nper));
-    }
-    let (f, g) = growth(rate, nper);
-    Ok(-(pv * f + pmt * (1.0 + rate * t) * g / rate))
+    Ok(future_value(rate, nper, pmt, pv, t))
 }
 
 /// `NPER(rate, pmt, pv, [fv], [type])`.
@@ -439,5 +687,54 @@ mod tests {
         );
         // Pathological flows terminate with #NUM!.
         let _ = irr(&[col(&[-1.0, 1e308, -1e308, 1e308])]);
+    }
+
+    #[test]
+    fn payment_parts_and_depreciation() {
+        // The principal parts of all payments repay the loan, for both types.
+        for t in [0.0, 1.0] {
+            let total: f64 = (1..=10)
+                .map(|per| {
+                    ppmt(&[n(0.05), n(f64::from(per)), n(10.0), n(1000.0), n(0.0), n(t)]).unwrap()
+                })
+                .sum();
+            close(Ok(total), -1000.0);
+            close(
+                cumprinc(&[n(0.05), n(10.0), n(1000.0), n(1.0), n(10.0), n(t)]),
+                -1000.0,
+            );
+        }
+        close(
+            ipmt(&[n(0.1), n(3.0), n(3.0), n(8000.0)]),
+            -292.447_129_909_365_2,
+        );
+        assert_eq!(
+            ipmt(&[n(0.1), n(0.5), n(3.0), n(8000.0)]),
+            fail(ErrorKind::Num)
+        );
+        assert_eq!(
+            cumipmt(&[n(0.1), n(1e9), n(1.0), n(1.0), n(1e8), n(0.0)]),
+            fail(ErrorKind::Num)
+        );
+        close(sln(&[n(30000.0), n(7500.0), n(10.0)]), 2250.0);
+        close(ddb(&[n(2400.0), n(300.0), n(10.0), n(1.0)]), 480.0);
+        close(
+            db(&[n(1e6), n(1e5), n(6.0), n(1.0), n(7.0)]),
+            186_083.333_333_333_34,
+        );
+        close(effect(&[n(0.0525), n(4.0)]), 0.053_542_667_370_758_19);
+        close(nominal(&[n(0.053_542_667_370_758_19), n(4.0)]), 0.0525);
+        close(
+            mirr(&[
+                col(&[-120_000.0, 39000.0, 30000.0, 21000.0, 37000.0, 46000.0]),
+                n(0.1),
+                n(0.12),
+            ]),
+            0.126_094_130_365_905_1,
+        );
+        assert_eq!(
+            mirr(&[col(&[1.0, 2.0]), n(0.1), n(0.1)]),
+            fail(ErrorKind::Div0)
+        );
     }
 }

@@ -80,6 +80,11 @@ pub fn text(args: &[Arg<'_>]) -> Result<String, CellError> {
     }
 }
 
+/// A number formatted by a format code, as `TEXT(n, format)` does.
+pub(crate) fn format_with(n: f64, format: &str) -> Result<String, CellError> {
+    format_number(n, &split_sections(format))
+}
+
 /// Splits a format into its `;` sections (outside quotes, escapes and brackets).
 fn split_sections(format: &str) -> Vec<String> {
     let mut sections = vec![String::new()];

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use crate::engine::coerce::{Wildcard, compare, values_equal};
 use crate::engine::functions::args::{Arg, RangeRef, implicit_intersection};
 use crate::engine::functions::helpers::{
-    fail, is_given, num_arg, opt_bool_arg, opt_num_arg, scalar, trunc_i64,
+    fail, is_given, num_arg, opt_bool_arg, opt_num_arg, resized, scalar, trunc_i64,
 };
 use crate::engine::value::{CellError, ErrorKind, Value};
 
@@ -313,27 +313,126 @@ pub fn xlookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
     } else {
         cols == line.len || rows == line.len
     };
+    if !fits {
+        return fail(ErrorKind::Value);
+    }
+    match x_find(&line, &target, match_mode, search_mode)? {
+        Some(i) if line.vertical && rows == line.len => Ok(results.get(i, 0)),
+        Some(i) => Ok(results.get(0, i)),
+        None if is_given(args, 3) => Ok(scalar(args, 3)),
+        None => fail(ErrorKind::NA),
+    }
+}
+
+/// The search shared by `XLOOKUP` and `XMATCH`: the position of `target`
+/// in `line` for a match mode and search mode (see [`xlookup`]), `None` if
+/// nothing matches; an unknown mode, or wildcards with a binary search, is
+/// `#VALUE!`.
+fn x_find(
+    line: &Line<'_, '_>,
+    target: &Value,
+    match_mode: i64,
+    search_mode: i64,
+) -> Result<Option<u32>, CellError> {
     let binary = matches!(search_mode, 2 | -2);
-    if !fits
-        || !(-1..=2).contains(&match_mode)
+    if !(-1..=2).contains(&match_mode)
         || ![1, -1, 2, -2].contains(&search_mode)
         || (binary && match_mode == 2)
     {
         return fail(ErrorKind::Value);
     }
     let reverse = search_mode == -1;
-    let found = match match_mode {
-        _ if binary => find_binary(&line, &target, match_mode, search_mode == -2),
-        0 => find_exact(&line, &target, false, reverse),
-        2 => find_exact(&line, &target, true, reverse),
-        m => find_nearest(&line, &target, m == 1, reverse),
+    Ok(match match_mode {
+        _ if binary => find_binary(line, target, match_mode, search_mode == -2),
+        0 => find_exact(line, target, false, reverse),
+        2 => find_exact(line, target, true, reverse),
+        m => find_nearest(line, target, m == 1, reverse),
+    })
+}
+
+/// `XMATCH(value, lookup_array, [match_mode=0], [search_mode=1])`: the
+/// 1-based position that `XLOOKUP` with the same modes would return from;
+/// a lookup array that is not one row or column is `#VALUE!`.
+pub fn xmatch(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let target = match scalar(args, 0) {
+        Value::Error(e) => return Err(e),
+        v => v,
     };
-    match found {
-        Some(i) if line.vertical && rows == line.len => Ok(results.get(i, 0)),
-        Some(i) => Ok(results.get(0, i)),
-        None if is_given(args, 3) => Ok(scalar(args, 3)),
+    let match_mode = trunc_i64(opt_num_arg(args, 2, 0.0)?);
+    let search_mode = trunc_i64(opt_num_arg(args, 3, 1.0)?);
+    let Some(line) = args.get(1).and_then(Line::of) else {
+        return fail(ErrorKind::Value);
+    };
+    match x_find(&line, &target, match_mode, search_mode)? {
+        Some(i) => Ok(f64::from(i) + 1.0),
         None => fail(ErrorKind::NA),
     }
+}
+
+/// `LOOKUP(value, lookup_vector, [result_vector])` and `LOOKUP(value,
+/// array)`: approximate match in ascending data (the last value ≤ the
+/// target, of the target's type, as `MATCH` type 1). The array form
+/// searches the first row of an array wider than tall (else the first
+/// column) and returns from the last row (column). A result vector is read
+/// at the same position, a reference growing past its end as Excel does.
+pub fn lookup(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    let target = lookup_value(args)?;
+    let Some(array) = args.get(1) else {
+        return fail(ErrorKind::NA);
+    };
+    let (rows, cols) = array.dims();
+    let wide = cols > rows;
+    let line = Line {
+        arg: array,
+        vertical: !wide,
+        fixed: 0,
+        len: if wide { cols } else { rows },
+    };
+    let i = find_sorted(&line, &target, false).ok_or_else(|| CellError::new(ErrorKind::NA))?;
+    let Some(results) = args.get(2) else {
+        return Ok(if wide {
+            array.get(rows.saturating_sub(1), i)
+        } else {
+            array.get(i, cols.saturating_sub(1))
+        });
+    };
+    let is_ref = matches!(results, Arg::Range { .. });
+    match results.dims() {
+        (1, cols) if cols > 1 => Ok(if is_ref {
+            resized(results, 1, i + 1).get(0, i)
+        } else {
+            results.get(0, i)
+        }),
+        (_, 1) => Ok(if is_ref {
+            resized(results, i + 1, 1).get(i, 0)
+        } else {
+            results.get(i, 0)
+        }),
+        _ => fail(ErrorKind::NA),
+    }
+}
+
+/// `ROWS(array)`: the number of rows of a reference or array (1 for a value).
+pub fn rows(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    dimension(args, true)
+}
+
+/// `COLUMNS(array)`: the number of columns of a reference or array.
+pub fn columns(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    dimension(args, false)
+}
+
+/// Rows or columns of the first argument; an error value passed directly
+/// propagates.
+fn dimension(args: &[Arg<'_>], want_rows: bool) -> Result<f64, CellError> {
+    let Some(arg) = args.first() else {
+        return fail(ErrorKind::Value);
+    };
+    if let Arg::Value(Value::Error(e)) = arg {
+        return Err(e.clone());
+    }
+    let (rows, cols) = arg.dims();
+    Ok(f64::from(if want_rows { rows } else { cols }))
 }
 
 /// `INDEX(array, row, [column])`: 1-based; a one-row array with only one
@@ -553,5 +652,28 @@ mod tests {
             fail(ErrorKind::Value)
         );
         assert_eq!(choose(&[a(n(1e300)), a(t("x"))]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn lookup_xmatch_and_dimensions() {
+        let keys = grid(3, 1, vec![n(1.0), n(5.0), n(9.0)]);
+        let names = grid(1, 3, vec![t("a"), t("b"), t("c")]);
+        assert_eq!(
+            lookup(&[a(n(6.0)), keys.clone(), names.clone()]),
+            Ok(t("b"))
+        );
+        assert_eq!(lookup(&[a(n(0.0)), keys.clone()]), fail(ErrorKind::NA));
+        let table = grid(2, 3, vec![n(1.0), n(2.0), n(3.0), t("x"), t("y"), t("z")]);
+        assert_eq!(lookup(&[a(n(2.5)), table.clone()]), Ok(t("y")));
+        assert_eq!(xmatch(&[a(n(5.0)), keys.clone()]), Ok(2.0));
+        assert_eq!(xmatch(&[a(n(6.0)), keys.clone(), a(n(1.0))]), Ok(3.0));
+        assert_eq!(
+            xmatch(&[a(n(6.0)), keys.clone(), a(n(5.0))]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(xmatch(&[a(n(1.0)), table.clone()]), fail(ErrorKind::Value));
+        assert_eq!(rows(std::slice::from_ref(&table)), Ok(2.0));
+        assert_eq!(columns(&[table]), Ok(3.0));
+        assert_eq!(rows(&[a(Value::error(ErrorKind::NA))]), fail(ErrorKind::NA));
     }
 }

@@ -2,20 +2,28 @@
 //! (name, arity, implementation), with one file per family:
 //!
 //! - `math.rs`: sums, products, rounding, powers, logarithms, `MOD`, `CEILING`/`FLOOR`
-//! - `stats.rs`: counts, `AVERAGE`, `MIN`/`MAX`, `MEDIAN`, `LARGE`/`SMALL`, variance
+//! - `stats.rs`: counts, `AVERAGE`, `MIN`/`MAX`, `MEDIAN`, `MODE`, `LARGE`/`SMALL`,
+//!   `RANK`, variance, percentiles and quartiles, `CORREL`/`SLOPE`/`FORECAST`
+//! - `aggregate.rs`: `SUBTOTAL`, `AGGREGATE`
 //! - `criteria.rs`: `SUMIF(S)`, `COUNTIF(S)`, `AVERAGEIF(S)`, `MAXIFS`, `MINIFS`
 //! - `logical.rs`: `IF`, `IFS`, `IFERROR`, `IFNA`, `AND`, `OR`, `XOR`, `NOT`
 //! - `info.rs`: the `IS…` tests, `NA`
-//! - `lookup.rs`: `MATCH`, `VLOOKUP`, `HLOOKUP`, `XLOOKUP`, `INDEX`, `CHOOSE`
-//! - `text.rs`: `LEN`, `LEFT`, `MID`, `CONCAT`, `SUBSTITUTE`, `FIND`, `VALUE`, …
+//! - `lookup.rs`: `MATCH`, `XMATCH`, `VLOOKUP`, `HLOOKUP`, `XLOOKUP`, `LOOKUP`,
+//!   `INDEX`, `CHOOSE`, `ROWS`, `COLUMNS`
+//! - `text.rs`: `LEN`, `LEFT`, `MID`, `CONCAT`, `SUBSTITUTE`, `FIND`, `VALUE`,
+//!   `TEXTBEFORE`, `TEXTAFTER`, `NUMBERVALUE`, `FIXED`, `DOLLAR`, …
 //! - `format.rs`: `TEXT` and its number/date format language
-//! - `date.rs`: serial dates, `DATE`, `YEAR`, `EDATE`, `EOMONTH`, `DAYS`, …
-//! - `finance.rs`: `NPV`, `IRR`, `XNPV`, `XIRR`, `PMT`, `PV`, `FV`, `NPER`, `RATE`
-//! - `reference.rs`: `OFFSET`, `INDIRECT`, `ROW`, `COLUMN`
+//! - `date.rs`: serial dates, `DATE`, `YEAR`, `EDATE`, `EOMONTH`, `DAYS`,
+//!   `WEEKNUM`, `WORKDAY`, `NETWORKDAYS`, `YEARFRAC`, `DATEDIF`, …
+//! - `finance.rs`: `NPV`, `IRR`, `XNPV`, `XIRR`, `MIRR`, `PMT`, `IPMT`, `PPMT`,
+//!   `CUMIPMT`, `CUMPRINC`, `PV`, `FV`, `NPER`, `RATE`, `SLN`, `DB`, `DDB`,
+//!   `EFFECT`, `NOMINAL`
+//! - `reference.rs`: `OFFSET`, `INDIRECT`, `ROW`, `COLUMN`, `INDEX` as a reference
 //!
 //! Shared argument handling (coercion, aggregate rules) is in `helpers.rs`;
 //! value coercions and criteria are in `engine::coerce`.
 
+pub mod aggregate;
 pub mod args;
 pub mod criteria;
 pub mod date;
@@ -79,6 +87,7 @@ macro_rules! func {
 /// Every function, sorted by name (byte order), for binary search.
 pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("ABS", 1, 1, math::abs),
+    func!("AGGREGATE", 3, V, aggregate::aggregate),
     func!("AND", 1, V, logical::and),
     func!("AVERAGE", 1, V, stats::average),
     func!("AVERAGEIF", 2, 3, criteria::averageif),
@@ -87,25 +96,37 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("CEILING.MATH", 1, 3, math::ceiling_math),
     func!("CHOOSE", 2, V, lookup::choose),
     func!("COLUMN", 0, 1, reference::column),
+    func!("COLUMNS", 1, 1, lookup::columns),
     func!("CONCAT", 1, V, text::concat),
     func!("CONCATENATE", 1, V, text::concatenate),
+    func!("CORREL", 2, 2, stats::correl),
     func!("COUNT", 1, V, stats::count),
     func!("COUNTA", 1, V, stats::counta),
     func!("COUNTBLANK", 1, 1, stats::countblank),
     func!("COUNTIF", 2, 2, criteria::countif),
     func!("COUNTIFS", 2, V, criteria::countifs),
+    func!("CUMIPMT", 6, 6, finance::cumipmt),
+    func!("CUMPRINC", 6, 6, finance::cumprinc),
     func!("DATE", 3, 3, date::date),
+    func!("DATEDIF", 3, 3, date::datedif),
     func!("DATEVALUE", 1, 1, date::datevalue),
     func!("DAY", 1, 1, date::day),
     func!("DAYS", 2, 2, date::days),
+    func!("DB", 4, 5, finance::db),
+    func!("DDB", 4, 5, finance::ddb),
+    func!("DOLLAR", 1, 2, text::dollar),
     func!("EDATE", 2, 2, date::edate),
+    func!("EFFECT", 2, 2, finance::effect),
     func!("EOMONTH", 2, 2, date::eomonth),
     func!("EXACT", 2, 2, text::exact),
     func!("EXP", 1, 1, math::exp),
     func!("FALSE", 0, 0, logical::false_),
     func!("FIND", 2, 3, text::find),
+    func!("FIXED", 1, 3, text::fixed),
     func!("FLOOR", 1, 2, math::floor),
     func!("FLOOR.MATH", 1, 3, math::floor_math),
+    func!("FORECAST", 3, 3, stats::forecast),
+    func!("FORECAST.LINEAR", 3, 3, stats::forecast),
     func!("FV", 3, 5, finance::fv),
     func!("HLOOKUP", 3, 4, lookup::hlookup),
     func!("IF", 2, 3, logical::if_),
@@ -115,6 +136,8 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("INDEX", 2, 3, lookup::index),
     func!("INDIRECT", 1, 2, reference::indirect),
     func!("INT", 1, 1, math::int),
+    func!("INTERCEPT", 2, 2, stats::intercept),
+    func!("IPMT", 4, 6, finance::ipmt),
     func!("IRR", 1, 2, finance::irr),
     func!("ISBLANK", 1, 1, info::isblank),
     func!("ISERR", 1, 1, info::iserr),
@@ -130,6 +153,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("LN", 1, 1, math::ln),
     func!("LOG", 1, 2, math::log),
     func!("LOG10", 1, 1, math::log10),
+    func!("LOOKUP", 2, 3, lookup::lookup),
     func!("LOWER", 1, 1, text::lower),
     func!("MATCH", 2, 3, lookup::match_),
     func!("MAX", 1, V, stats::max),
@@ -138,20 +162,35 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("MID", 3, 3, text::mid),
     func!("MIN", 1, V, stats::min),
     func!("MINIFS", 3, V, criteria::minifs),
+    func!("MIRR", 3, 3, finance::mirr),
     func!("MOD", 2, 2, math::modulo),
+    func!("MODE", 1, V, stats::mode),
+    func!("MODE.SNGL", 1, V, stats::mode),
     func!("MONTH", 1, 1, date::month),
     func!("NA", 0, 0, info::na),
+    func!("NETWORKDAYS", 2, 3, date::networkdays),
+    func!("NOMINAL", 2, 2, finance::nominal),
     func!("NOT", 1, 1, logical::not),
     func!("NPER", 3, 5, finance::nper),
     func!("NPV", 2, V, finance::npv),
+    func!("NUMBERVALUE", 1, 3, text::numbervalue),
     func!("OFFSET", 3, 5, reference::offset),
     func!("OR", 1, V, logical::or),
+    func!("PERCENTILE", 2, 2, stats::percentile_inc),
+    func!("PERCENTILE.EXC", 2, 2, stats::percentile_exc),
+    func!("PERCENTILE.INC", 2, 2, stats::percentile_inc),
     func!("PI", 0, 0, math::pi),
     func!("PMT", 3, 5, finance::pmt),
     func!("POWER", 2, 2, math::power),
+    func!("PPMT", 4, 6, finance::ppmt),
     func!("PRODUCT", 1, V, math::product),
     func!("PV", 3, 5, finance::pv),
+    func!("QUARTILE", 2, 2, stats::quartile_inc),
+    func!("QUARTILE.EXC", 2, 2, stats::quartile_exc),
+    func!("QUARTILE.INC", 2, 2, stats::quartile_inc),
     func!("QUOTIENT", 2, 2, math::quotient),
+    func!("RANK", 2, 3, stats::rank_eq),
+    func!("RANK.EQ", 2, 3, stats::rank_eq),
     func!("RATE", 3, 6, finance::rate),
     func!("REPT", 2, 2, text::rept),
     func!("RIGHT", 1, 2, text::right),
@@ -159,8 +198,11 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("ROUNDDOWN", 2, 2, math::rounddown),
     func!("ROUNDUP", 2, 2, math::roundup),
     func!("ROW", 0, 1, reference::row),
+    func!("ROWS", 1, 1, lookup::rows),
     func!("SEARCH", 2, 3, text::search),
     func!("SIGN", 1, 1, math::sign),
+    func!("SLN", 3, 3, finance::sln),
+    func!("SLOPE", 2, 2, stats::slope),
     func!("SMALL", 2, 2, stats::small),
     func!("SQRT", 1, 1, math::sqrt),
     func!("STDEV", 1, V, stats::stdev_s),
@@ -168,12 +210,15 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("STDEV.S", 1, V, stats::stdev_s),
     func!("STDEVP", 1, V, stats::stdev_p),
     func!("SUBSTITUTE", 3, 4, text::substitute),
+    func!("SUBTOTAL", 2, V, aggregate::subtotal),
     func!("SUM", 1, V, math::sum),
     func!("SUMIF", 2, 3, criteria::sumif),
     func!("SUMIFS", 3, V, criteria::sumifs),
     func!("SUMPRODUCT", 1, V, math::sumproduct, array),
     func!("SUMSQ", 1, V, math::sumsq),
     func!("TEXT", 2, 2, format::text),
+    func!("TEXTAFTER", 2, 6, text::textafter),
+    func!("TEXTBEFORE", 2, 6, text::textbefore),
     func!("TEXTJOIN", 3, V, text::textjoin),
     func!("TRIM", 1, 1, text::trim),
     func!("TRUE", 0, 0, logical::true_),
@@ -186,11 +231,15 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("VARP", 1, V, stats::var_p),
     func!("VLOOKUP", 3, 4, lookup::vlookup),
     func!("WEEKDAY", 1, 2, date::weekday),
+    func!("WEEKNUM", 1, 2, date::weeknum),
+    func!("WORKDAY", 2, 3, date::workday),
     func!("XIRR", 2, 3, finance::xirr),
     func!("XLOOKUP", 3, 6, lookup::xlookup),
+    func!("XMATCH", 2, 4, lookup::xmatch),
     func!("XNPV", 3, 3, finance::xnpv),
     func!("XOR", 1, V, logical::xor),
     func!("YEAR", 1, 1, date::year),
+    func!("YEARFRAC", 2, 3, date::yearfrac),
 ];
 
 /// Finds a function by name, case-insensitively.

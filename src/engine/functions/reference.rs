@@ -44,12 +44,16 @@ pub fn indirect(_args: &[Arg<'_>]) -> Result<Value, CellError> {
     fail(ErrorKind::Ref)
 }
 
+/// A reference made by a function, with the formula cell's (row, column)
+/// for implicit intersection.
+pub type MadeReference<'a> = (RangeRef<'a>, (u32, u32));
+
 /// `OFFSET(reference, rows, cols, [height], [width])` as a reference: the
 /// rectangle `rows` below and `cols` right of `reference`'s top-left cell,
 /// `height` × `width` cells (by default `reference`'s size). A reference
 /// argument that is not a reference is `#VALUE!`; a result off the sheet
 /// or of no cells is `#REF!`.
-pub fn offset_range<'a>(args: &[Arg<'a>]) -> Result<(RangeRef<'a>, (u32, u32)), CellError> {
+pub fn offset_range<'a>(args: &[Arg<'a>]) -> Result<MadeReference<'a>, CellError> {
     let (base, at) = match args.first() {
         Some(Arg::Range { range, at }) => (range, *at),
         Some(Arg::Value(Value::Error(e))) => return Err(e.clone()),
@@ -91,11 +95,11 @@ pub fn offset_range<'a>(args: &[Arg<'a>]) -> Result<(RangeRef<'a>, (u32, u32)), 
 /// `None` when the first argument is not a reference (an array constant):
 /// then `INDEX` gives a value as usual. The indices follow
 /// [`crate::engine::functions::lookup::index`].
-pub fn index_range<'a>(args: &[Arg<'a>]) -> Option<Result<(RangeRef<'a>, (u32, u32)), CellError>> {
+pub fn index_range<'a>(args: &[Arg<'a>]) -> Option<Result<MadeReference<'a>, CellError>> {
     let Some(Arg::Range { range, at }) = args.first() else {
         return None;
     };
-    let pick = || -> Result<(RangeRef<'a>, (u32, u32)), CellError> {
+    let pick = || -> Result<MadeReference<'a>, CellError> {
         let first = trunc_i64(num_arg(args, 1)?);
         let (row, col) = if args.len() < 3 && range.rows == 1 && range.cols > 1 {
             (1, first)

@@ -1,11 +1,13 @@
 //! Statistical aggregates: counting (`COUNT`, `COUNTA`, `COUNTBLANK`),
-//! `AVERAGE`, `MIN`/`MAX`, `MEDIAN`, `LARGE`/`SMALL`, and the variance and
-//! standard-deviation family.
+//! `AVERAGE`, `MIN`/`MAX`, `MEDIAN`, `MODE`, `LARGE`/`SMALL`, `RANK`, the
+//! variance and standard-deviation family, percentiles and quartiles, and
+//! paired statistics (`CORREL`, `SLOPE`, `INTERCEPT`, `FORECAST`).
 
 use crate::engine::coerce::parse_number_text;
 use crate::engine::functions::args::Arg;
 use crate::engine::functions::helpers::{
-    Sum, aggregate_numbers, arg_len, fail, for_each_aggregate_number, num_arg, sum_of,
+    Sum, aggregate_numbers, arg_len, fail, for_each_aggregate_number, num_arg, opt_num_arg, sum_of,
+    values_of,
 };
 use crate::engine::value::{CellError, ErrorKind, Value};
 
@@ -171,6 +173,214 @@ pub fn stdev_p(args: &[Arg<'_>]) -> Result<f64, CellError> {
     Ok(variance(args, false)?.sqrt())
 }
 
+/// The pairs of numbers of two equally sized arguments (`CORREL`, `SLOPE`,
+/// …): a pair is skipped unless both values are numbers; an error in
+/// either propagates; a different number of cells is `#N/A`.
+fn number_pairs(args: &[Arg<'_>], first: usize) -> Result<Vec<(f64, f64)>, CellError> {
+    let (Some(a), Some(b)) = (args.get(first), args.get(first + 1)) else {
+        return fail(ErrorKind::NA);
+    };
+    let (xs, ys) = (values_of(a), values_of(b));
+    if xs.len() != ys.len() {
+        return fail(ErrorKind::NA);
+    }
+    let mut pairs = Vec::with_capacity(xs.len());
+    for (x, y) in xs.iter().zip(&ys) {
+        match (x, y) {
+            (Value::Error(e), _) | (_, Value::Error(e)) => return Err(e.clone()),
+            (Value::Number(x), Value::Number(y)) => pairs.push((*x, *y)),
+            _ => {}
+        }
+    }
+    Ok(pairs)
+}
+
+/// Means of the two coordinates and the sums of squares and products
+/// about them: (mean x, mean y, Sxx, Syy, Sxy).
+fn moments(pairs: &[(f64, f64)]) -> (f64, f64, f64, f64, f64) {
+    let n = pairs.len() as f64;
+    let mx = sum_of(pairs.iter().map(|p| p.0)) / n;
+    let my = sum_of(pairs.iter().map(|p| p.1)) / n;
+    let sxx = sum_of(pairs.iter().map(|p| (p.0 - mx) * (p.0 - mx)));
+    let syy = sum_of(pairs.iter().map(|p| (p.1 - my) * (p.1 - my)));
+    let sxy = sum_of(pairs.iter().map(|p| (p.0 - mx) * (p.1 - my)));
+    (mx, my, sxx, syy, sxy)
+}
+
+/// `CORREL(array1, array2)`: Pearson's correlation; `#DIV/0!` with fewer
+/// than two pairs or no spread in either array.
+pub fn correl(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let pairs = number_pairs(args, 0)?;
+    if pairs.len() < 2 {
+        return fail(ErrorKind::Div0);
+    }
+    let (_, _, sxx, syy, sxy) = moments(&pairs);
+    if sxx == 0.0 || syy == 0.0 {
+        return fail(ErrorKind::Div0);
+    }
+    Ok(sxy / (sxx * syy).sqrt())
+}
+
+/// The least-squares line through the pairs (x from the second argument,
+/// y from the first, as `SLOPE(known_y, known_x)`): (slope, intercept).
+/// `#N/A` without pairs, `#DIV/0!` with no spread in x (Microsoft's
+/// `SLOPE` reference).
+fn regression(args: &[Arg<'_>], first: usize) -> Result<(f64, f64), CellError> {
+    let pairs: Vec<(f64, f64)> = number_pairs(args, first)?
+        .into_iter()
+        .map(|(y, x)| (x, y))
+        .collect();
+    if pairs.is_empty() {
+        return fail(ErrorKind::NA);
+    }
+    let (mx, my, sxx, _, sxy) = moments(&pairs);
+    if sxx == 0.0 {
+        return fail(ErrorKind::Div0);
+    }
+    let slope = sxy / sxx;
+    Ok((slope, my - slope * mx))
+}
+
+/// `SLOPE(known_y, known_x)`.
+pub fn slope(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(regression(args, 0)?.0)
+}
+
+/// `INTERCEPT(known_y, known_x)`.
+pub fn intercept(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(regression(args, 0)?.1)
+}
+
+/// `FORECAST(x, known_y, known_x)` / `FORECAST.LINEAR`: the least-squares
+/// line's value at `x`.
+pub fn forecast(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let x = num_arg(args, 0)?;
+    let (slope, intercept) = regression(args, 1)?;
+    Ok(intercept + slope * x)
+}
+
+/// `RANK(number, ref, [order=0])` / `RANK.EQ`: 1 + how many numbers of
+/// `ref` are larger (order 0) or smaller (otherwise); ties share the best
+/// rank. `#N/A` if the number is not among them.
+pub fn rank_eq(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let number = num_arg(args, 0)?;
+    let xs = aggregate_numbers(args.get(1..2).unwrap_or_default())?;
+    let ascending = opt_num_arg(args, 2, 0.0)? != 0.0;
+    if !xs.contains(&number) {
+        return fail(ErrorKind::NA);
+    }
+    let before = xs
+        .iter()
+        .filter(|x| {
+            if ascending {
+                **x < number
+            } else {
+                **x > number
+            }
+        })
+        .count();
+    Ok(before as f64 + 1.0)
+}
+
+/// The value at the 0-based fractional position `h` of sorted `xs`,
+/// interpolating between neighbours.
+fn interpolate(xs: &[f64], h: f64) -> Result<f64, CellError> {
+    let low = h.floor();
+    let i = low as usize;
+    let Some(&a) = xs.get(i) else {
+        return fail(ErrorKind::Num);
+    };
+    let frac = h - low;
+    match xs.get(i + 1) {
+        Some(&b) if frac > 0.0 => Ok(a + frac * (b - a)),
+        _ => Ok(a),
+    }
+}
+
+/// The `k`-th percentile of the numbers of the first argument, inclusive
+/// (`k` in 0..=1, position (n−1)k) or exclusive (position (n+1)k − 1, which
+/// must fall within the data). `#NUM!` without numbers or with `k` outside.
+fn percentile(args: &[Arg<'_>], k: f64, exclusive: bool) -> Result<f64, CellError> {
+    let xs = sorted_numbers(args.get(..1).unwrap_or_default())?;
+    if xs.is_empty() || !(0.0..=1.0).contains(&k) {
+        return fail(ErrorKind::Num);
+    }
+    let n = xs.len() as f64;
+    let h = if exclusive {
+        let rank = k * (n + 1.0);
+        if !(1.0..=n).contains(&rank) {
+            return fail(ErrorKind::Num);
+        }
+        rank - 1.0
+    } else {
+        k * (n - 1.0)
+    };
+    interpolate(&xs, h)
+}
+
+/// `PERCENTILE(array, k)` / `PERCENTILE.INC`.
+pub fn percentile_inc(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let k = num_arg(args, 1)?;
+    percentile(args, k, false)
+}
+
+/// `PERCENTILE.EXC(array, k)`: `k` strictly between 0 and 1.
+pub fn percentile_exc(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let k = num_arg(args, 1)?;
+    if k <= 0.0 || k >= 1.0 {
+        return fail(ErrorKind::Num);
+    }
+    percentile(args, k, true)
+}
+
+/// `QUARTILE(array, quart)` / `QUARTILE.INC`: `quart` truncated, 0..=4.
+pub fn quartile_inc(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let quart = num_arg(args, 1)?.trunc();
+    if !(0.0..=4.0).contains(&quart) {
+        return fail(ErrorKind::Num);
+    }
+    percentile(args, quart / 4.0, false)
+}
+
+/// `QUARTILE.EXC(array, quart)`: `quart` truncated, 1..=3.
+pub fn quartile_exc(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let quart = num_arg(args, 1)?.trunc();
+    if !(1.0..=3.0).contains(&quart) {
+        return fail(ErrorKind::Num);
+    }
+    percentile(args, quart / 4.0, true)
+}
+
+/// `MODE(values…)` / `MODE.SNGL`: the most frequent number; `#N/A` if no
+/// number repeats.
+pub fn mode(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    mode_of(&aggregate_numbers(args)?)
+}
+
+/// The most frequent of `xs` (the first to appear among equally frequent
+/// values); `#N/A` if no value repeats.
+pub(crate) fn mode_of(xs: &[f64]) -> Result<f64, CellError> {
+    let mut order: Vec<(f64, usize)> = xs.iter().copied().zip(0..).collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // (value, count, first position) of the best run so far.
+    let mut best: Option<(f64, usize, usize)> = None;
+    for run in order.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(x, first)) = run.first() else {
+            continue;
+        };
+        let count = run.len();
+        let better = match best {
+            None => count > 1,
+            Some((_, c, f)) => count > c || (count == c && first < f),
+        };
+        if better {
+            best = Some((x, count, first));
+        }
+    }
+    best.map(|(x, _, _)| x)
+        .ok_or_else(|| CellError::new(ErrorKind::NA))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +432,27 @@ mod tests {
         assert_eq!(var_s(std::slice::from_ref(&a)), Ok(2.5));
         assert_eq!(var_p(&[a]), Ok(2.0));
         assert_eq!(stdev_s(&[n(1.0)]), fail(ErrorKind::Div0));
+    }
+
+    #[test]
+    fn pairs_percentiles_and_modes() {
+        let xs = arr((1..=5).map(|i| Value::Number(f64::from(i))).collect());
+        let ys = arr((1..=5)
+            .map(|i| Value::Number(f64::from(2 * i + 1)))
+            .collect());
+        assert_eq!(correl(&[xs.clone(), ys.clone()]), Ok(1.0));
+        assert_eq!(slope(&[ys.clone(), xs.clone()]), Ok(2.0));
+        assert_eq!(intercept(&[ys.clone(), xs.clone()]), Ok(1.0));
+        assert_eq!(forecast(&[n(10.0), ys, xs.clone()]), Ok(21.0));
+        assert_eq!(slope(&[arr(vec![]), arr(vec![])]), fail(ErrorKind::NA));
+        assert_eq!(rank_eq(&[n(4.0), xs.clone()]), Ok(2.0));
+        assert_eq!(rank_eq(&[n(4.0), xs.clone(), n(1.0)]), Ok(4.0));
+        assert_eq!(percentile_inc(&[xs.clone(), n(0.25)]), Ok(2.0));
+        assert_eq!(percentile_exc(&[xs.clone(), n(0.5)]), Ok(3.0));
+        assert_eq!(percentile_exc(&[xs.clone(), n(0.1)]), fail(ErrorKind::Num));
+        assert_eq!(quartile_inc(&[xs.clone(), n(4.0)]), Ok(5.0));
+        assert_eq!(quartile_exc(&[xs.clone(), n(4.0)]), fail(ErrorKind::Num));
+        assert_eq!(mode_of(&[3.0, 1.0, 1.0, 3.0]), Ok(3.0));
+        assert_eq!(mode_of(&[1.0, 2.0]), fail(ErrorKind::NA));
     }
 }

@@ -1,12 +1,17 @@
 //! Text functions: lengths and slices (`LEN`, `LEFT`, `RIGHT`, `MID`, counted
 //! in Unicode scalar values), joining (`CONCAT`, `CONCATENATE`, `TEXTJOIN`,
 //! `REPT`), case and spacing (`UPPER`, `LOWER`, `TRIM`), searching
-//! (`FIND`, `SEARCH`, `EXACT`, `SUBSTITUTE`) and `VALUE`. `TEXT` lives in
-//! `format.rs`.
+//! (`FIND`, `SEARCH`, `EXACT`, `SUBSTITUTE`, `TEXTBEFORE`, `TEXTAFTER`),
+//! numbers to and from text
+//! (`VALUE`, `NUMBERVALUE`, `FIXED`, `DOLLAR`). `TEXT` lives in `format.rs`.
 
 use crate::engine::coerce::{Wildcard, parse_number_text, to_bool, to_text};
 use crate::engine::functions::args::Arg;
-use crate::engine::functions::helpers::{fail, num_arg, opt_num_arg, scalar, text_arg, trunc_i64};
+use crate::engine::functions::format::format_with;
+use crate::engine::functions::helpers::{
+    fail, is_given, num_arg, opt_num_arg, scalar, text_arg, trunc_i64,
+};
+use crate::engine::functions::math::{RoundMode, round_decimal};
 use crate::engine::value::{CellError, ErrorKind, Value};
 
 /// Longest text a cell can hold (Excel's limit); longer results are `#VALUE!`.
@@ -232,6 +237,256 @@ pub fn value(args: &[Arg<'_>]) -> Result<f64, CellError> {
     }
 }
 
+/// The `decimals` argument of `FIXED`/`DOLLAR` (default 2, truncated;
+/// above 127 is `#VALUE!`) and the number rounded to it.
+fn rounded_for_display(args: &[Arg<'_>]) -> Result<(f64, i64), CellError> {
+    let number = num_arg(args, 0)?;
+    let decimals = opt_num_arg(args, 1, 2.0)?;
+    if decimals > 127.0 {
+        return fail(ErrorKind::Value);
+    }
+    let decimals = trunc_i64(decimals).max(-400);
+    let rounded = round_decimal(number, decimals, RoundMode::Nearest);
+    Ok((rounded, decimals))
+}
+
+/// The format code for `decimals` places after `integer_part`.
+fn decimal_format(integer_part: &str, decimals: i64) -> String {
+    let places = usize::try_from(decimals).unwrap_or(0);
+    if places == 0 {
+        integer_part.to_string()
+    } else {
+        format!("{integer_part}.{}", "0".repeat(places))
+    }
+}
+
+/// `FIXED(number, [decimals=2], [no_commas=FALSE])`: the number rounded to
+/// `decimals` places (negative: to the left of the point) as text, with
+/// thousands separators unless `no_commas`.
+pub fn fixed(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let (rounded, decimals) = rounded_for_display(args)?;
+    let no_commas = crate::engine::functions::helpers::opt_bool_arg(args, 2, false)?;
+    let integer_part = if no_commas { "0" } else { "#,##0" };
+    format_with(rounded, &decimal_format(integer_part, decimals))
+}
+
+/// `DOLLAR(number, [decimals=2])`: the number rounded as `FIXED` does, in
+/// the en-US currency format: `$1,234.57`, negatives in parentheses.
+pub fn dollar(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let (rounded, decimals) = rounded_for_display(args)?;
+    let positive = decimal_format("$#,##0", decimals);
+    format_with(rounded, &format!("{positive};({positive})"))
+}
+
+/// The first character of argument `i` as a separator, `default` if the
+/// argument is absent; an empty separator is `#VALUE!`.
+fn separator_arg(args: &[Arg<'_>], i: usize, default: char) -> Result<char, CellError> {
+    if i >= args.len() {
+        return Ok(default);
+    }
+    text_arg(args, i)?
+        .chars()
+        .next()
+        .ok_or_else(|| CellError::new(ErrorKind::Value))
+}
+
+/// `NUMBERVALUE(text, [decimal_separator="."], [group_separator=","])`:
+/// text to number independently of the locale. Spaces are ignored anywhere,
+/// group separators before the decimal separator are dropped, each
+/// trailing `%` divides by 100 and empty text is 0. A second decimal
+/// separator, a group separator after it, or anything else that is not a
+/// number is `#VALUE!`.
+pub fn numbervalue(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let text = text_arg(args, 0)?;
+    let decimal = separator_arg(args, 1, '.')?;
+    let group = separator_arg(args, 2, ',')?;
+    if decimal == group {
+        return fail(ErrorKind::Value);
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let body = compact.trim_end_matches('%');
+    let percents = compact.chars().count() - body.chars().count();
+    if body.is_empty() {
+        return if percents == 0 {
+            Ok(0.0)
+        } else {
+            fail(ErrorKind::Value)
+        };
+    }
+    let mut plain = String::with_capacity(body.len());
+    let mut seen_decimal = false;
+    for c in body.chars() {
+        if c == decimal {
+            if seen_decimal {
+                return fail(ErrorKind::Value);
+            }
+            seen_decimal = true;
+            plain.push('.');
+        } else if c == group {
+            if seen_decimal {
+                return fail(ErrorKind::Value);
+            }
+        } else if c.is_ascii_digit() || matches!(c, '+' | '-' | 'e' | 'E') {
+            plain.push(c);
+        } else {
+            return fail(ErrorKind::Value);
+        }
+    }
+    let n: f64 = plain
+        .parse()
+        .map_err(|_| CellError::new(ErrorKind::Value))?;
+    Ok(n / 100f64.powi(i32::try_from(percents).unwrap_or(i32::MAX)))
+}
+
+/// The delimiters of `TEXTBEFORE`/`TEXTAFTER`: one text, or every value of
+/// an array or reference (errors propagate).
+fn delimiters(arg: Option<&Arg<'_>>) -> Result<Vec<String>, CellError> {
+    let Some(arg) = arg else {
+        return fail(ErrorKind::Value);
+    };
+    if let Arg::Value(v) = arg {
+        return Ok(vec![to_text(v)?]);
+    }
+    let mut out = Vec::new();
+    let mut first_error = None;
+    arg.for_each(|v| match to_text(v) {
+        Ok(t) if first_error.is_none() => out.push(t),
+        Err(e) if first_error.is_none() => first_error = Some(e),
+        _ => {}
+    });
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// A character as compared by a case-insensitive search.
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// The (start, length) of every delimiter occurrence, in characters, in
+/// search order: from the start (non-overlapping, left to right) or, if
+/// `backward`, from the end (right to left). With `match_end` the end of the
+/// text (the start, searching backward) counts as one more occurrence.
+fn delimiter_matches(
+    text: &[char],
+    delimiters: &[Vec<char>],
+    backward: bool,
+    match_end: bool,
+) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    if delimiters.iter().any(Vec::is_empty) {
+        // An empty delimiter matches at once.
+        found.push((if backward { text.len() } else { 0 }, 0));
+        return found;
+    }
+    if backward {
+        let mut end = text.len();
+        while end > 0 {
+            let hit = delimiters
+                .iter()
+                .find(|d| end >= d.len() && text.get(end - d.len()..end) == Some(d.as_slice()));
+            match hit {
+                Some(d) => {
+                    found.push((end - d.len(), d.len()));
+                    end -= d.len();
+                }
+                None => end -= 1,
+            }
+        }
+        if match_end {
+            found.push((0, 0));
+        }
+    } else {
+        let mut start = 0;
+        while start < text.len() {
+            let hit = delimiters
+                .iter()
+                .find(|d| text.get(start..start + d.len()) == Some(d.as_slice()));
+            match hit {
+                Some(d) => {
+                    found.push((start, d.len()));
+                    start += d.len();
+                }
+                None => start += 1,
+            }
+        }
+        if match_end {
+            found.push((text.len(), 0));
+        }
+    }
+    found
+}
+
+/// Shared body of `TEXTBEFORE` and `TEXTAFTER(text, delimiter,
+/// [instance_num=1], [match_mode=0], [match_end=0], [if_not_found])`, as
+/// Microsoft documents them: case-sensitive unless `match_mode` is 1; a
+/// negative instance counts from the end; empty text gives empty text; an
+/// instance of 0 or longer than the text is `#VALUE!`; a missing delimiter
+/// or instance is `#N/A` (or `if_not_found`).
+fn split_at_delimiter(args: &[Arg<'_>], after: bool) -> Result<Value, CellError> {
+    let text: Vec<char> = text_arg(args, 0)?.chars().collect();
+    let delimiters = delimiters(args.get(1))?;
+    // A skipped argument (`TEXTBEFORE(t, " ", , , 1)`) takes its default.
+    let given_number = |i: usize, default: f64| {
+        if is_given(args, i) {
+            num_arg(args, i).map(trunc_i64)
+        } else {
+            Ok(default as i64)
+        }
+    };
+    let instance = given_number(2, 1.0)?;
+    let match_mode = given_number(3, 0.0)?;
+    let match_end = given_number(4, 0.0)? != 0;
+    if !(0..=1).contains(&match_mode) {
+        return fail(ErrorKind::Value);
+    }
+    if text.is_empty() {
+        return Ok(Value::text(""));
+    }
+    if instance == 0 || instance.unsigned_abs() > text.len() as u64 {
+        return fail(ErrorKind::Value);
+    }
+    let insensitive = match_mode == 1;
+    let prepare = |chars: &mut dyn Iterator<Item = char>| -> Vec<char> {
+        chars
+            .map(|c| if insensitive { fold(c) } else { c })
+            .collect()
+    };
+    let haystack = prepare(&mut text.iter().copied());
+    let needles: Vec<Vec<char>> = delimiters.iter().map(|d| prepare(&mut d.chars())).collect();
+    let found = delimiter_matches(&haystack, &needles, instance < 0, match_end);
+    let nth = usize::try_from(instance.unsigned_abs() - 1).unwrap_or(usize::MAX);
+    let Some(&(start, len)) = found.get(nth) else {
+        return if is_given(args, 5) {
+            Ok(scalar(args, 5))
+        } else {
+            fail(ErrorKind::NA)
+        };
+    };
+    let part = if after {
+        text.get(start + len..)
+    } else {
+        text.get(..start)
+    };
+    Ok(Value::text(
+        part.unwrap_or_default().iter().collect::<String>(),
+    ))
+}
+
+/// `TEXTBEFORE(text, delimiter, [instance_num], [match_mode], [match_end],
+/// [if_not_found])`: the text before the delimiter.
+pub fn textbefore(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    split_at_delimiter(args, false)
+}
+
+/// `TEXTAFTER(text, delimiter, [instance_num], [match_mode], [match_end],
+/// [if_not_found])`: the text after the delimiter.
+pub fn textafter(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    split_at_delimiter(args, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +555,51 @@ mod tests {
         assert_eq!(exact(&[t("a"), t("A")]), Ok(false));
         assert_eq!(value(&[t("1,000")]), Ok(1000.0));
         assert_eq!(value(&[t("abc")]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn numbers_as_text() {
+        assert_eq!(fixed(&[n(1234.567), n(1.0)]), Ok("1,234.6".into()));
+        assert_eq!(
+            fixed(&[n(-1234.567), n(-1.0), Arg::Value(Value::Bool(true))]),
+            Ok("-1230".into())
+        );
+        assert_eq!(fixed(&[n(1.0), n(128.0)]), fail(ErrorKind::Value));
+        assert_eq!(dollar(&[n(-0.123), n(4.0)]), Ok("($0.1230)".into()));
+        assert_eq!(numbervalue(&[t("2.500,27"), t(","), t(".")]), Ok(2500.27));
+        assert_eq!(numbervalue(&[t(" 3 000 ")]), Ok(3000.0));
+        assert_eq!(numbervalue(&[t("")]), Ok(0.0));
+        assert_eq!(numbervalue(&[t("inf")]), fail(ErrorKind::Value));
+        assert_eq!(numbervalue(&[t("1.5.")]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn text_around_delimiters() {
+        let skip = Arg::Value(Value::Empty);
+        assert_eq!(
+            textbefore(&[t("a-b-c"), t("-"), n(-1.0)]),
+            Ok(Value::text("a-b"))
+        );
+        assert_eq!(
+            textafter(&[t("a-b-c"), t("-"), n(2.0)]),
+            Ok(Value::text("c"))
+        );
+        assert_eq!(
+            textbefore(&[t("Socrates"), t(" "), skip.clone(), skip.clone(), n(1.0)]),
+            Ok(Value::text("Socrates"))
+        );
+        assert_eq!(
+            textafter(&[t("aXbx"), t("x"), skip, n(1.0)]),
+            Ok(Value::text("bx"))
+        );
+        assert_eq!(textafter(&[t("ab"), t("-")]), fail(ErrorKind::NA));
+        assert_eq!(
+            textafter(&[t("ab"), t("-"), n(3.0)]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(
+            textafter(&[t("ab"), t("b"), n(1.0), n(2.0)]),
+            fail(ErrorKind::Value)
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 use crate::engine::coerce::{Wildcard, compare, values_equal};
-use crate::engine::functions::args::{Arg, RangeRef, implicit_intersection};
+use crate::engine::functions::args::{Arg, implicit_intersection};
 use crate::engine::functions::helpers::{
     fail, is_given, num_arg, opt_bool_arg, opt_num_arg, resized, scalar, trunc_i64,
 };
@@ -439,6 +439,15 @@ fn dimension(args: &[Arg<'_>], want_rows: bool) -> Result<f64, CellError> {
 /// index takes it as the column. Index 0 selects a whole row/column, read
 /// by implicit intersection. Out of range is `#REF!`, negative `#VALUE!`.
 pub fn index(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    // A reference: the cell, row or column it picks (the same rules that
+    // hand it to a function taking a range), read by implicit intersection.
+    if let Some(picked) = crate::engine::functions::reference::index_range(args) {
+        let (range, at) = picked?;
+        return match implicit_intersection(&range, at) {
+            Value::Error(e) => Err(e),
+            v => Ok(v),
+        };
+    }
     let Some(array) = args.first() else {
         return fail(ErrorKind::Value);
     };
@@ -460,27 +469,10 @@ pub fn index(args: &[Arg<'_>]) -> Result<Value, CellError> {
     let col = if col == 0 && cols == 1 { 1 } else { col };
     match (u32::try_from(row), u32::try_from(col)) {
         (Ok(r @ 1..), Ok(c @ 1..)) => Ok(array.get(r - 1, c - 1)),
-        (Ok(r), Ok(c)) => whole_line(array, r, c),
+        // A whole row or column of an array constant is an array, which
+        // one cell cannot show.
+        (Ok(_), Ok(_)) => fail(ErrorKind::Value),
         _ => fail(ErrorKind::Ref),
-    }
-}
-
-/// `INDEX` with a 0 row or column: the selected row/column of a reference,
-/// read by implicit intersection with the formula cell.
-fn whole_line(array: &Arg<'_>, row: u32, col: u32) -> Result<Value, CellError> {
-    let Arg::Range { range, at } = array else {
-        return fail(ErrorKind::Value);
-    };
-    let sub = RangeRef {
-        row0: range.row0 + row.saturating_sub(1),
-        col0: range.col0 + col.saturating_sub(1),
-        rows: if row == 0 { range.rows } else { 1 },
-        cols: if col == 0 { range.cols } else { 1 },
-        ..*range
-    };
-    match implicit_intersection(&sub, *at) {
-        Value::Error(e) => Err(e),
-        v => Ok(v),
     }
 }
 

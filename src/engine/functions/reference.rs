@@ -93,8 +93,8 @@ pub fn offset_range<'a>(args: &[Arg<'a>]) -> Result<MadeReference<'a>, CellError
 /// one (`SUM(INDEX(A1:C9, 0, 2))` adds the second column): the cell at
 /// `row`, `col`, or with a 0 index the whole row or column of `reference`.
 /// `None` when the first argument is not a reference (an array constant):
-/// then `INDEX` gives a value as usual. The indices follow
-/// [`crate::engine::functions::lookup::index`].
+/// then `INDEX` gives a value as usual. `INDEX` in a cell of its own
+/// ([`crate::engine::functions::lookup::index`]) reads this reference.
 pub fn index_range<'a>(args: &[Arg<'a>]) -> Option<Result<MadeReference<'a>, CellError>> {
     let Some(Arg::Range { range, at }) = args.first() else {
         return None;

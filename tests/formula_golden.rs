@@ -143,6 +143,7 @@ fn tree(expr: &Expr) -> String {
             out
         }
         Expr::Group(x) => format!("(group {})", tree(x)),
+        Expr::RangeOp(l, r) => format!("(: {} {})", tree(l), tree(r)),
         Expr::Array(rows) => {
             let rows: Vec<String> = rows
                 .iter()

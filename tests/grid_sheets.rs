@@ -454,3 +454,23 @@ fn index_hands_on_a_row_a_column_or_a_cell_of_its_reference() {
     assert_eq!(shown(&book)[2], "22,60,30");
     assert_eq!(shown(&book)[3], "6,#REF!,4");
 }
+
+#[test]
+fn the_range_operator_joins_references_that_functions_return() {
+    let mut book = grid_book(&[
+        &["1", "10", "=SUM(INDEX(A1:A5,2):INDEX(A1:A5,4))"],
+        &["2", "20", "=SUM(A1:INDEX(A1:B5,C4,2))"],
+        &["3", "30", "=SUM(OFFSET(A1,1,0):B2)"],
+        &["4", "40", "2"],
+        &["5", "50", ""],
+    ]);
+    assert_eq!(book.cell_value(0, 0, 2).to_string(), "9");
+    assert_eq!(book.cell_value(0, 1, 2).to_string(), "33");
+    assert_eq!(book.cell_value(0, 2, 2).to_string(), "22");
+    // The cells between the two ends follow their edits.
+    set(&mut book, 2, 0, "30");
+    assert_eq!(book.cell_value(0, 0, 2).to_string(), "36");
+    set(&mut book, 3, 2, "3");
+    assert_eq!(book.cell_value(0, 1, 2).to_string(), "93");
+    assert_same_as_full(&book);
+}

@@ -51,6 +51,8 @@ pub enum Node {
     MetricRow { sheet: u32, row: u32 },
     /// An array constant (`{1,2;3,4}`).
     Array(Array),
+    /// The range operator: the smallest range holding both references.
+    RangeOp(Box<Node>, Box<Node>),
     /// Operators over an array constant, computed value by value (the
     /// result is an array; in one cell, its first value).
     Elementwise(Box<Node>),
@@ -166,6 +168,10 @@ impl Compiler<'_> {
                 })
             }
             Expr::Group(inner) => self.node(inner, position),
+            Expr::RangeOp(left, right) => Node::RangeOp(
+                Box::new(self.node(left, Position::RangeParam)),
+                Box::new(self.node(right, Position::RangeParam)),
+            ),
             Expr::Unary(UnaryOp::Negate, inner) => {
                 elementwise_if_array(Node::Negate(Box::new(self.node(inner, operand_position))))
             }

@@ -109,6 +109,7 @@ impl<'a> Evaluator<'a> {
             // In one cell an array constant shows its first value, as in Excel.
             Node::Array(array) => array.data.first().cloned().unwrap_or(Value::Empty),
             Node::Elementwise(inner) => self.array_arg(inner).scalar(),
+            Node::RangeOp(..) => self.arg(node).scalar(),
             Node::Cell { sheet, row, col } => match col.at(self.col) {
                 Some(col) => self.cell(*sheet, *row, col).clone(),
                 None => Value::error(ErrorKind::Ref),
@@ -284,6 +285,7 @@ impl<'a> Evaluator<'a> {
             },
             Node::Array(array) => Arg::Array(array.clone()),
             Node::Elementwise(inner) => self.array_arg(inner),
+            Node::RangeOp(left, right) => self.range_op(left, right),
             Node::Call { function, args } if function.name == "INDIRECT" => self.indirect(args),
             Node::Call { function, args } if function.name == "OFFSET" => self.offset(args),
             Node::Call { function, args } if function.name == "INDEX" => {
@@ -304,6 +306,36 @@ impl<'a> Evaluator<'a> {
             },
             _ => Arg::Value(self.eval_fast(node)),
         }
+    }
+
+    /// `left:right` between references on one sheet: the smallest range
+    /// holding both (`#VALUE!` if a side is not a reference or they are on
+    /// different sheets).
+    fn range_op(&self, left: &'a Node, right: &'a Node) -> Arg<'a> {
+        let (left, right) = (self.arg(left), self.arg(right));
+        let (Arg::Range { range: a, at }, Arg::Range { range: b, .. }) = (&left, &right) else {
+            for side in [left, right] {
+                if let Arg::Value(Value::Error(e)) = side {
+                    return Arg::Value(Value::Error(e));
+                }
+            }
+            return Arg::Value(Value::error(ErrorKind::Value));
+        };
+        if !std::ptr::eq(a.data.as_ptr(), b.data.as_ptr()) || a.stride != b.stride {
+            return Arg::Value(Value::error(ErrorKind::Value));
+        }
+        let row0 = a.row0.min(b.row0);
+        let col0 = a.col0.min(b.col0);
+        let row1 = (a.row0 + a.rows).max(b.row0 + b.rows);
+        let col1 = (a.col0 + a.cols).max(b.col0 + b.cols);
+        let range = RangeRef {
+            row0,
+            col0,
+            rows: row1 - row0,
+            cols: col1 - col0,
+            ..*a
+        };
+        self.not_itself(range, *at)
     }
 
     /// `OFFSET(reference, rows, cols, [height], [width])`: the reference it

@@ -153,6 +153,8 @@ fn calls_volatile(node: &Node) -> bool {
         | Node::Percent(inner)
         | Node::Elementwise(inner) => calls_volatile(inner),
         Node::Binary(_, left, right) => calls_volatile(left) || calls_volatile(right),
+        // The cells between two references are known only once both are.
+        Node::RangeOp(..) => true,
         _ => false,
     }
 }
@@ -1037,7 +1039,7 @@ impl Engine {
             | Node::Plus(inner)
             | Node::Percent(inner)
             | Node::Elementwise(inner) => self.collect_precedents(inner, at, out),
-            Node::Binary(_, left, right) => {
+            Node::Binary(_, left, right) | Node::RangeOp(left, right) => {
                 self.collect_precedents(left, at, out);
                 self.collect_precedents(right, at, out);
             }

@@ -30,6 +30,10 @@ pub enum Expr {
     Group(Box<Expr>),
     /// An argument left empty, as in `IF(A1,,2)`.
     Missing,
+    /// Excel's range operator between references that are not both plain
+    /// cells: `INDEX(A:A,2):INDEX(A:A,9)`, `A1:INDEX(B:B,n)` — the smallest
+    /// range holding both.
+    RangeOp(Box<Expr>, Box<Expr>),
     /// An array constant such as `{1,2,3}` or `{1,2;3,4}`: rows of
     /// constants (numbers, text, booleans, errors), all of one length.
     Array(Vec<Vec<Expr>>),

@@ -140,6 +140,17 @@ impl Parsed {
     }
 }
 
+/// True if `expr` can stand on either side of the range operator: a cell
+/// or range reference, a call (which may return one), or such a join.
+fn joins(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Call { .. }
+            | Expr::RangeOp(..)
+            | Expr::Reference(Reference::Cell { .. } | Reference::Range { .. })
+    )
+}
+
 /// A hint for a token that is out of place: `;` is the argument separator
 /// in some spreadsheet locales, and only separates array rows here.
 fn hint(token: &Token) -> &'static str {
@@ -311,7 +322,30 @@ impl Parser<'_> {
         )
     }
 
+    /// A primary, then `:` joining it to another as Excel's range operator
+    /// when either side is a function call (`INDEX(A:A,2):INDEX(A:A,9)`,
+    /// `A1:INDEX(B:B,n)`); `A1:B2` itself is one reference token pair.
     fn primary(&mut self) -> Result<Parsed, ParseError> {
+        let mut left = self.primary_operand()?;
+        while self.peek_kind() == Some(&TokenKind::Colon) && joins(&left.expr) {
+            let colon = self.advance();
+            let right = self.primary_operand()?;
+            if !joins(&right.expr) {
+                let span = colon.map_or(Span::new(0, 0), |t| t.span);
+                return Err(self.error("`:` must join two cells, like `B2:M2`", span));
+            }
+            let height = left.height.max(right.height);
+            let span = colon.map_or(Span::new(0, 0), |t| t.span);
+            left = self.node(
+                Expr::RangeOp(Box::new(left.expr), Box::new(right.expr)),
+                height,
+                span,
+            )?;
+        }
+        Ok(left)
+    }
+
+    fn primary_operand(&mut self) -> Result<Parsed, ParseError> {
         let Some(token) = self.peek().cloned() else {
             return Err(self.expected_operand());
         };
@@ -602,7 +636,18 @@ impl Parser<'_> {
         first_span: Span,
     ) -> Result<Parsed, ParseError> {
         let mut written = vec![(first, first_span)];
-        let reference = if self.eat(&TokenKind::Colon) {
+        // `A1:INDEX(…)` is the range operator, left to `primary`.
+        let call_follows = matches!(
+            self.tokens.get(self.pos + 1).map(|t| &t.kind),
+            Some(TokenKind::Name(_) | TokenKind::Cell(_))
+        ) && matches!(
+            self.tokens.get(self.pos + 2).map(|t| &t.kind),
+            Some(TokenKind::LParen)
+        );
+        let reference = if self.peek_kind() == Some(&TokenKind::Colon)
+            && !call_follows
+            && self.eat(&TokenKind::Colon)
+        {
             let (second, second_span) = match self.advance() {
                 Some(Token {
                     kind: TokenKind::Cell(cell),

@@ -54,6 +54,11 @@ fn write_expr(out: &mut String, expr: &Expr) {
         Expr::Bool(true) => out.push_str("TRUE"),
         Expr::Bool(false) => out.push_str("FALSE"),
         Expr::Error(kind) => out.push_str(kind.as_str()),
+        Expr::RangeOp(left, right) => {
+            write_expr(out, left);
+            out.push(':');
+            write_expr(out, right);
+        }
         Expr::Array(rows) => {
             out.push('{');
             for (r, row) in rows.iter().enumerate() {

@@ -32,7 +32,7 @@ fn visit<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
     f(expr);
     match expr {
         Expr::Unary(_, inner) | Expr::Percent(inner) | Expr::Group(inner) => visit(inner, f),
-        Expr::Binary(_, lhs, rhs) => {
+        Expr::Binary(_, lhs, rhs) | Expr::RangeOp(lhs, rhs) => {
             visit(lhs, f);
             visit(rhs, f);
         }

@@ -615,6 +615,10 @@ impl Context<'_> {
         match expr {
             Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Missing => expr.clone(),
             Expr::Error(kind) => Expr::Error(excel_error(*kind)),
+            Expr::RangeOp(left, right) => Expr::RangeOp(
+                Box::new(self.translate(left, Position::RangeParam)),
+                Box::new(self.translate(right, Position::RangeParam)),
+            ),
             Expr::Array(rows) => Expr::Array(
                 rows.iter()
                     .map(|row| row.iter().map(|v| self.translate(v, position)).collect())

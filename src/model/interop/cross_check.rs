@@ -19,15 +19,15 @@ use crate::model::{CellInput, Workbook};
 /// At most this many differing cells are listed (all are counted).
 pub const LISTED_DIFFERENCES: usize = 50;
 
-/// Functions whose result depends on the moment or the way of computing.
-const VOLATILE: [&str; 9] = [
+/// Functions whose result depends on the moment or the way of computing
+/// that the engine does not have (or computes once): besides the engine's
+/// own volatile functions ([`crate::engine::functions::reference::VOLATILE`]).
+const VOLATILE_ELSEWHERE: [&str; 7] = [
     "TODAY",
     "NOW",
     "RAND",
     "RANDBETWEEN",
     "RANDARRAY",
-    "OFFSET",
-    "INDIRECT",
     "CELL",
     "INFO",
 ];
@@ -35,7 +35,9 @@ const VOLATILE: [&str; 9] = [
 /// True if `function` (any case) is volatile: its result depends on when
 /// or how it is computed, so a value saved earlier cannot be compared.
 pub fn is_volatile(function: &str) -> bool {
-    VOLATILE.iter().any(|v| v.eq_ignore_ascii_case(function))
+    let upper = function.to_ascii_uppercase();
+    VOLATILE_ELSEWHERE.contains(&upper.as_str())
+        || crate::engine::functions::reference::VOLATILE.contains(&upper.as_str())
 }
 
 /// The value Excel saved with a formula cell.

@@ -12,6 +12,7 @@ pub mod compile;
 pub mod eval;
 pub mod functions;
 pub mod graph;
+pub mod program;
 pub mod value;
 
 use std::collections::HashMap;
@@ -139,6 +140,8 @@ struct Formula {
     /// True if the formula calls a volatile function (see
     /// [`functions::reference::VOLATILE`]).
     volatile: bool,
+    /// The formula as a numeric program, if it compiles to one.
+    program: Option<program::Program>,
 }
 
 /// True if `node` calls a volatile function.
@@ -207,6 +210,8 @@ pub struct Engine {
     /// Counts stored values that changed (also while focused), so a round
     /// of [`Engine::refresh_volatile`] can tell it changed nothing.
     stored_changes: u64,
+    /// The stack of compiled programs' runs.
+    lanes: program::Lanes,
 }
 
 /// A focus: the cells kept up to date, and the cells left stale.
@@ -308,6 +313,7 @@ impl Engine {
             built: false,
             defined: HashMap::new(),
             focus: None,
+            lanes: program::Lanes::default(),
         }
     }
 
@@ -318,6 +324,15 @@ impl Engine {
     pub fn set_grid(&mut self, sheet: u32) {
         if let Some(values) = self.values.get_mut(sheet as usize) {
             values.grid = true;
+        }
+        // Programs read metric columns fixed by the grid flags.
+        for id in 0..self.formulas.len() {
+            if let Some(formula) = &self.formulas[id] {
+                let program = self.program_for(&formula.node);
+                if let Some(formula) = &mut self.formulas[id] {
+                    formula.program = program;
+                }
+            }
         }
         self.built = false;
         self.full_plan = None;
@@ -435,13 +450,10 @@ impl Engine {
         let mut recalc = Recalc::default();
         if plan.cycles.is_empty() {
             // The common case: every cell in rank order, addresses known.
-            let order = std::mem::take(&mut self.rank_order);
-            let addrs = std::mem::take(&mut self.rank_addrs);
-            for (&id, &addr) in order.iter().zip(&addrs) {
-                self.compute_at(id, addr, &mut recalc);
+            let mut rank = 0;
+            while rank < self.rank_order.len() {
+                rank += self.compute_ranks(rank, &mut recalc);
             }
-            self.rank_order = order;
-            self.rank_addrs = addrs;
         } else {
             self.run_plan(&plan, None, &mut recalc);
         }
@@ -936,7 +948,12 @@ impl Engine {
         };
         let volatile = calls_volatile(&node);
         self.volatile_formulas += usize::from(volatile);
-        let formula = Formula { node, volatile };
+        let program = self.program_for(&node);
+        let formula = Formula {
+            node,
+            volatile,
+            program,
+        };
         match self.free_formulas.pop() {
             Some(id) => {
                 self.formulas[id as usize] = Some(formula);
@@ -947,6 +964,14 @@ impl Engine {
                 (self.formulas.len() - 1) as u32
             }
         }
+    }
+
+    fn program_for(&self, node: &Node) -> Option<program::Program> {
+        let shapes = program::Shapes {
+            sheets: &self.values,
+            periods: self.periods,
+        };
+        program::Program::compile(node, &shapes)
     }
 
     fn release_formula(&mut self, id: u32) {
@@ -1240,14 +1265,24 @@ impl Engine {
             return false;
         };
         let value = match self.formulas.get(formula as usize) {
-            Some(Some(f)) => Evaluator {
-                sheets: &self.values,
-                periods: self.periods,
-                sheet: addr.sheet,
-                row: addr.row,
-                col: addr.col,
+            Some(Some(f)) => {
+                let fast = f.program.as_ref().map_or(f64::NAN, |program| {
+                    let at = (addr.sheet, addr.col);
+                    program.run(&self.values, self.periods, at, 1, &mut self.lanes)[0]
+                });
+                if fast.is_nan() {
+                    Evaluator {
+                        sheets: &self.values,
+                        periods: self.periods,
+                        sheet: addr.sheet,
+                        row: addr.row,
+                        col: addr.col,
+                    }
+                    .eval_fast(&f.node)
+                } else {
+                    Value::number(fast)
+                }
             }
-            .eval_fast(&f.node),
             _ => Value::error(ErrorKind::Ref),
         };
         recalc.evaluated += 1;
@@ -1259,6 +1294,69 @@ impl Engine {
             value
         };
         self.store_at(addr, value, recalc)
+    }
+
+    /// Computes the cell at `rank` of the full plan and, when it follows a
+    /// row formula that compiled to a program, the neighbouring period
+    /// cells of its row that come right after it in rank order, in one run
+    /// of the program (they cannot read each other: a cell between them
+    /// in rank order would break the run, and a formula reading its own
+    /// row is computed cell by cell). Returns how many ranks it computed.
+    fn compute_ranks(&mut self, rank: usize, recalc: &mut Recalc) -> usize {
+        let (id, addr) = (self.rank_order[rank], self.rank_addrs[rank]);
+        let source = self.sources[id as usize];
+        let program = match source {
+            Source::Row(f) => match self.formulas.get(f as usize) {
+                Some(Some(Formula {
+                    program: Some(program),
+                    ..
+                })) if !program.reads_row(addr.sheet, addr.row) => program,
+                _ => {
+                    self.compute_at(id, addr, recalc);
+                    return 1;
+                }
+            },
+            _ => {
+                self.compute_at(id, addr, recalc);
+                return 1;
+            }
+        };
+        let mut n = 1;
+        while n < program::LANES
+            && self.rank_addrs.get(rank + n)
+                == Some(&CellAddr::new(addr.sheet, addr.row, addr.col + n as u32))
+            && self.sources[self.rank_order[rank + n] as usize] == source
+        {
+            n += 1;
+        }
+        let mut results = [0.0; program::LANES];
+        results[..n].copy_from_slice(program.run(
+            &self.values,
+            self.periods,
+            (addr.sheet, addr.col),
+            n,
+            &mut self.lanes,
+        ));
+        for (k, &x) in results[..n].iter().enumerate() {
+            let (id, addr) = (self.rank_order[rank + k], self.rank_addrs[rank + k]);
+            if x.is_nan() {
+                self.compute_at(id, addr, recalc);
+            } else {
+                recalc.evaluated += 1;
+                self.store_number(addr, x, recalc);
+            }
+        }
+        n
+    }
+
+    /// [`Engine::store_at`] for a number, quick when it did not change.
+    fn store_number(&mut self, addr: CellAddr, x: f64, recalc: &mut Recalc) -> bool {
+        if let Some(Value::Number(old)) = self.value_slot(addr)
+            && *old == x
+        {
+            return false;
+        }
+        self.store_at(addr, Value::number(x), recalc)
     }
 
     /// Stores a value; records and returns whether it changed.

@@ -187,6 +187,16 @@ impl Sum {
         self.sum = t;
     }
 
+    /// A sum from its running total and compensation (see [`Sum::parts`]).
+    pub(crate) fn from_parts(sum: f64, compensation: f64) -> Sum {
+        Sum { sum, compensation }
+    }
+
+    /// The running total and the compensation, to keep a sum elsewhere.
+    pub(crate) fn parts(&self) -> (f64, f64) {
+        (self.sum, self.compensation)
+    }
+
     /// The total so far.
     pub(crate) fn total(&self) -> f64 {
         self.sum + self.compensation

@@ -1527,3 +1527,59 @@ pub fn column_letters(col: u32) -> String {
     letters.reverse();
     String::from_utf8(letters).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every formula cell's value as the interpreter computes it alone,
+    /// next to the value a full recalculation (programs in runs) stored.
+    fn assert_runs_match_the_interpreter(doc: &crate::model::document::WorkbookFile, name: &str) {
+        let (mut engine, _) = crate::model::build_engine(doc);
+        engine.recalc_all();
+        let mut compiled = 0;
+        for id in 0..engine.sources.len() as u32 {
+            let Some(f) = engine.sources[id as usize].formula() else {
+                continue;
+            };
+            let Some(Some(formula)) = engine.formulas.get(f as usize) else {
+                continue;
+            };
+            compiled += usize::from(formula.program.is_some());
+            let addr = engine.addr_of(id);
+            let exact = Evaluator {
+                sheets: &engine.values,
+                periods: engine.periods,
+                sheet: addr.sheet,
+                row: addr.row,
+                col: addr.col,
+            }
+            .eval_fast(&formula.node);
+            let exact = if exact.is_empty() {
+                Value::Number(0.0)
+            } else {
+                exact
+            };
+            assert!(
+                exact.same_as(engine.value(addr)),
+                "{name}, {}: interpreter {exact:?}, stored {:?}",
+                engine.cell_name(addr),
+                engine.value(addr)
+            );
+        }
+        assert!(compiled > 0, "{name}: some formulas compile to programs");
+    }
+
+    #[test]
+    fn full_recalculation_in_runs_matches_the_interpreter() {
+        for seed in [1, 42] {
+            let doc = crate::model::generate::founder_model(300, 36, seed);
+            assert_runs_match_the_interpreter(&doc, &format!("generated model {seed}"));
+        }
+        for sample in ["edtech-growth", "saas", "funnel"] {
+            let path = format!("{}/models/{sample}.ron", env!("CARGO_MANIFEST_DIR"));
+            let doc = crate::model::io::load(std::path::Path::new(&path)).expect("sample loads");
+            assert_runs_match_the_interpreter(&doc, sample);
+        }
+    }
+}

@@ -135,6 +135,9 @@ enum Use {
     /// Coerced to a number (an operand, a condition, a function's number
     /// argument): comparisons count as 1/0, blank cells as 0.
     Number,
+    /// An operand of a comparison: a number or a blank (0), but not a
+    /// boolean, which compares above every number.
+    Compared,
     /// Kept as the value it is (the cell's result, a branch of `IF`, an
     /// aggregate's argument): a comparison would be a boolean, so it is
     /// left to the interpreter.
@@ -538,18 +541,18 @@ impl Compiler<'_> {
         match node {
             Node::Const(Value::Number(n)) => self.emit(Op::Number(*n), 1),
             Node::Cell { sheet, row, col } => {
-                let blank = if usage == Use::Number {
-                    Blank::Zero
-                } else {
+                let blank = if usage == Use::Value {
                     Blank::GiveUp
+                } else {
+                    Blank::Zero
                 };
                 self.cell(*sheet, *row, *col, blank)?;
             }
             Node::Metric { sheet, row, offset } => {
-                let blank = if usage == Use::Number {
-                    Blank::Zero
-                } else {
+                let blank = if usage == Use::Value {
                     Blank::GiveUp
+                } else {
+                    Blank::Zero
                 };
                 self.metric(*sheet, *row, *offset, blank)?;
             }
@@ -581,8 +584,9 @@ impl Compiler<'_> {
                     }
                     _ => return None,
                 };
-                self.node(left, Use::Number)?;
-                self.node(right, Use::Number)?;
+                let operands = if compare { Use::Compared } else { Use::Number };
+                self.node(left, operands)?;
+                self.node(right, operands)?;
                 self.emit(
                     if compare {
                         Op::Compare(*op)
@@ -807,7 +811,10 @@ mod tests {
         );
         assert_eq!(run("SUM(price)+0", &sheets, 2), Some(52.0));
         assert_eq!(run("SUM(C1:D2)*1", &sheets, 2), Some(29.0));
-        assert_eq!(run("MAX(MIN(price[0],units[0]),cost[0])", &sheets, 2), Some(3.0));
+        assert_eq!(
+            run("MAX(MIN(price[0],units[0]),cost[0])", &sheets, 2),
+            Some(3.0)
+        );
         assert_eq!(run("ABS(units-price)", &sheets, 2), Some(7.0));
         assert_eq!(run("IF(price>11,units,cost)", &sheets, 2), Some(1.0));
         assert_eq!(run("IF(price>11,units,cost)", &sheets, 3), Some(4.0));
@@ -845,5 +852,125 @@ mod tests {
             assert_eq!(program(text, &sheets), None, "{text}");
         }
         assert!(program("(price>1)*2", &sheets).is_some());
+    }
+}
+
+/// Programs against the interpreter on random formulas over random values
+/// (numbers, blanks, text, zeros, huge numbers): wherever a program gives
+/// a number, the interpreter gives the same number.
+#[cfg(test)]
+mod agreement {
+    use super::*;
+    use crate::engine::compile::{Resolver, compile};
+    use crate::engine::eval::Evaluator;
+    use proptest::prelude::*;
+
+    struct Names;
+
+    impl Resolver for Names {
+        fn sheet(&self, _name: &str) -> Option<u32> {
+            None
+        }
+        fn metric(&self, _sheet: u32, name: &str) -> Option<u32> {
+            ["a", "b", "c"]
+                .iter()
+                .position(|m| *m == name)
+                .map(|i| i as u32)
+        }
+    }
+
+    const PERIODS: Periods = Periods {
+        first_col: 1,
+        count: 5,
+    };
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            4 => (-1000.0f64..1000.0).prop_map(Value::Number),
+            1 => Just(Value::Number(0.0)),
+            1 => Just(Value::Number(1e300)),
+            1 => Just(Value::Empty),
+            1 => Just(Value::text("x")),
+            1 => Just(Value::Bool(true)),
+        ]
+    }
+
+    fn leaf() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0usize..3, -2i32..2).prop_map(|(m, k)| format!("{}[{k}]", ["a", "b", "c"][m])),
+            (-5i32..100).prop_map(|n| n.to_string()),
+            Just("0.5".to_string()),
+            (0usize..3).prop_map(|r| format!("C{}", r + 1)),
+            (0usize..3).prop_map(|r| format!("$B${}", r + 1)),
+        ]
+    }
+
+    fn formula() -> impl Strategy<Value = String> {
+        leaf().prop_recursive(4, 24, 3, |inner| {
+            let op = prop_oneof![
+                Just("+"),
+                Just("-"),
+                Just("*"),
+                Just("/"),
+                Just("^"),
+                Just(">"),
+                Just("="),
+                Just("<=")
+            ];
+            prop_oneof![
+                (inner.clone(), op, inner.clone()).prop_map(|(a, o, b)| format!("({a}{o}{b})")),
+                inner.clone().prop_map(|a| format!("-{a}")),
+                inner.clone().prop_map(|a| format!("{a}%")),
+                (inner.clone(), 0i32..3).prop_map(|(a, d)| format!("ROUND({a},{d})")),
+                inner.clone().prop_map(|a| format!("ABS({a})")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(c, t, e)| format!("IF({c},{t},{e})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("SUM({a},{b})")),
+                (0usize..3).prop_map(|m| format!("SUM({})", ["a", "b", "c"][m])),
+                Just("SUM(B1:D2)".to_string()),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("MIN({a},{b})")),
+                (inner.clone(), inner).prop_map(|(a, b)| format!("MAX({a},{b})")),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn programs_agree_with_the_interpreter(
+            text in formula(),
+            cells in proptest::collection::vec(value(), 21),
+        ) {
+            let sheets = vec![SheetValues {
+                n_cols: 7,
+                values: cells,
+                name: "Sheet1".into(),
+                grid: false,
+            }];
+            let expr = crate::formula::parse(&text).expect("parses");
+            let node = compile(&expr, 0, 1, &Names);
+            let shapes = Shapes { sheets: &sheets, periods: PERIODS };
+            if let Some(program) = Program::compile(&node, &shapes) {
+                let mut lanes = Lanes::default();
+                let run = program.run(&sheets, PERIODS, (0, 0), 7, &mut lanes).to_vec();
+                for (col, &fast) in run.iter().enumerate() {
+                    if fast.is_nan() {
+                        continue;
+                    }
+                    let evaluator = Evaluator {
+                        sheets: &sheets,
+                        periods: PERIODS,
+                        sheet: 0,
+                        row: 3,
+                        col: col as u32,
+                    };
+                    let exact = evaluator.eval_fast(&node);
+                    prop_assert!(
+                        matches!(exact, Value::Number(n) if n == fast),
+                        "{text} in column {col}: program {fast}, interpreter {exact:?}"
+                    );
+                }
+            }
+        }
     }
 }

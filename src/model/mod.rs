@@ -858,7 +858,7 @@ fn sheet_cols(sheet: &document::SheetFile, periods: u32) -> u32 {
 
 /// Builds and fully computes an engine for `doc`; returns it with each
 /// sheet's row names.
-fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
+pub(crate) fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
     let periods = Periods {
         first_col: FIRST_PERIOD_COL,
         count: doc.timeline.periods,

@@ -1264,23 +1264,41 @@ impl Engine {
         let Some(formula) = self.sources[id as usize].formula() else {
             return false;
         };
+        let fast = match self.formulas.get(formula as usize) {
+            Some(Some(Formula {
+                program: Some(program),
+                ..
+            })) => {
+                let at = (addr.sheet, addr.col);
+                program.run(&self.values, self.periods, at, 1, &mut self.lanes)[0]
+            }
+            _ => f64::NAN,
+        };
+        if !fast.is_nan() {
+            recalc.evaluated += 1;
+            return self.store_number(addr, fast, recalc);
+        }
+        self.compute_slowly(formula, addr, recalc)
+    }
+
+    /// Computes a formula cell that its program (if any) gave up on: an
+    /// error it only passes on, or else the interpreter's value.
+    fn compute_slowly(&mut self, formula: u32, addr: CellAddr, recalc: &mut Recalc) -> bool {
         let value = match self.formulas.get(formula as usize) {
             Some(Some(f)) => {
-                let fast = f.program.as_ref().map_or(f64::NAN, |program| {
-                    let at = (addr.sheet, addr.col);
-                    program.run(&self.values, self.periods, at, 1, &mut self.lanes)[0]
+                let passed_on = f.program.as_ref().and_then(|program| {
+                    program.passed_on_error(&self.values, self.periods, (addr.sheet, addr.col))
                 });
-                if fast.is_nan() {
-                    Evaluator {
+                match passed_on {
+                    Some(error) => error.clone(),
+                    None => Evaluator {
                         sheets: &self.values,
                         periods: self.periods,
                         sheet: addr.sheet,
                         row: addr.row,
                         col: addr.col,
                     }
-                    .eval_fast(&f.node)
-                } else {
-                    Value::number(fast)
+                    .eval_fast(&f.node),
                 }
             }
             _ => Value::error(ErrorKind::Ref),
@@ -1305,12 +1323,12 @@ impl Engine {
     fn compute_ranks(&mut self, rank: usize, recalc: &mut Recalc) -> usize {
         let (id, addr) = (self.rank_order[rank], self.rank_addrs[rank]);
         let source = self.sources[id as usize];
-        let program = match source {
+        let (formula, program) = match source {
             Source::Row(f) => match self.formulas.get(f as usize) {
                 Some(Some(Formula {
                     program: Some(program),
                     ..
-                })) if !program.reads_row(addr.sheet, addr.row) => program,
+                })) if !program.reads_row(addr.sheet, addr.row) => (f, program),
                 _ => {
                     self.compute_at(id, addr, recalc);
                     return 1;
@@ -1338,9 +1356,9 @@ impl Engine {
             &mut self.lanes,
         ));
         for (k, &x) in results[..n].iter().enumerate() {
-            let (id, addr) = (self.rank_order[rank + k], self.rank_addrs[rank + k]);
+            let addr = self.rank_addrs[rank + k];
             if x.is_nan() {
-                self.compute_at(id, addr, recalc);
+                self.compute_slowly(formula, addr, recalc);
             } else {
                 recalc.evaluated += 1;
                 self.store_number(addr, x, recalc);

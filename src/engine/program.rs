@@ -489,6 +489,31 @@ fn for_each_number(
     col: u32,
     mut f: impl FnMut(f64),
 ) -> Option<()> {
+    let mut plain = true;
+    for_each_value(sheet, periods, range, col, |value| match value {
+        Value::Number(n) => {
+            f(*n);
+            true
+        }
+        Value::Empty => true,
+        _ => {
+            plain = false;
+            false
+        }
+    })?;
+    plain.then_some(())
+}
+
+/// Calls `f` on each stored value of `range` (read in column `col`), row
+/// by row, while it returns true; `None` on a range beyond what a
+/// function reads (the registry's business).
+fn for_each_value<'v>(
+    sheet: &'v SheetValues,
+    periods: Periods,
+    range: RangeSlot,
+    col: u32,
+    mut f: impl FnMut(&'v Value) -> bool,
+) -> Option<()> {
     let (c0, c1) = match range.cols {
         RangeCols::Metric => {
             if sheet.grid {
@@ -520,14 +545,193 @@ fn for_each_number(
             break;
         };
         for value in cells {
-            match value {
-                Value::Number(n) => f(*n),
-                Value::Empty => {}
-                _ => return None,
+            if !f(value) {
+                return Some(());
             }
         }
     }
     Some(())
+}
+
+/// One stack slot of [`Program::passed_on_error`].
+#[derive(Debug, Clone, Copy)]
+enum Step<'v> {
+    Number(f64),
+    /// An error value read from a cell, passed on.
+    Error(&'v Value),
+    /// Something only the interpreter can judge.
+    GiveUp,
+}
+
+impl<'v> Step<'v> {
+    fn of(x: f64) -> Step<'v> {
+        if x.is_nan() {
+            Step::GiveUp
+        } else {
+            Step::Number(x)
+        }
+    }
+
+    /// The value `f` makes of two steps: the first that failed, else `f`
+    /// of their numbers.
+    fn with(self, other: Step<'v>, f: impl Fn(f64, f64) -> f64) -> Step<'v> {
+        match (self, other) {
+            (Step::Number(a), Step::Number(b)) => Step::of(finite(f(a, b))),
+            (Step::Number(_), failed) | (failed, _) => failed,
+        }
+    }
+
+    fn map(self, f: impl Fn(f64) -> f64) -> Step<'v> {
+        match self {
+            Step::Number(x) => Step::of(f(x)),
+            failed => failed,
+        }
+    }
+}
+
+/// A referenced value as a step: an error is passed on.
+fn step<'v>(value: Option<&'v Value>, blank: Blank) -> Step<'v> {
+    match value {
+        Some(error @ Value::Error(_)) => Step::Error(error),
+        other => Step::of(number(other, blank)),
+    }
+}
+
+impl Program {
+    /// For one cell whose run gave up: the error it evaluates to when the
+    /// first thing that failed, in the interpreter's order of evaluation
+    /// (operands left to right, through the branch `IF` takes), was
+    /// reading an error from a cell, which every operation here passes on
+    /// as it is. `None` when the interpreter must decide.
+    pub fn passed_on_error<'v>(
+        &self,
+        sheets: &'v [SheetValues],
+        periods: Periods,
+        (sheet, col): (u32, u32),
+    ) -> Option<&'v Value> {
+        if self.reads_metric
+            && !sheets.get(sheet as usize).is_some_and(|s| s.grid)
+            && !periods.contains(col)
+        {
+            return None;
+        }
+        let mut stack = [Step::GiveUp; STACK];
+        let mut top = 0usize;
+        for op in &self.ops {
+            match *op {
+                Op::Number(x) => {
+                    stack[top] = Step::Number(x);
+                    top += 1;
+                }
+                Op::Cell(s, cell, blank) => {
+                    let values = values(sheets, s);
+                    stack[top] = match cell.col.at(col) {
+                        Some(c) if c < cell.n_cols => {
+                            step(values.get(cell.row_start as usize + c as usize), blank)
+                        }
+                        Some(_) => step(None, blank),
+                        None => Step::GiveUp,
+                    };
+                    top += 1;
+                }
+                Op::Metric(s, metric, blank) => {
+                    let target = i64::from(col) + i64::from(metric.offset);
+                    let first = i64::from(metric.first);
+                    let value = (target >= first && target < first + i64::from(metric.count))
+                        .then(|| values(sheets, s).get(metric.row_start as usize + target as usize))
+                        .flatten();
+                    stack[top] = step(value, blank);
+                    top += 1;
+                }
+                Op::Negate => stack[top - 1] = stack[top - 1].map(|x| -x),
+                Op::Percent => stack[top - 1] = stack[top - 1].map(|x| x / 100.0),
+                Op::Abs => stack[top - 1] = stack[top - 1].map(f64::abs),
+                Op::Arithmetic(op) => {
+                    top -= 1;
+                    stack[top - 1] = stack[top - 1].with(stack[top], |a, b| match op {
+                        BinaryOp::Add => a + b,
+                        BinaryOp::Subtract => a - b,
+                        BinaryOp::Multiply => a * b,
+                        BinaryOp::Divide if b != 0.0 => a / b,
+                        BinaryOp::Power if a != 0.0 || b > 0.0 => a.powf(b),
+                        _ => GIVE_UP,
+                    });
+                }
+                Op::Compare(_) | Op::Min | Op::Max | Op::Round(_) => {
+                    // Which number they make matters less than whether they
+                    // fail: their failures are their operands'.
+                    top -= 1;
+                    stack[top - 1] = match *op {
+                        Op::Round(mode) => stack[top - 1].with(stack[top], |x, digits| {
+                            round_decimal(x, trunc_i64(digits), mode)
+                        }),
+                        Op::Min => stack[top - 1].with(stack[top], f64::min),
+                        Op::Max => stack[top - 1].with(stack[top], f64::max),
+                        _ => stack[top - 1].with(stack[top], |_, _| 0.0),
+                    };
+                }
+                Op::Select => {
+                    top -= 2;
+                    stack[top - 1] = match stack[top - 1] {
+                        Step::Number(c) if c != 0.0 => stack[top],
+                        Step::Number(_) => stack[top + 1],
+                        failed => failed,
+                    };
+                }
+                Op::SumBegin => {
+                    stack[top] = Step::Number(0.0);
+                    stack[top + 1] = Step::Number(0.0);
+                    top += 2;
+                }
+                Op::SumAdd => {
+                    top -= 1;
+                    if let (Step::Number(s), Step::Number(c)) = (stack[top - 2], stack[top - 1]) {
+                        match stack[top] {
+                            Step::Number(x) => {
+                                let (mut s, mut c) = (s, c);
+                                add_to_sum(&mut s, &mut c, x);
+                                (stack[top - 2], stack[top - 1]) = (Step::of(s), Step::of(c));
+                            }
+                            failed => stack[top - 2] = failed,
+                        }
+                    }
+                }
+                Op::SumRange(s, range) => {
+                    if let (Step::Number(mut sum), Step::Number(mut c)) =
+                        (stack[top - 2], stack[top - 1])
+                    {
+                        let mut failed = None;
+                        let values = sheets.get(s as usize)?;
+                        for_each_value(values, periods, range, col, |value| match value {
+                            Value::Number(x) => {
+                                add_to_sum(&mut sum, &mut c, *x);
+                                true
+                            }
+                            Value::Empty => true,
+                            Value::Error(_) => {
+                                failed = Some(Step::Error(value));
+                                false
+                            }
+                            _ => {
+                                failed = Some(Step::GiveUp);
+                                false
+                            }
+                        })?;
+                        stack[top - 2] = failed.unwrap_or(Step::of(sum));
+                        stack[top - 1] = Step::of(c);
+                    }
+                }
+                Op::SumEnd => {
+                    top -= 1;
+                    stack[top - 1] = stack[top - 1].with(stack[top], |s, c| s + c);
+                }
+            }
+        }
+        match stack[0] {
+            Step::Error(error) if top == 1 => Some(error),
+            _ => None,
+        }
+    }
 }
 
 impl Compiler<'_> {
@@ -863,6 +1067,7 @@ mod agreement {
     use super::*;
     use crate::engine::compile::{Resolver, compile};
     use crate::engine::eval::Evaluator;
+    use crate::engine::value::{CellError, ErrorKind};
     use proptest::prelude::*;
 
     struct Names;
@@ -892,6 +1097,8 @@ mod agreement {
             1 => Just(Value::Empty),
             1 => Just(Value::text("x")),
             1 => Just(Value::Bool(true)),
+            1 => Just(Value::error(ErrorKind::Div0)),
+            1 => Just(Value::Error(CellError::with_detail(ErrorKind::Num, "overflow"))),
         ]
     }
 
@@ -954,9 +1161,6 @@ mod agreement {
                 let mut lanes = Lanes::default();
                 let run = program.run(&sheets, PERIODS, (0, 0), 7, &mut lanes).to_vec();
                 for (col, &fast) in run.iter().enumerate() {
-                    if fast.is_nan() {
-                        continue;
-                    }
                     let evaluator = Evaluator {
                         sheets: &sheets,
                         periods: PERIODS,
@@ -965,6 +1169,15 @@ mod agreement {
                         col: col as u32,
                     };
                     let exact = evaluator.eval_fast(&node);
+                    if fast.is_nan() {
+                        if let Some(error) = program.passed_on_error(&sheets, PERIODS, (0, col as u32)) {
+                            prop_assert!(
+                                error.same_as(&exact),
+                                "{text} in column {col}: program {error:?}, interpreter {exact:?}"
+                            );
+                        }
+                        continue;
+                    }
                     prop_assert!(
                         matches!(exact, Value::Number(n) if n == fast),
                         "{text} in column {col}: program {fast}, interpreter {exact:?}"

@@ -452,7 +452,7 @@ impl Engine {
             // The common case: every cell in rank order, addresses known.
             let mut rank = 0;
             while rank < self.rank_order.len() {
-                rank += self.compute_ranks(rank, &mut recalc);
+                rank += self.compute_ranks(rank, None, &mut recalc).0;
             }
         } else {
             self.run_plan(&plan, None, &mut recalc);
@@ -612,7 +612,6 @@ impl Engine {
             queue[word] &= !(1 << bit);
             let rank = word * 64 + bit;
             let id = self.rank_order[rank];
-            let addr = self.rank_addrs[rank];
             if let Some(focus) = &mut self.focus
                 && !has_bit(&focus.cone, id)
             {
@@ -621,10 +620,20 @@ impl Engine {
                 }
                 continue;
             }
-            if self.compute_at(id, addr, recalc)
-                && let Some(list) = self.dependents.get(id as usize)
-            {
-                for &d in list {
+            // This cell and the queued cells of its row right after it.
+            let (n, mut changed) = self.compute_ranks(rank, Some(&queue), recalc);
+            for next in rank + 1..rank + n {
+                clear_bit(&mut queue, next as u32);
+            }
+            while changed != 0 {
+                let k = changed.trailing_zeros() as usize;
+                changed &= changed - 1;
+                let id = self.rank_order[rank + k];
+                for &d in self
+                    .dependents
+                    .get(id as usize)
+                    .map_or(&[][..], Vec::as_slice)
+                {
                     let rank = self.ranks[d as usize];
                     if rank < IN_CYCLE {
                         let rank = rank as usize;
@@ -1319,8 +1328,16 @@ impl Engine {
     /// cells of its row that come right after it in rank order, in one run
     /// of the program (they cannot read each other: a cell between them
     /// in rank order would break the run, and a formula reading its own
-    /// row is computed cell by cell). Returns how many ranks it computed.
-    fn compute_ranks(&mut self, rank: usize, recalc: &mut Recalc) -> usize {
+    /// row is computed cell by cell). With `queued`, only ranks queued
+    /// there (and inside the focus, if any) join the run. Returns how many
+    /// ranks it computed, and which of them changed (bit `k` for
+    /// `rank + k`).
+    fn compute_ranks(
+        &mut self,
+        rank: usize,
+        queued: Option<&[u64]>,
+        recalc: &mut Recalc,
+    ) -> (usize, u64) {
         let (id, addr) = (self.rank_order[rank], self.rank_addrs[rank]);
         let source = self.sources[id as usize];
         let (formula, program) = match source {
@@ -1329,22 +1346,26 @@ impl Engine {
                     program: Some(program),
                     ..
                 })) if !program.reads_row(addr.sheet, addr.row) => (f, program),
-                _ => {
-                    self.compute_at(id, addr, recalc);
-                    return 1;
-                }
+                _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
             },
-            _ => {
-                self.compute_at(id, addr, recalc);
-                return 1;
-            }
+            _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
+        };
+        let joins = |next: usize| {
+            self.rank_addrs.get(next)
+                == Some(&CellAddr::new(
+                    addr.sheet,
+                    addr.row,
+                    addr.col + (next - rank) as u32,
+                ))
+                && self.sources[self.rank_order[next] as usize] == source
+                && queued.is_none_or(|bits| has_bit(bits, next as u32))
+                && self
+                    .focus
+                    .as_ref()
+                    .is_none_or(|focus| has_bit(&focus.cone, self.rank_order[next]))
         };
         let mut n = 1;
-        while n < program::LANES
-            && self.rank_addrs.get(rank + n)
-                == Some(&CellAddr::new(addr.sheet, addr.row, addr.col + n as u32))
-            && self.sources[self.rank_order[rank + n] as usize] == source
-        {
+        while n < program::LANES && joins(rank + n) {
             n += 1;
         }
         let mut results = [0.0; program::LANES];
@@ -1355,16 +1376,18 @@ impl Engine {
             n,
             &mut self.lanes,
         ));
+        let mut changed = 0u64;
         for (k, &x) in results[..n].iter().enumerate() {
             let addr = self.rank_addrs[rank + k];
-            if x.is_nan() {
-                self.compute_slowly(formula, addr, recalc);
+            let stored = if x.is_nan() {
+                self.compute_slowly(formula, addr, recalc)
             } else {
                 recalc.evaluated += 1;
-                self.store_number(addr, x, recalc);
-            }
+                self.store_number(addr, x, recalc)
+            };
+            changed |= u64::from(stored) << k;
         }
-        n
+        (n, changed)
     }
 
     /// [`Engine::store_at`] for a number, quick when it did not change.

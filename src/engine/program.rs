@@ -461,7 +461,7 @@ fn sum_range(
             sum[i].to_bits() == sum[0].to_bits()
                 && compensation[i].to_bits() == compensation[0].to_bits()
         });
-    let lanes = if uniform { 1.min(n) } else { n };
+    let lanes = if uniform { 1 } else { n };
     for i in 0..lanes {
         let (s, c) = (&mut sum[i], &mut compensation[i]);
         let read = for_each_number(values, periods, range, col0 + i as u32, |x| {

@@ -282,21 +282,7 @@ impl Program {
                 Op::Compare(op) => {
                     top -= 1;
                     let (a, b) = pair(slots, top - 1, n);
-                    zip(a, b, |a, b| {
-                        if a.is_nan() || b.is_nan() {
-                            return GIVE_UP;
-                        }
-                        let ordering = compare(a, b);
-                        let holds = match op {
-                            BinaryOp::Equal => ordering.is_eq(),
-                            BinaryOp::NotEqual => ordering.is_ne(),
-                            BinaryOp::Less => ordering.is_lt(),
-                            BinaryOp::Greater => ordering.is_gt(),
-                            BinaryOp::LessEqual => ordering.is_le(),
-                            _ => ordering.is_ge(),
-                        };
-                        if holds { 1.0 } else { 0.0 }
-                    });
+                    zip(a, b, |a, b| compared(op, a, b));
                 }
                 Op::Select => {
                     top -= 2;
@@ -589,6 +575,23 @@ impl<'v> Step<'v> {
     }
 }
 
+/// 1 where `a op b` holds, 0 where not, NaN (give up) if either is.
+fn compared(op: BinaryOp, a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        return GIVE_UP;
+    }
+    let ordering = compare(a, b);
+    let holds = match op {
+        BinaryOp::Equal => ordering.is_eq(),
+        BinaryOp::NotEqual => ordering.is_ne(),
+        BinaryOp::Less => ordering.is_lt(),
+        BinaryOp::Greater => ordering.is_gt(),
+        BinaryOp::LessEqual => ordering.is_le(),
+        _ => ordering.is_ge(),
+    };
+    if holds { 1.0 } else { 0.0 }
+}
+
 /// A referenced value as a step: an error is passed on.
 fn step<'v>(value: Option<&'v Value>, blank: Blank) -> Step<'v> {
     match value {
@@ -658,17 +661,17 @@ impl Program {
                     });
                 }
                 Op::Compare(_) | Op::Min | Op::Max | Op::Round(_) => {
-                    // Which number they make matters less than whether they
-                    // fail: their failures are their operands'.
-                    top -= 1;
-                    stack[top - 1] = match *op {
-                        Op::Round(mode) => stack[top - 1].with(stack[top], |x, digits| {
-                            round_decimal(x, trunc_i64(digits), mode)
-                        }),
-                        Op::Min => stack[top - 1].with(stack[top], f64::min),
-                        Op::Max => stack[top - 1].with(stack[top], f64::max),
-                        _ => stack[top - 1].with(stack[top], |_, _| 0.0),
+                    // Their failures are their operands'; the number matters
+                    // too, as a comparison decides the branch IF takes.
+                    let f = |a: f64, b: f64| match *op {
+                        Op::Round(mode) => round_decimal(a, trunc_i64(b), mode),
+                        Op::Min => a.min(b),
+                        Op::Max => a.max(b),
+                        Op::Compare(op) => compared(op, a, b),
+                        _ => GIVE_UP,
                     };
+                    top -= 1;
+                    stack[top - 1] = stack[top - 1].with(stack[top], f);
                 }
                 Op::Select => {
                     top -= 2;

@@ -414,6 +414,12 @@ fn ironcalc_model(rows: usize, periods: u32) -> ironcalc_base::Model<'static> {
                     };
                     format!("=SUM({},{},{})/3+{}", back(2), back(1), at(a), at(b))
                 }
+                Recipe::Offset { a, b } => format!(
+                    "=SUM(OFFSET({},0,-MOD(ROUND(ABS({}),0),2)))+{}/2",
+                    at(a),
+                    at(b),
+                    at(b)
+                ),
                 Recipe::Mean4 { a, b, c, d } => {
                     format!("=({}+{}+{}+{})/4", at(a), at(b), at(c), at(d))
                 }

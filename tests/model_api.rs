@@ -271,6 +271,57 @@ fn renaming_a_metric_rewrites_formulas_and_undoes() {
 }
 
 #[test]
+fn a_rename_resolves_formulas_that_waited_for_the_name_and_undo_unresolves_them() {
+    let mut w = workbook(
+        2,
+        vec![
+            metric("Leads", "", &[100.0, 120.0]),
+            metric("Deals", "=signups * 0.1", &[]),
+            metric("Own cell", "", &[]),
+        ],
+    );
+    w.apply(vec![Command::SetCell {
+        sheet: 0,
+        row: 2,
+        period: 1,
+        input: CellInput::Formula("=SIGNUPS + 1".into()),
+    }])
+    .expect("a cell formula applies");
+    let before = w.to_text();
+    assert!(matches!(w.value(0, 1, 0), Value::Error(e) if e.kind == ErrorKind::Name));
+    let ripple = w
+        .apply(vec![Command::RenameMetric {
+            sheet: 0,
+            row: 0,
+            name: "signups".into(),
+        }])
+        .expect("rename applies");
+    assert_eq!(number(&w, 1, 0), 10.0);
+    assert_eq!(number(&w, 1, 1), 12.0);
+    assert_eq!(number(&w, 2, 1), 121.0);
+    assert!(
+        ripple
+            .changes
+            .iter()
+            .any(|c| c.row == 1 && c.period == Some(1)),
+        "the ripple shows the formulas that now resolve"
+    );
+    // The same values as the model loaded afresh.
+    let fresh = Workbook::parse(&w.to_text(), "fresh.ron").expect("parses");
+    for row in 0..3 {
+        for period in 0..2 {
+            assert!(w.value(0, row, period).same_as(fresh.value(0, row, period)));
+        }
+    }
+    w.undo().expect("undo");
+    assert_eq!(w.to_text(), before);
+    assert!(matches!(w.value(0, 1, 0), Value::Error(e) if e.kind == ErrorKind::Name));
+    assert!(matches!(w.value(0, 2, 1), Value::Error(e) if e.kind == ErrorKind::Name));
+    w.redo().expect("redo");
+    assert_eq!(number(&w, 2, 1), 121.0);
+}
+
+#[test]
 fn relabelling_keeps_formulas_working() {
     let mut w = price_model();
     w.apply(vec![Command::SetRowInfo {

@@ -30,8 +30,9 @@ impl ColRef {
     }
 }
 
-/// An evaluable expression with every name resolved.
-#[derive(Debug, Clone)]
+/// An evaluable expression with every name resolved. Two nodes are equal
+/// when they compute the same thing from the same cells.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// A constant (literals, and errors found while compiling).
     Const(Value),

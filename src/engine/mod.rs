@@ -338,6 +338,28 @@ impl Engine {
         self.full_plan = None;
     }
 
+    /// Renames metrics of `sheet` in place: each `(row, old, new)` moves
+    /// the row from name `old` to `new` (either may be empty: no name).
+    /// Formulas keep what they compiled to; set again the ones that mention
+    /// an old or new name (with [`Engine::apply`]) so that they resolve
+    /// afresh: a formula whose compiled form is unchanged costs nothing.
+    pub fn rename_metrics(&mut self, sheet: u32, renames: &[(u32, String, String)]) {
+        let Some(meta) = self.sheets.get_mut(sheet as usize) else {
+            return;
+        };
+        for (row, old, _) in renames {
+            let key = old.to_lowercase();
+            if meta.metrics.get(&key) == Some(row) {
+                meta.metrics.remove(&key);
+            }
+        }
+        for (row, _, new) in renames {
+            if !new.is_empty() {
+                meta.metrics.insert(new.to_lowercase(), *row);
+            }
+        }
+    }
+
     /// True if `sheet` is a grid sheet.
     pub fn is_grid(&self, sheet: u32) -> bool {
         self.values.get(sheet as usize).is_some_and(|v| v.grid)
@@ -843,7 +865,13 @@ impl Engine {
                         Source::Constant
                     }
                     Input::Formula(text) => {
-                        Source::Own(self.add_formula(&text, addr.sheet, addr.col))
+                        let node = self.compile_text(&text, addr.sheet, addr.col);
+                        if let Source::Own(f) = old_source
+                            && self.formula_is(f, &node)
+                        {
+                            return Vec::new();
+                        }
+                        Source::Own(self.add_compiled(node))
                     }
                 };
                 self.replace_source(id, addr, old_source, new_source);
@@ -862,8 +890,14 @@ impl Engine {
                 else {
                     return Vec::new();
                 };
-                let new_id =
-                    formula.map(|text| self.add_formula(&text, sheet, self.periods.first_col));
+                let node =
+                    formula.map(|text| self.compile_text(&text, sheet, self.periods.first_col));
+                if let (Some(old), Some(node)) = (slot, &node)
+                    && self.formula_is(old, node)
+                {
+                    return Vec::new();
+                }
+                let new_id = node.map(|node| self.add_compiled(node));
                 self.row_formulas[sheet as usize][row as usize] = new_id;
                 let mut touched = Vec::new();
                 for col in self.periods.first_col..self.periods.first_col + self.periods.count {
@@ -947,14 +981,25 @@ impl Engine {
         }
     }
 
-    fn add_formula(&mut self, text: &str, sheet: u32, anchor_col: u32) -> u32 {
-        let node = match crate::formula::parse(text) {
-            Ok(expr) => compile::compile(&expr, sheet, anchor_col, &*self),
+    /// `text` compiled for `sheet` as seen from `anchor_col`; a formula
+    /// that does not parse becomes its `#NAME?` error.
+    fn compile_text(&self, text: &str, sheet: u32, anchor_col: u32) -> Node {
+        match crate::formula::parse(text) {
+            Ok(expr) => compile::compile(&expr, sheet, anchor_col, self),
             Err(e) => Node::Const(Value::Error(CellError::with_detail(
                 ErrorKind::Name,
                 format!("formula error: {e}"),
             ))),
-        };
+        }
+    }
+
+    /// True if formula `id` is `node`, so that setting `node` instead
+    /// changes nothing (a formula whose text changed with a rename).
+    fn formula_is(&self, id: u32, node: &Node) -> bool {
+        matches!(self.formulas.get(id as usize), Some(Some(f)) if f.node == *node)
+    }
+
+    fn add_compiled(&mut self, node: Node) -> u32 {
         let volatile = calls_volatile(&node);
         self.volatile_formulas += usize::from(volatile);
         let program = self.program_for(&node);
@@ -1622,5 +1667,45 @@ mod tests {
             let doc = crate::model::io::load(std::path::Path::new(&path)).expect("sample loads");
             assert_runs_match_the_interpreter(&doc, sample);
         }
+    }
+
+    #[test]
+    fn a_renamed_metric_keeps_the_plan_of_the_formulas_that_use_it() {
+        let doc = crate::model::generate::founder_model(40, 6, 7);
+        let (mut engine, _) = crate::model::build_engine(&doc);
+        let reader = doc.sheets[0]
+            .rows
+            .iter()
+            .position(|r| r.formula.contains("metric_5 "))
+            .expect("a formula reads metric_5") as u32;
+        let version = engine.structure_version;
+        engine.rename_metrics(0, &[(5, "metric_5".into(), "Leads".into())]);
+        let text = doc.sheets[0].rows[reader as usize]
+            .formula
+            .replace("metric_5 ", "LEADS ");
+        let recalc = engine.apply(&[Edit::RowFormula {
+            sheet: 0,
+            row: reader,
+            formula: Some(text),
+        }]);
+        assert_eq!(
+            recalc.evaluated, 0,
+            "the same formula is not computed again"
+        );
+        assert!(recalc.changes.is_empty());
+        assert_eq!(engine.structure_version, version, "the plan holds");
+        // A different formula still replaces it.
+        let recalc = engine.apply(&[Edit::RowFormula {
+            sheet: 0,
+            row: reader,
+            formula: Some("=leads * 2".into()),
+        }]);
+        assert!(engine.structure_version > version);
+        let leads = engine
+            .value(CellAddr::new(0, 5, crate::model::FIRST_PERIOD_COL))
+            .clone();
+        let doubled = engine.value(CellAddr::new(0, reader, crate::model::FIRST_PERIOD_COL));
+        assert_eq!(doubled.as_number(), leads.as_number().map(|x| x * 2.0));
+        assert!(!recalc.changes.is_empty());
     }
 }

@@ -57,6 +57,16 @@ pub enum Command {
         /// The new explicit name, or empty.
         name: String,
     },
+    /// Sets a metric's explicit name (empty: the label's) without touching
+    /// any formula (how renames are undone).
+    SetMetricName {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The explicit name, or empty.
+        name: String,
+    },
     /// Changes a row's label, unit, format or section, keeping its name: if
     /// the name came from the label, it is pinned so formulas keep working.
     SetRowInfo {
@@ -284,7 +294,13 @@ pub enum Reach {
         /// Row index.
         row: u32,
     },
-    /// Rows, names or sheets changed shape: the engine is rebuilt.
+    /// The metric names of a sheet changed (the rows did not): the
+    /// formulas that mention an old or new name resolve again, in place.
+    Names {
+        /// Sheet index.
+        sheet: u32,
+    },
+    /// Rows or sheets changed shape: the engine is rebuilt.
     Structure,
     /// Only scenarios changed: the workbook brings the cells of the active
     /// scenario's overrides up to date.
@@ -388,33 +404,54 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             if let Some(problem) = names::name_problem(&new_name) {
                 return Err(EditError::Name(problem));
             }
-            let (current, _) = names::resolve(&doc.sheets[sheet as usize].rows);
-            if current
-                .iter()
-                .enumerate()
-                .any(|(i, n)| i != row as usize && n.eq_ignore_ascii_case(&new_name))
-            {
+            if names::taken_by_other(&doc.sheets[sheet as usize].rows, row as usize, &new_name) {
                 return Err(EditError::Name(format!(
                     "`{new_name}` is already the name of another metric on this sheet"
                 )));
             }
-            let snapshot = snapshot_all(doc);
             let scenarios_before = doc.scenarios.clone();
-            let all_names = all_names(doc);
-            scenario::rename_keys(doc, &all_names, sheet, row, &new_name);
-            row_mut(doc, sheet, row)?.name = name;
-            if !old_name.is_empty() && !old_name.eq_ignore_ascii_case(&new_name) {
-                rewrite_formulas(doc, |text, formula_sheet| {
-                    rewrite::rename_metric(text, formula_sheet, &sheet_name, &old_name, &new_name)
-                });
+            if !doc.scenarios.is_empty() {
+                let all_names = all_names(doc);
+                scenario::rename_keys(doc, &all_names, sheet, row, &new_name);
             }
-            let mut undo = restore_changed(doc, snapshot);
+            let row_before = row_mut(doc, sheet, row)?;
+            let name_before = std::mem::replace(&mut row_before.name, name);
+            let mut undo = vec![Command::SetMetricName {
+                sheet,
+                row,
+                name: name_before,
+            }];
+            if !old_name.is_empty() && !old_name.eq_ignore_ascii_case(&new_name) {
+                undo.extend(rewrite_formulas_recorded(doc, |text, formula_sheet| {
+                    if !names::mentions(text, &old_name) {
+                        return None;
+                    }
+                    rewrite::rename_metric(text, formula_sheet, &sheet_name, &old_name, &new_name)
+                }));
+            }
             if doc.scenarios != scenarios_before {
                 undo.push(Command::ReplaceScenarios {
                     scenarios: scenarios_before,
                 });
             }
-            Ok((undo, Reach::Structure))
+            Ok((undo, Reach::Names { sheet }))
+        }
+        Command::SetMetricName { sheet, row, name } => {
+            if !name.is_empty()
+                && let Some(problem) = names::name_problem(&name)
+            {
+                return Err(EditError::Name(problem));
+            }
+            let target = row_mut(doc, sheet, row)?;
+            let old = std::mem::replace(&mut target.name, name);
+            Ok((
+                vec![Command::SetMetricName {
+                    sheet,
+                    row,
+                    name: old,
+                }],
+                Reach::Names { sheet },
+            ))
         }
         Command::SetRowInfo { sheet, row, info } => {
             let target = row_mut(doc, sheet, row)?;
@@ -1030,6 +1067,66 @@ fn rewrite_formulas(doc: &mut WorkbookFile, f: impl Fn(&str, &str) -> Option<Str
             }
         }
     }
+}
+
+/// [`rewrite_formulas`], returning commands that set back each formula it
+/// changed (and the defined names, if it changed one).
+fn rewrite_formulas_recorded(
+    doc: &mut WorkbookFile,
+    f: impl Fn(&str, &str) -> Option<String>,
+) -> Vec<Command> {
+    let mut undo = Vec::new();
+    let names_before = doc.names.clone();
+    for name in &mut doc.names {
+        if let Some(new) = f(&name.refers_to, "") {
+            name.refers_to = new;
+        }
+    }
+    if doc.names != names_before {
+        undo.push(Command::SetNames {
+            names: names_before,
+        });
+    }
+    for (s, sheet) in doc.sheets.iter_mut().enumerate() {
+        let s = s as u32;
+        let grid = sheet.layout == Layout::Grid;
+        for (r, row) in sheet.rows.iter_mut().enumerate() {
+            let r = r as u32;
+            if !row.formula.is_empty()
+                && let Some(new) = f(&row.formula, &sheet.name)
+            {
+                undo.push(Command::SetRowFormula {
+                    sheet: s,
+                    row: r,
+                    formula: std::mem::replace(&mut row.formula, new),
+                });
+            }
+            for (i, cell) in row.values.iter_mut().enumerate() {
+                if let CellInput::Formula(text) = cell
+                    && let Some(new) = f(text, &sheet.name)
+                {
+                    let input = CellInput::Formula(std::mem::replace(text, new));
+                    let i = i as u32;
+                    undo.push(if grid {
+                        Command::SetCellAt {
+                            sheet: s,
+                            row: r,
+                            col: i,
+                            input,
+                        }
+                    } else {
+                        Command::SetCell {
+                            sheet: s,
+                            row: r,
+                            period: i,
+                            input,
+                        }
+                    });
+                }
+            }
+        }
+    }
+    undo
 }
 
 /// Every sheet's rows and the defined names, before a structural edit.

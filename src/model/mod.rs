@@ -742,28 +742,33 @@ impl Workbook {
                 })
                 .collect();
         }
-        let edits: Vec<engine::Edit> = reaches
-            .iter()
-            .filter_map(|reach| match *reach {
-                Reach::Cell { sheet, row, period } => Some(engine::Edit::Cell(
-                    CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
-                    engine_input(self.effective_input(sheet, row, period)),
-                )),
-                Reach::RowFormula { sheet, row } => Some(engine::Edit::RowFormula {
-                    sheet,
-                    row,
-                    formula: self
-                        .rows(sheet)
-                        .get(row as usize)
-                        .map(|r| r.formula.clone())
-                        .filter(|f| !f.is_empty()),
-                }),
-                Reach::GridCell { sheet, row, col } => Some(engine::Edit::Cell(
-                    CellAddr::new(sheet, row, col),
-                    engine_input(&self.cell_input(sheet, row, col)),
-                )),
-                Reach::Structure | Reach::Scenarios | Reach::Document => None,
-            })
+        let renamed = self.rename_metrics(reaches);
+        let edits: Vec<engine::Edit> = renamed
+            .into_iter()
+            .chain(reaches.iter().filter_map(|reach| {
+                match *reach {
+                    Reach::Cell { sheet, row, period } => Some(engine::Edit::Cell(
+                        CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
+                        engine_input(self.effective_input(sheet, row, period)),
+                    )),
+                    Reach::RowFormula { sheet, row } => Some(engine::Edit::RowFormula {
+                        sheet,
+                        row,
+                        formula: self
+                            .rows(sheet)
+                            .get(row as usize)
+                            .map(|r| r.formula.clone())
+                            .filter(|f| !f.is_empty()),
+                    }),
+                    Reach::GridCell { sheet, row, col } => Some(engine::Edit::Cell(
+                        CellAddr::new(sheet, row, col),
+                        engine_input(&self.cell_input(sheet, row, col)),
+                    )),
+                    Reach::Names { .. } | Reach::Structure | Reach::Scenarios | Reach::Document => {
+                        None
+                    }
+                }
+            }))
             .chain(scenario_cells.iter().map(|&(sheet, row, period)| {
                 engine::Edit::Cell(
                     CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
@@ -776,6 +781,99 @@ impl Workbook {
         }
         let recalc = self.engine.apply(&edits);
         self.ripple(recalc)
+    }
+
+    /// Brings the engine's metric names up to date for the sheets whose
+    /// names changed; returns edits that set again every formula mentioning
+    /// an old or new name, so that they resolve afresh (those whose
+    /// compiled form stays the same cost the engine nothing).
+    fn rename_metrics(&mut self, reaches: &[Reach]) -> Vec<engine::Edit> {
+        let mut changed_names: Vec<String> = Vec::new();
+        for reach in reaches {
+            let Reach::Names { sheet } = *reach else {
+                continue;
+            };
+            let Some(rows) = self.doc.sheets.get(sheet as usize).map(|s| &s.rows) else {
+                continue;
+            };
+            let now = names::resolve(rows).0;
+            let before = self
+                .names
+                .get_mut(sheet as usize)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let renames: Vec<(u32, String, String)> = now
+                .iter()
+                .enumerate()
+                .filter(|(row, name)| before.get(*row) != Some(*name))
+                .map(|(row, name)| {
+                    let old = before.get(row).cloned().unwrap_or_default();
+                    (row as u32, old, name.clone())
+                })
+                .collect();
+            self.engine.rename_metrics(sheet, &renames);
+            for (_, old, new) in renames {
+                changed_names.extend([old, new].into_iter().filter(|n| !n.is_empty()));
+            }
+            if let Some(slot) = self.names.get_mut(sheet as usize) {
+                *slot = now;
+            }
+        }
+        if changed_names.is_empty() {
+            return Vec::new();
+        }
+        let mentioned = |input: &CellInput| match input {
+            CellInput::Formula(text) => changed_names.iter().any(|n| names::mentions(text, n)),
+            _ => false,
+        };
+        let mut edits = Vec::new();
+        for (s, sheet) in self.doc.sheets.iter().enumerate() {
+            let s = s as u32;
+            let grid = sheet.layout == Layout::Grid;
+            for (r, row) in sheet.rows.iter().enumerate() {
+                let r = r as u32;
+                if !grid
+                    && changed_names
+                        .iter()
+                        .any(|n| names::mentions(&row.formula, n))
+                {
+                    edits.push(engine::Edit::RowFormula {
+                        sheet: s,
+                        row: r,
+                        formula: Some(row.formula.clone()),
+                    });
+                }
+                for (i, cell) in row.values.iter().enumerate() {
+                    if !mentioned(cell) {
+                        continue;
+                    }
+                    let i = i as u32;
+                    let (col, input) = if grid {
+                        (i, cell)
+                    } else {
+                        // A scenario's value in its place stays.
+                        (FIRST_PERIOD_COL + i, self.effective_input(s, r, i))
+                    };
+                    if mentioned(input) {
+                        edits.push(engine::Edit::Cell(
+                            CellAddr::new(s, r, col),
+                            engine_input(input),
+                        ));
+                    }
+                }
+            }
+        }
+        // A scenario's formula in a cell the base model leaves empty.
+        for (s, r, p) in self.scenario_cells(self.active) {
+            let input = self.effective_input(s, r, p);
+            if mentioned(input) {
+                edits.push(engine::Edit::Cell(
+                    CellAddr::new(s, r, FIRST_PERIOD_COL + p),
+                    engine_input(input),
+                ));
+            }
+        }
+        edits
     }
 
     fn same_shape(&self) -> bool {

@@ -7,19 +7,101 @@ use super::document::RowFile;
 /// characters than letters and digits turned into `_`, trimmed of `_`.
 pub fn derive_name(label: &str) -> String {
     let mut name = String::with_capacity(label.len());
+    derive_name_into(label, &mut name);
+    name
+}
+
+/// [`derive_name`] appended to `name` (empty it first), to reuse its buffer.
+pub fn derive_name_into(label: &str, name: &mut String) {
+    let start = name.len();
     let mut gap = false;
     for c in label.chars() {
         if c.is_alphanumeric() {
-            if gap && !name.is_empty() {
+            if gap && name.len() > start {
                 name.push('_');
             }
             gap = false;
-            name.extend(c.to_lowercase());
+            if c.is_ascii() {
+                name.push(c.to_ascii_lowercase());
+            } else {
+                name.extend(c.to_lowercase());
+            }
         } else {
             gap = true;
         }
     }
-    name
+}
+
+/// True if a row of `rows` other than `except` is called `name` (ignoring
+/// case), by its explicit name or by its label's.
+pub fn taken_by_other(rows: &[RowFile], except: usize, name: &str) -> bool {
+    let same = |other: &str| {
+        if name.is_ascii() {
+            other.eq_ignore_ascii_case(name)
+        } else {
+            other.to_lowercase() == name.to_lowercase()
+        }
+    };
+    let mut derived = String::new();
+    rows.iter().enumerate().any(|(index, row)| {
+        if index == except || !row.section.is_empty() {
+            return false;
+        }
+        if !row.name.is_empty() {
+            return same(&row.name);
+        }
+        derived.clear();
+        derive_name_into(&row.label, &mut derived);
+        same(&derived)
+    })
+}
+
+/// True if `text` has `name` as a whole word (a run of letters, digits,
+/// `_` and `.`), ignoring case: a quick test, before parsing, of whether a
+/// formula may use a metric. An empty name is in no text.
+pub fn mentions(text: &str, name: &str) -> bool {
+    let Some(&first) = name.as_bytes().first() else {
+        return false;
+    };
+    if !name.is_ascii() {
+        let name = name.to_lowercase();
+        return words(text)
+            .any(|word| std::str::from_utf8(word).is_ok_and(|word| word.to_lowercase() == name));
+    }
+    // Candidates found by the first letter in either case (memchr is
+    // vectorised: most formulas are rejected in a few instructions).
+    let bytes = text.as_bytes();
+    let wanted = name.as_bytes();
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|start| {
+        // Word boundaries first, then the bytes from the end: names
+        // often share a prefix (`metric_1`, `metric_2`).
+        let end = start + wanted.len();
+        end <= bytes.len()
+            && (start == 0 || !is_word_byte(bytes[start - 1]))
+            && bytes.get(end).is_none_or(|b| !is_word_byte(*b))
+            && bytes[start..end]
+                .iter()
+                .rev()
+                .zip(wanted.iter().rev())
+                .all(|(a, b)| a.eq_ignore_ascii_case(b))
+    })
+}
+
+/// Bytes of a word: letters, digits, `_`, `.`; a byte of a multi-byte
+/// character counts too, and as an ASCII byte never occurs inside one,
+/// words split at character boundaries.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80
+}
+
+/// The words of `text`, as bytes.
+fn words(text: &str) -> impl Iterator<Item = &[u8]> {
+    text.as_bytes().split(|b| !is_word_byte(*b))
 }
 
 /// Why `name` cannot be used in formulas, if it cannot.
@@ -71,7 +153,6 @@ pub fn looks_like_cell(text: &str) -> bool {
 pub fn resolve(rows: &[RowFile]) -> (Vec<String>, Vec<(usize, String)>) {
     let mut names = vec![String::new(); rows.len()];
     let mut problems = Vec::new();
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, row) in rows.iter().enumerate() {
         if !row.section.is_empty() || row.label.trim().is_empty() && row.name.is_empty() {
             continue;
@@ -89,17 +170,43 @@ pub fn resolve(rows: &[RowFile]) -> (Vec<String>, Vec<(usize, String)>) {
             }
             continue;
         }
-        let key = name.to_lowercase();
-        if let Some(&first) = seen.get(&key) {
-            problems.push((
-                index,
-                format!("name `{name}` is already used by row {}", first + 1),
-            ));
-            continue;
-        }
-        seen.insert(key, index);
         names[index] = name;
     }
+    // The first row of a name keeps it. Keys borrow the names (derived
+    // names are lower case already), so only mixed-case names are copied;
+    // foldhash, as names are hashed on every rename of a large model.
+    let mut seen: std::collections::HashMap<std::borrow::Cow<str>, usize, _> =
+        std::collections::HashMap::with_capacity_and_hasher(
+            rows.len(),
+            foldhash::fast::RandomState::default(),
+        );
+    let mut taken = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        let key = if name.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(name.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name.as_str())
+        };
+        match seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                problems.push((
+                    index,
+                    format!("name `{name}` is already used by row {}", first.get() + 1),
+                ));
+                taken.push(index);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+        }
+    }
+    for index in taken {
+        names[index].clear();
+    }
+    problems.sort_by_key(|(index, _)| *index);
     (names, problems)
 }
 
@@ -114,6 +221,16 @@ mod tests {
         assert_eq!(derive_name("  Visit → lead  "), "visit_lead");
         assert_eq!(derive_name("Выручка"), "выручка");
         assert_eq!(derive_name("LTV/CAC"), "ltv_cac");
+    }
+
+    #[test]
+    fn mentions_are_whole_words_in_any_case() {
+        assert!(mentions("=Revenue * 2", "revenue"));
+        assert!(mentions("=Plan!revenue[-1]", "revenue"));
+        assert!(mentions("=SUM(выручка)", "Выручка"));
+        assert!(!mentions("=net_revenue * 2", "revenue"));
+        assert!(!mentions("=revenue2", "revenue"));
+        assert!(!mentions("=revenue", ""));
     }
 
     #[test]

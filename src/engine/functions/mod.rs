@@ -61,6 +61,13 @@ pub struct FunctionSpec {
     pub implementation: FunctionImpl,
 }
 
+/// Registry entries are equal when they are the same function.
+impl PartialEq for FunctionSpec {
+    fn eq(&self, other: &FunctionSpec) -> bool {
+        self.name == other.name
+    }
+}
+
 /// Variadic: no upper bound on the argument count.
 const V: usize = usize::MAX;
 

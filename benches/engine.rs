@@ -355,6 +355,81 @@ fn load_and_save(c: &mut Criterion) {
     group.finish();
 }
 
+/// Structural edits on the live workbook: a rename (in place), and row
+/// inserts, deletes and moves (which rebuild the engine). Each iteration
+/// undoes the previous one's change by doing the opposite edit, so the
+/// model stays the same size.
+fn structural_edits(c: &mut Criterion) {
+    let mut group = c.benchmark_group("structure");
+    group.sample_size(10);
+    for (rows, periods) in SIZES {
+        let id = label(rows, periods);
+        let mut workbook = Workbook::new(generate::founder_model(rows, periods, SEED));
+        let middle = (rows / 2) as u32;
+        let mut flip = false;
+        let apply = |workbook: &mut Workbook, command: Command| {
+            black_box(workbook.apply(vec![command]).map(|r| r.changes.len()))
+        };
+        group.bench_function(BenchmarkId::new("rename_metric", &id), |b| {
+            b.iter(|| {
+                flip = !flip;
+                let name = if flip {
+                    "renamed".to_string()
+                } else {
+                    generate::row_name(middle as usize)
+                };
+                apply(
+                    &mut workbook,
+                    Command::RenameMetric {
+                        sheet: 0,
+                        row: middle,
+                        name,
+                    },
+                )
+            })
+        });
+        group.bench_function(BenchmarkId::new("insert_or_delete_row", &id), |b| {
+            b.iter(|| {
+                flip = !flip;
+                let command = if flip {
+                    Command::InsertRows {
+                        sheet: 0,
+                        at: middle,
+                        rows: vec![lever::model::RowFile::default()],
+                    }
+                } else {
+                    Command::DeleteRows {
+                        sheet: 0,
+                        at: middle,
+                        count: 1,
+                    }
+                };
+                apply(&mut workbook, command)
+            })
+        });
+        group.bench_function(BenchmarkId::new("move_row", &id), |b| {
+            b.iter(|| {
+                flip = !flip;
+                let (from, to) = if flip {
+                    (middle, middle + 5)
+                } else {
+                    (middle + 5, middle)
+                };
+                apply(
+                    &mut workbook,
+                    Command::MoveRows {
+                        sheet: 0,
+                        from,
+                        count: 1,
+                        to,
+                    },
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
 fn memory(_: &mut Criterion) {
     let (rows, periods) = SIZES[1];
     let text = io::to_text(&generate::founder_model(rows, periods, SEED));
@@ -509,6 +584,7 @@ criterion_group!(
     sample_price_edit,
     full_recalc,
     edit_input,
+    structural_edits,
     load_and_save
 );
 criterion_main!(benches);

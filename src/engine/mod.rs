@@ -181,7 +181,7 @@ pub struct Engine {
     row_formulas: Vec<Vec<Option<u32>>>,
     formulas: Vec<Option<Formula>>,
     free_formulas: Vec<u32>,
-    dependents: Vec<Vec<u32>>,
+    dependents: Vec<graph::Readers>,
     /// The full evaluation plan, kept until a formula changes.
     full_plan: Option<Arc<graph::Plan>>,
     /// Each formula cell's position in the full plan (a topological rank),
@@ -212,6 +212,8 @@ pub struct Engine {
     stored_changes: u64,
     /// The stack of compiled programs' runs.
     lanes: program::Lanes,
+    /// True while changes are not recorded (see [`Engine::compute_all`]).
+    silent: bool,
 }
 
 /// A focus: the cells kept up to date, and the cells left stale.
@@ -314,6 +316,7 @@ impl Engine {
             defined: HashMap::new(),
             focus: None,
             lanes: program::Lanes::default(),
+            silent: false,
         }
     }
 
@@ -481,6 +484,16 @@ impl Engine {
         }
         self.refresh_volatile(&mut recalc);
         recalc
+    }
+
+    /// [`Engine::recalc_all`] without recording what changed: for a
+    /// workbook just loaded, where every formula cell changes from empty
+    /// (a million changes at 10,000 × 120 would be built only to be
+    /// dropped).
+    pub fn compute_all(&mut self) {
+        self.silent = true;
+        self.recalc_all();
+        self.silent = false;
     }
 
     /// Applies `edits` and recomputes what they reach. Returns every changed
@@ -654,7 +667,7 @@ impl Engine {
                 for &d in self
                     .dependents
                     .get(id as usize)
-                    .map_or(&[][..], Vec::as_slice)
+                    .map_or(&[][..], |readers| readers.as_slice())
                 {
                     let rank = self.ranks[d as usize];
                     if rank < IN_CYCLE {
@@ -686,6 +699,9 @@ impl Engine {
             .filter(|&id| self.sources[id as usize].formula().is_some())
             .collect();
         let plan = Arc::new(graph::plan(&cells, &self.dependents, &mut self.scratch));
+        // Its marks are a word per cell twice over; the next formula edit
+        // makes them again.
+        self.scratch = graph::Scratch::default();
         self.ranks.clear();
         self.ranks.resize(self.sources.len(), NO_RANK);
         self.rank_order.clear();
@@ -953,7 +969,7 @@ impl Engine {
                 }
                 for p in precedents {
                     if let Some(list) = self.dependents.get_mut(p as usize) {
-                        list.retain(|&d| d != id);
+                        list.retain(|d| *d != id);
                     }
                 }
             }
@@ -1038,7 +1054,7 @@ impl Engine {
     }
 
     fn build_graph(&mut self) {
-        self.dependents = vec![Vec::new(); self.sources.len()];
+        self.dependents = vec![graph::Readers::new(); self.sources.len()];
         let mut precedents = Vec::new();
         for id in 0..self.sources.len() as u32 {
             let Some(f) = self.sources[id as usize].formula() else {
@@ -1453,7 +1469,7 @@ impl Engine {
 
     /// Stores a value at a known address; records and returns whether it changed.
     fn store_at(&mut self, addr: CellAddr, value: Value, recalc: &mut Recalc) -> bool {
-        let quiet = self.focus.is_some();
+        let quiet = self.focus.is_some() || self.silent;
         let Some(slot) = self.value_slot(addr) else {
             return false;
         };

@@ -1058,6 +1058,6 @@ pub(crate) fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
             }
         }
     }
-    engine.recalc_all();
+    engine.compute_all();
     (engine, names)
 }

@@ -303,7 +303,7 @@ fn a_rename_resolves_formulas_that_waited_for_the_name_and_undo_unresolves_them(
         ripple
             .changes
             .iter()
-            .any(|c| c.row == 1 && c.period == Some(1)),
+            .any(|c| c.row == 1 && c.period() == Some(1)),
         "the ripple shows the formulas that now resolve"
     );
     // The same values as the model loaded afresh.

@@ -17,9 +17,6 @@ pub struct CellChange {
     pub col: u32,
     /// True if the cell is on a grid sheet (which has no periods).
     pub grid: bool,
-    /// Period index, or `None` for a label/unit cell of a metric sheet and
-    /// for every cell of a grid sheet (see `col`).
-    pub period: Option<u32>,
     /// Value before.
     pub old: Value,
     /// Value after.
@@ -27,6 +24,16 @@ pub struct CellChange {
 }
 
 impl CellChange {
+    /// Period index, or `None` for a label/unit cell of a metric sheet and
+    /// for every cell of a grid sheet (see `col`).
+    pub fn period(&self) -> Option<u32> {
+        if self.grid {
+            None
+        } else {
+            self.col.checked_sub(FIRST_PERIOD_COL)
+        }
+    }
+
     /// Relative change `(new - old) / |old|`, when both are numbers and old ≠ 0.
     pub fn relative(&self) -> Option<f64> {
         match (&self.old, &self.new) {
@@ -67,7 +74,9 @@ impl Ripple {
     }
 
     /// The ripple of an engine recalculation; `is_grid(sheet)` tells which
-    /// sheets are grid sheets.
+    /// sheets are grid sheets. A cell change is as large as the engine's,
+    /// so the list is converted in place: no second list of thousands of
+    /// changes is allocated (and faulted into memory) on every edit.
     pub fn from_recalc_with(recalc: Recalc, is_grid: &dyn Fn(u32) -> bool) -> Ripple {
         Ripple {
             changes: recalc
@@ -80,11 +89,6 @@ impl Ripple {
                         row: c.addr.row,
                         col: c.addr.col,
                         grid,
-                        period: if grid {
-                            None
-                        } else {
-                            c.addr.col.checked_sub(FIRST_PERIOD_COL)
-                        },
                         old: c.old,
                         new: c.new,
                     }
@@ -110,11 +114,6 @@ impl Ripple {
                         row: (index / cols) as u32,
                         col,
                         grid,
-                        period: if grid {
-                            None
-                        } else {
-                            col.checked_sub(FIRST_PERIOD_COL)
-                        },
                         old: a.clone(),
                         new: b.clone(),
                     });
@@ -139,7 +138,7 @@ impl Ripple {
         let mut index: std::collections::HashMap<(u32, u32), usize> =
             std::collections::HashMap::new();
         for change in &self.changes {
-            if change.period.is_none() && !change.grid {
+            if change.period().is_none() && !change.grid {
                 continue;
             }
             let key = (change.sheet, change.row);
@@ -159,5 +158,22 @@ impl Ripple {
             metric.new_total += change.new.as_number().unwrap_or(0.0);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_change_is_as_large_as_the_engines() {
+        assert_eq!(
+            std::mem::size_of::<CellChange>(),
+            std::mem::size_of::<crate::engine::Change>()
+        );
+        assert_eq!(
+            std::mem::align_of::<CellChange>(),
+            std::mem::align_of::<crate::engine::Change>()
+        );
     }
 }

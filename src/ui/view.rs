@@ -96,7 +96,7 @@ impl RippleView {
         let cells = ripple
             .changes
             .iter()
-            .filter(|c| c.sheet == sheet && (c.grid || c.period.is_some()))
+            .filter(|c| c.sheet == sheet && (c.grid || c.period().is_some()))
             .map(|c| ((c.row, c.col), (c.old.clone(), c.new.clone())))
             .collect();
         RippleView {

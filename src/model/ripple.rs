@@ -135,8 +135,9 @@ impl Ripple {
     /// dependency order: the edited metric first, its outputs after.
     pub fn metrics(&self) -> Vec<MetricRipple> {
         let mut out: Vec<MetricRipple> = Vec::new();
-        let mut index: std::collections::HashMap<(u32, u32), usize> =
-            std::collections::HashMap::new();
+        // foldhash: a large model's edit passes tens of thousands of cells.
+        let mut index: std::collections::HashMap<(u32, u32), usize, _> =
+            std::collections::HashMap::with_hasher(foldhash::fast::RandomState::default());
         for change in &self.changes {
             if change.period().is_none() && !change.grid {
                 continue;

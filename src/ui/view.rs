@@ -80,8 +80,10 @@ pub struct Editor {
 /// The ripple of the last edit, as shown in the grid and the ripple panel.
 #[derive(Debug, Clone, Default)]
 pub struct RippleView {
-    /// Changed cells: (row, grid column) → (old, new).
-    pub cells: HashMap<(u32, u32), (Value, Value)>,
+    /// Changed cells: (row, grid column) → (old, new). Hashed with
+    /// foldhash: an edit of a large model fills it with tens of thousands
+    /// of cells before its frame is drawn.
+    pub cells: HashMap<(u32, u32), (Value, Value), foldhash::fast::RandomState>,
     /// Changed metrics in dependency order.
     pub metrics: Vec<MetricRipple>,
     /// The edited cell's period, if the edit was one period cell.
@@ -93,12 +95,14 @@ pub struct RippleView {
 impl RippleView {
     /// The view of a ripple on `sheet`.
     pub fn new(ripple: &Ripple, sheet: u32, period: Option<u32>, at: f64) -> RippleView {
-        let cells = ripple
-            .changes
-            .iter()
-            .filter(|c| c.sheet == sheet && (c.grid || c.period().is_some()))
-            .map(|c| ((c.row, c.col), (c.old.clone(), c.new.clone())))
-            .collect();
+        let mut cells = HashMap::with_capacity_and_hasher(ripple.changes.len(), Default::default());
+        cells.extend(
+            ripple
+                .changes
+                .iter()
+                .filter(|c| c.sheet == sheet && (c.grid || c.period().is_some()))
+                .map(|c| ((c.row, c.col), (c.old.clone(), c.new.clone()))),
+        );
         RippleView {
             cells,
             metrics: ripple

@@ -395,3 +395,36 @@ fn overrides_of_unknown_metrics_are_reported_and_ignored() {
     assert_consistent(&mut w);
     assert_eq!(w.to_text(), text);
 }
+
+#[test]
+fn an_override_follows_its_name_to_the_row_renamed_to_it() {
+    let mut w = funnel();
+    w.set_active_scenario(Some(0))
+        .expect("High close activates");
+    let (sheet, old_row) = find(&w, "invoice_to_paid");
+    let (_, price_row) = find(&w, "price");
+    // The overridden row becomes a section: the override names no row...
+    let mut info = w.rows(sheet)[old_row as usize].clone();
+    info.section = "Closing".into();
+    w.apply(vec![Command::SetRowInfo {
+        sheet,
+        row: old_row,
+        info,
+    }])
+    .expect("the row becomes a section");
+    // ...until another metric takes its name, in place.
+    w.apply(vec![Command::RenameMetric {
+        sheet,
+        row: price_row,
+        name: "invoice_to_paid".into(),
+    }])
+    .expect("rename applies");
+    assert_eq!(w.value(sheet, price_row, 0).as_number(), Some(0.6));
+    let mut fresh = Workbook::parse(&w.to_text(), "fresh.ron").expect("parses");
+    fresh.set_active_scenario(Some(0)).expect("activates");
+    assert_eq!(all_values(&w), all_values(&fresh));
+    w.undo().expect("undo");
+    let mut fresh = Workbook::parse(&w.to_text(), "fresh.ron").expect("parses");
+    fresh.set_active_scenario(Some(0)).expect("activates");
+    assert_eq!(all_values(&w), all_values(&fresh));
+}

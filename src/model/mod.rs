@@ -721,6 +721,8 @@ impl Workbook {
                 None => Ripple::default(),
             };
         }
+        // First the names, which scenario overrides are keyed by.
+        let renamed = self.rename_metrics(reaches);
         // Cells whose effective input a scenario edit changed: those the
         // scenario overrode before or overrides now, whose input differs
         // (from the old override, or from the base input it replaces now).
@@ -742,7 +744,6 @@ impl Workbook {
                 })
                 .collect();
         }
-        let renamed = self.rename_metrics(reaches);
         let edits: Vec<engine::Edit> = renamed
             .into_iter()
             .chain(reaches.iter().filter_map(|reach| {
@@ -788,6 +789,11 @@ impl Workbook {
     /// an old or new name, so that they resolve afresh (those whose
     /// compiled form stays the same cost the engine nothing).
     fn rename_metrics(&mut self, reaches: &[Reach]) -> Vec<engine::Edit> {
+        if !reaches.iter().any(|r| matches!(r, Reach::Names { .. })) {
+            return Vec::new();
+        }
+        // The active scenario's overrides, found by the names before.
+        let mut overridden = self.scenario_cells(self.active);
         let mut changed_names: Vec<String> = Vec::new();
         for reach in reaches {
             let Reach::Names { sheet } = *reach else {
@@ -863,15 +869,16 @@ impl Workbook {
                 }
             }
         }
-        // A scenario's formula in a cell the base model leaves empty.
-        for (s, r, p) in self.scenario_cells(self.active) {
-            let input = self.effective_input(s, r, p);
-            if mentioned(input) {
-                edits.push(engine::Edit::Cell(
-                    CellAddr::new(s, r, FIRST_PERIOD_COL + p),
-                    engine_input(input),
-                ));
-            }
+        // An override whose key now names another row (or none) moves with
+        // it: every cell it covered before or covers now is set again.
+        overridden.extend(self.scenario_cells(self.active));
+        overridden.sort_unstable();
+        overridden.dedup();
+        for (s, r, p) in overridden {
+            edits.push(engine::Edit::Cell(
+                CellAddr::new(s, r, FIRST_PERIOD_COL + p),
+                engine_input(self.effective_input(s, r, p)),
+            ));
         }
         edits
     }

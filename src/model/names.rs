@@ -63,15 +63,20 @@ pub fn mentions(text: &str, name: &str) -> bool {
     let Some(&first) = name.as_bytes().first() else {
         return false;
     };
-    if !name.is_ascii() {
+    if !name.is_ascii() || !text.is_ascii() {
+        // Characters, not bytes: a no-break space separates words, and
+        // case folding may turn a non-ASCII letter (the Kelvin sign) into
+        // an ASCII one.
         let name = name.to_lowercase();
-        return words(text)
-            .any(|word| std::str::from_utf8(word).is_ok_and(|word| word.to_lowercase() == name));
+        return text
+            .split(|c: char| !is_word_char(c))
+            .any(|word| word.to_lowercase() == name);
     }
     // Candidates found by the first letter in either case (memchr is
     // vectorised: most formulas are rejected in a few instructions).
     let bytes = text.as_bytes();
     let wanted = name.as_bytes();
+    let is_word_byte = |b: u8| is_word_char(char::from(b));
     memchr::memchr2_iter(
         first.to_ascii_lowercase(),
         first.to_ascii_uppercase(),
@@ -92,16 +97,9 @@ pub fn mentions(text: &str, name: &str) -> bool {
     })
 }
 
-/// Bytes of a word: letters, digits, `_`, `.`; a byte of a multi-byte
-/// character counts too, and as an ASCII byte never occurs inside one,
-/// words split at character boundaries.
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80
-}
-
-/// The words of `text`, as bytes.
-fn words(text: &str) -> impl Iterator<Item = &[u8]> {
-    text.as_bytes().split(|b| !is_word_byte(*b))
+/// Characters of a word: letters, digits, `_` and `.`.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '.'
 }
 
 /// Why `name` cannot be used in formulas, if it cannot.
@@ -185,10 +183,12 @@ pub fn resolve(rows: &[RowFile]) -> (Vec<String>, Vec<(usize, String)>) {
         if name.is_empty() {
             continue;
         }
-        let key = if name.chars().any(char::is_uppercase) {
-            std::borrow::Cow::Owned(name.to_lowercase())
-        } else {
+        // Only an ASCII name without capitals is surely its own lower case
+        // (titlecase letters such as `ǅ` are not upper case, yet fold).
+        let key = if name.is_ascii() && !name.bytes().any(|b| b.is_ascii_uppercase()) {
             std::borrow::Cow::Borrowed(name.as_str())
+        } else {
+            std::borrow::Cow::Owned(name.to_lowercase())
         };
         match seen.entry(key) {
             std::collections::hash_map::Entry::Occupied(first) => {
@@ -231,6 +231,12 @@ mod tests {
         assert!(!mentions("=net_revenue * 2", "revenue"));
         assert!(!mentions("=revenue2", "revenue"));
         assert!(!mentions("=revenue", ""));
+        assert!(mentions("=revenue\u{a0}* 2", "revenue"), "a no-break space");
+        assert!(
+            mentions("=\u{212a}pi * 2", "kpi"),
+            "the Kelvin sign folds to k"
+        );
+        assert!(!mentions("=revenueé * 2", "revenue"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs Lever under a virtual display, types a new price like a user, and
 # saves a screenshot: scripts/screenshot.sh [OUT.png] [MODEL.ron]
-# Needs xvfb, xdotool and imagemagick (see scripts/install-ui-deps.sh) and
+# Needs xvfb, xdotool and imagemagick (apt-get install xvfb xdotool imagemagick) and
 # a release build (cargo build --release).
 set -u
 OUT=$(realpath -m "${1:-assets/screenshot.png}")

@@ -1041,36 +1041,16 @@ fn row_mut(doc: &mut WorkbookFile, sheet: u32, row: u32) -> Result<&mut RowFile,
         .ok_or_else(|| EditError::OutOfRange(format!("no row {}", row + 1)))
 }
 
-/// Rewrites every formula in the workbook with `f(text, sheet name)`, which
-/// returns `Some(new text)` when something changed. Defined names' targets
-/// (which always name their sheet) are rewritten too.
+/// [`rewrite_formulas_recorded`] without the undo commands.
 fn rewrite_formulas(doc: &mut WorkbookFile, f: impl Fn(&str, &str) -> Option<String>) {
-    for name in &mut doc.names {
-        if let Some(new) = f(&name.refers_to, "") {
-            name.refers_to = new;
-        }
-    }
-    for sheet in &mut doc.sheets {
-        let sheet_name = sheet.name.clone();
-        for row in &mut sheet.rows {
-            if !row.formula.is_empty()
-                && let Some(new) = f(&row.formula, &sheet_name)
-            {
-                row.formula = new;
-            }
-            for cell in &mut row.values {
-                if let CellInput::Formula(text) = cell
-                    && let Some(new) = f(text, &sheet_name)
-                {
-                    *text = new;
-                }
-            }
-        }
-    }
+    // Structural edits undo with a snapshot of the sheets instead.
+    rewrite_formulas_recorded(doc, f);
 }
 
-/// [`rewrite_formulas`], returning commands that set back each formula it
-/// changed (and the defined names, if it changed one).
+/// Rewrites every formula in the workbook with `f(text, sheet name)`, which
+/// returns `Some(new text)` when something changed. Defined names' targets
+/// (which always name their sheet) are rewritten too. Returns commands
+/// that set back each formula it changed (and the names, if it changed one).
 fn rewrite_formulas_recorded(
     doc: &mut WorkbookFile,
     f: impl Fn(&str, &str) -> Option<String>,

@@ -1,11 +1,12 @@
 //! load → save → load is the identity for random models: any labels, units,
 //! names, numbers, texts (quotes, backslashes, newlines, Unicode), booleans,
-//! formulas and empty cells come back exactly, and the saved text is stable.
+//! formulas, empty cells and input ranges come back exactly, and the saved
+//! text is stable.
 
 use lever::engine::Value;
 use lever::model::document::{
-    Benchmark, Better, CellInput, ChangelogEntry, FORMAT_VERSION, Format, Rollup, RowFile,
-    Scenario, ScenarioOverride, SheetFile, Step, Timeline, WorkbookFile,
+    Benchmark, Better, CellInput, ChangelogEntry, Distribution, FORMAT_VERSION, Format, Rollup,
+    RowFile, Scenario, ScenarioOverride, SheetFile, Step, Timeline, Uncertainty, WorkbookFile,
 };
 use lever::model::generate::{self, Rng};
 use lever::model::{Command, Workbook, io};
@@ -55,10 +56,23 @@ fn row(periods: usize) -> impl Strategy<Value = RowFile> {
             "[a-z_]{1,8}".prop_map(|n| format!("={n}[-1]"))
         ],
         prop::collection::vec(cell(), 0..=periods),
-        (prop::option::of(benchmark()), prop::option::of(rollup())),
+        (
+            prop::option::of(benchmark()),
+            prop::option::of(rollup()),
+            prop::option::of(uncertainty(periods)),
+        ),
     )
         .prop_map(
-            |(section, label, name, unit, format, formula, mut values, (benchmark, rollup))| {
+            |(
+                section,
+                label,
+                name,
+                unit,
+                format,
+                formula,
+                mut values,
+                (benchmark, rollup, uncertainty),
+            )| {
                 while values.last() == Some(&CellInput::Empty) {
                     values.pop();
                 }
@@ -72,6 +86,7 @@ fn row(periods: usize) -> impl Strategy<Value = RowFile> {
                     values,
                     benchmark,
                     rollup,
+                    uncertainty: uncertainty.map(Box::new),
                 }
             },
         )
@@ -94,6 +109,31 @@ fn benchmark() -> impl Strategy<Value = Benchmark> {
             },
             source,
         })
+}
+
+fn uncertainty(periods: usize) -> impl Strategy<Value = Uncertainty> {
+    let dist = prop_oneof![
+        (-1e6..1e6f64, 1e-3..1e3f64)
+            .prop_map(|(low, w)| Distribution::Uniform { low, high: low + w }),
+        (-1e6..1e6f64, 0.0..1.0f64, 1e-3..1e3f64).prop_map(|(low, at, w)| {
+            Distribution::Triangular {
+                low,
+                mode: low + at * w,
+                high: low + w,
+            }
+        }),
+        (-1e6..1e6f64, 1e-3..1e3f64).prop_map(|(mean, sd)| Distribution::Normal { mean, sd }),
+        (1e-3..1e6f64, 1e-3..1e3f64).prop_map(|(mean, sd)| Distribution::LogNormal { mean, sd }),
+        (-1e6..1e6f64, -1e6..1e6f64)
+            .prop_map(|(a, b)| Distribution::Discrete(vec![(a, 0.25), (b, 0.75)])),
+    ];
+    (dist, prop::option::of(1..=periods as u32), any::<bool>()).prop_map(
+        |(dist, period, per_period)| Uncertainty {
+            dist,
+            per_period: per_period && period.is_none(),
+            period,
+        },
+    )
 }
 
 fn rollup() -> impl Strategy<Value = Rollup> {
@@ -144,6 +184,7 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                     })
                     .collect(),
                 names: Vec::new(),
+                correlations: Vec::new(),
                 scenarios: scenarios
                     .into_iter()
                     .map(|(name, note)| Scenario {

@@ -2,7 +2,8 @@
 //! model's (or an Excel workbook's) computed values, `lever check` lists what
 //! is wrong in it, `lever convert` converts between `.ron` and `.xlsx`
 //! (printing the import report on stderr), `lever sensitivity` ranks the
-//! inputs by how far they move a target metric, `lever compare` puts
+//! inputs by how far they move a target metric, `lever simulate` runs it
+//! with its inputs drawn from their ranges, `lever compare` puts
 //! scenarios side by side, `lever goal-seek` finds the input value that
 //! reaches a goal, `lever data-table` tabulates a target over input values,
 //! `lever funnel` reads a funnel, `lever export` writes the investor view and
@@ -87,6 +88,33 @@ pub enum Command {
         #[arg(long, default_value = "10%")]
         swing: String,
         /// Flex the inputs as this scenario sets them.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Run the model many times with its uncertain inputs drawn from their
+    /// ranges (Monte Carlo): the target's mean and percentiles, the
+    /// probability of a condition, and the inputs that explain the spread.
+    Simulate {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `metric@Mar 2026`, `metric@3` or `metric@total` (every period,
+        /// then the total).
+        #[arg(long)]
+        target: String,
+        /// Number of runs (1 to 100,000).
+        #[arg(long, default_value_t = crate::model::simulate::DEFAULT_RUNS)]
+        runs: usize,
+        /// The random seed: the same seed gives the same results.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// A condition over the model whose probability is wanted, e.g.
+        /// `MIN(cash) < 0`.
+        #[arg(long)]
+        condition: Option<String>,
+        /// Simulate with this scenario's inputs.
         #[arg(long)]
         scenario: Option<String>,
         /// Output format.
@@ -330,6 +358,32 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             let text = match format {
                 OutputFormat::Csv => output::sensitivity_csv(&result),
                 OutputFormat::Table => output::sensitivity_table(&workbook, &target, &result),
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Simulate {
+            file,
+            target,
+            runs,
+            seed,
+            condition,
+            scenario,
+            format,
+        }) => {
+            let (mut workbook, _) = open(&file)?;
+            activate(&mut workbook, &file, scenario.as_deref())?;
+            let target = what_if::parse_target(&workbook, &target)?;
+            let spec = crate::model::simulate::Spec {
+                runs,
+                seed,
+                condition,
+                ..crate::model::simulate::Spec::new(target)
+            };
+            let outcome = crate::model::simulate::simulate(&mut workbook, &spec)?;
+            let text = match format {
+                OutputFormat::Csv => output::simulation_csv(&workbook, &outcome),
+                OutputFormat::Table => output::simulation_table(&workbook, &outcome),
             };
             print!("{text}");
             Ok(ExitCode::SUCCESS)

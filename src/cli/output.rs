@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::model::goal_seek::{self, GoalSeek};
 use crate::model::input_ref::InputRef;
 use crate::model::scenario::Comparison;
+use crate::model::simulate::{Outcome, Summary};
 use crate::model::what_if::{Sensitivity, Target};
 use crate::model::{Workbook, display};
 
@@ -481,6 +482,144 @@ fn aligned(lines: &[Vec<String>], left: usize) -> String {
             })
             .collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    out
+}
+
+/// The lines a simulation reports: (period label, summary), for the
+/// target's period, or for every period and then `total`.
+fn simulation_lines(workbook: &Workbook, outcome: &Outcome) -> Vec<(String, Option<Summary>)> {
+    let labels = workbook.period_labels();
+    let (sheet, row) = outcome.spec.target.cell_row();
+    let periods = outcome
+        .metric(sheet, row)
+        .map(|m| m.periods.clone())
+        .unwrap_or_default();
+    match outcome.spec.target {
+        Target::Period { period, .. } => vec![(
+            labels.get(period as usize).cloned().unwrap_or_default(),
+            periods.get(period as usize).copied().flatten(),
+        )],
+        Target::Total { .. } => labels
+            .into_iter()
+            .zip(periods)
+            .chain(std::iter::once(("total".to_string(), outcome.summary)))
+            .collect(),
+    }
+}
+
+/// A simulation as CSV: `metric,period,mean,p5,p10,p50,p90,p95` (empty
+/// where no run gave a number), then `probability,<p>` for a condition.
+pub fn simulation_csv(workbook: &Workbook, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let header: Vec<String> = ["metric", "period", "mean", "p5", "p10", "p50", "p90", "p95"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    push_csv_line(&mut out, &header);
+    let (sheet, row) = outcome.spec.target.cell_row();
+    let name = workbook.metric_name(sheet, row).to_string();
+    for (period, summary) in simulation_lines(workbook, outcome) {
+        let mut fields = vec![name.clone(), period];
+        match summary {
+            Some(s) => fields
+                .extend([s.mean, s.p5, s.p10, s.p50, s.p90, s.p95].map(display::shortest_number)),
+            None => fields.extend(std::iter::repeat_n(String::new(), 6)),
+        }
+        push_csv_line(&mut out, &fields);
+    }
+    if let Some(c) = &outcome.condition {
+        push_csv_line(
+            &mut out,
+            &[
+                "probability".to_string(),
+                display::shortest_number(c.probability),
+            ],
+        );
+    }
+    out
+}
+
+/// A simulation as a table: the target's percentiles in its row's format,
+/// the condition's probability and when it most often comes true, and the
+/// inputs ranked by their rank correlation with the target.
+pub fn simulation_table(workbook: &Workbook, outcome: &Outcome) -> String {
+    let (sheet, row) = outcome.spec.target.cell_row();
+    let format = workbook
+        .rows(sheet)
+        .get(row as usize)
+        .map(|r| r.format)
+        .unwrap_or_default();
+    let number = |n: f64| display::format_number(n, format);
+    let mut lines: Vec<Vec<String>> = vec![
+        ["period", "mean", "P5", "P10", "P50", "P90", "P95"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    ];
+    for (period, summary) in simulation_lines(workbook, outcome) {
+        let mut line = vec![period];
+        match summary {
+            Some(s) => line.extend([s.mean, s.p5, s.p10, s.p50, s.p90, s.p95].map(number)),
+            None => line.extend(std::iter::repeat_n("—".to_string(), 6)),
+        }
+        lines.push(line);
+    }
+    let mut out = String::new();
+    let name = workbook.metric_name(sheet, row);
+    let _ = writeln!(
+        out,
+        "{name}: {} runs, seed {}",
+        outcome.samples.len(),
+        outcome.spec.seed
+    );
+    let widths = column_widths(&lines);
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (text, &width))| {
+                let pad = " ".repeat(width.saturating_sub(text.chars().count()));
+                if c == 0 {
+                    format!("{text}{pad}")
+                } else {
+                    format!("{pad}{text}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    let errors = outcome.samples.iter().filter(|v| v.is_nan()).count();
+    if errors > 0 {
+        let _ = writeln!(out, "{errors} runs gave no number for {name}");
+    }
+    if let Some(c) = &outcome.condition {
+        let _ = write!(out, "\nP({}) = {:.1}%", c.text, c.probability * 100.0);
+        if let Some(p) = c.most_often() {
+            let labels = workbook.period_labels();
+            let _ = write!(
+                out,
+                "; most often first true in {} ({:.1}% of runs)",
+                labels.get(p as usize).map_or("?", String::as_str),
+                c.first_true[p as usize] as f64 / outcome.samples.len() as f64 * 100.0
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("\nwhat explains the spread (rank correlation with the target):\n");
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    for d in &outcome.drivers {
+        lines.push(vec![
+            d.name.clone(),
+            d.rank_correlation
+                .map_or_else(|| "—".to_string(), |r| format!("{r:+.2}")),
+        ]);
+    }
+    let widths = column_widths(&lines);
+    for line in &lines {
+        let pad = " ".repeat(widths[0].saturating_sub(line[0].chars().count()));
+        let _ = writeln!(out, "  {}{pad}  {:>w$}", line[0], line[1], w = widths[1]);
     }
     out
 }

@@ -768,6 +768,48 @@ impl Engine {
         recalc
     }
 
+    /// Compiles a free-standing formula (a condition such as
+    /// `MIN(cash) < 0`) as if it stood in a period cell of `sheet`, for
+    /// [`Engine::evaluate_expression`]. Only its syntax can fail here; an
+    /// unknown name shows as `#NAME?` when it is evaluated.
+    pub fn compile_expression(&self, text: &str, sheet: u32) -> Result<Node, String> {
+        let expr = crate::formula::parse(text).map_err(|e| e.to_string())?;
+        Ok(compile::compile(&expr, sheet, self.periods.first_col, self))
+    }
+
+    /// Evaluates a compiled expression in period `period` of `sheet`, with
+    /// the timeline cut after it: a bare name means this period's value, and
+    /// a whole row (`MIN(cash)`) means its periods up to and including
+    /// `period`.
+    pub fn evaluate_expression(&self, node: &Node, sheet: u32, period: u32) -> Value {
+        let count = (period + 1).min(self.periods.count);
+        Evaluator {
+            sheets: &self.values,
+            periods: Periods {
+                first_col: self.periods.first_col,
+                count,
+            },
+            sheet,
+            row: 0,
+            col: self.periods.first_col + count.saturating_sub(1),
+        }
+        .eval(node)
+    }
+
+    /// The cells an expression evaluated in the last period reads.
+    pub fn expression_precedents(&self, node: &Node, sheet: u32) -> Vec<CellAddr> {
+        let at = CellAddr::new(
+            sheet,
+            0,
+            self.periods.first_col + self.periods.count.saturating_sub(1),
+        );
+        let mut out = Vec::new();
+        self.collect_precedents(node, at, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out.into_iter().map(|id| self.addr_of(id)).collect()
+    }
+
     /// The cells a cell's formula reads.
     pub fn precedents(&self, addr: CellAddr) -> Vec<CellAddr> {
         let Some(id) = self.cell_id(addr) else {

@@ -3,8 +3,8 @@
 //! the ripple and (later) the changelog share one source.
 
 use super::document::{
-    Benchmark, CellInput, ChangelogEntry, DefinedName, Funnel, InvestorView, Layout, Rollup,
-    RowFile, Scenario, WorkbookFile,
+    Benchmark, CellInput, ChangelogEntry, Correlation, DefinedName, Funnel, InvestorView, Layout,
+    Rollup, RowFile, Scenario, Uncertainty, WorkbookFile,
 };
 use super::{names, scenario};
 use crate::formula::rewrite::{self, Structural};
@@ -218,6 +218,20 @@ pub enum Command {
         /// The roll-up.
         rollup: Option<Rollup>,
     },
+    /// Sets or removes an input's uncertainty (its range for simulations).
+    SetUncertainty {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The uncertainty, or `None` to remove it.
+        uncertainty: Option<Box<Uncertainty>>,
+    },
+    /// Replaces the correlations between uncertain inputs.
+    SetCorrelations {
+        /// The correlations.
+        correlations: Vec<Correlation>,
+    },
     /// Replaces the workbook's funnels.
     SetFunnels {
         /// The funnels.
@@ -264,6 +278,9 @@ pub enum EditError {
     /// A benchmark is not usable.
     #[error("{0}")]
     Benchmark(String),
+    /// An uncertainty or a correlation is not usable.
+    #[error("{0}")]
+    Uncertainty(String),
 }
 
 /// How far a command reaches into the calculation.
@@ -410,7 +427,8 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 )));
             }
             let scenarios_before = doc.scenarios.clone();
-            if !doc.scenarios.is_empty() {
+            let correlations_before = doc.correlations.clone();
+            if !doc.scenarios.is_empty() || !doc.correlations.is_empty() {
                 let all_names = all_names(doc);
                 scenario::rename_keys(doc, &all_names, sheet, row, &new_name);
             }
@@ -432,6 +450,11 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             if doc.scenarios != scenarios_before {
                 undo.push(Command::ReplaceScenarios {
                     scenarios: scenarios_before,
+                });
+            }
+            if doc.correlations != correlations_before {
+                undo.push(Command::SetCorrelations {
+                    correlations: correlations_before,
                 });
             }
             Ok((undo, Reach::Names { sheet }))
@@ -528,6 +551,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             }
             let snapshot = snapshot_all(doc);
             let scenarios_before = doc.scenarios.clone();
+            let correlations_before = doc.correlations.clone();
             let all_names = all_names(doc);
             scenario::drop_keys(doc, &all_names, sheet, at..at + count);
             let sheet_name = doc.sheets[sheet as usize].name.clone();
@@ -546,6 +570,11 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             if doc.scenarios != scenarios_before {
                 undo.push(Command::ReplaceScenarios {
                     scenarios: scenarios_before,
+                });
+            }
+            if doc.correlations != correlations_before {
+                undo.push(Command::SetCorrelations {
+                    correlations: correlations_before,
                 });
             }
             Ok((undo, Reach::Structure))
@@ -788,6 +817,52 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     row,
                     rollup: old,
                 }],
+                Reach::Document,
+            ))
+        }
+        Command::SetUncertainty {
+            sheet,
+            row,
+            uncertainty,
+        } => {
+            if let Some(u) = &uncertainty {
+                super::uncertainty::check(u, periods).map_err(EditError::Uncertainty)?;
+                let target = row_ref(doc, sheet, row)?;
+                let typed = |i: usize| matches!(target.values.get(i), Some(CellInput::Number(_)));
+                match u.period {
+                    Some(p) if !typed(p as usize - 1) => {
+                        return Err(EditError::Uncertainty(format!(
+                            "a range goes on a typed number, and period {p} of `{}` holds none",
+                            target.label
+                        )));
+                    }
+                    None if !(0..target.values.len()).any(typed) => {
+                        return Err(EditError::Uncertainty(format!(
+                            "a range goes on an input, and `{}` has no typed number (it is computed)",
+                            target.label
+                        )));
+                    }
+                    _ => {}
+                }
+            }
+            let target = row_mut(doc, sheet, row)?;
+            let old = std::mem::replace(&mut target.uncertainty, uncertainty);
+            Ok((
+                vec![Command::SetUncertainty {
+                    sheet,
+                    row,
+                    uncertainty: old,
+                }],
+                Reach::Document,
+            ))
+        }
+        Command::SetCorrelations { correlations } => {
+            for c in &correlations {
+                super::uncertainty::check_correlation(c).map_err(EditError::Uncertainty)?;
+            }
+            let old = std::mem::replace(&mut doc.correlations, correlations);
+            Ok((
+                vec![Command::SetCorrelations { correlations: old }],
                 Reach::Document,
             ))
         }

@@ -40,6 +40,10 @@ pub struct WorkbookFile {
     /// [`crate::model::rollup::InvestorView`]).
     #[serde(default)]
     pub investor: Option<InvestorView>,
+    /// Correlations between uncertain inputs, for simulations (see
+    /// [`crate::model::uncertainty`]).
+    #[serde(default)]
+    pub correlations: Vec<Correlation>,
 }
 
 /// The timeline: which periods the period columns stand for.
@@ -145,6 +149,77 @@ pub struct RowFile {
     /// How the metric rolls up into quarters and years, when set explicitly
     /// (otherwise it is inferred, see [`crate::model::rollup::rollup_of`]).
     pub rollup: Option<Rollup>,
+    /// The range the input's typed numbers may take, for simulations (see
+    /// [`crate::model::uncertainty`]).
+    pub uncertainty: Option<Box<Uncertainty>>,
+}
+
+/// What an input may be instead of its typed number: a distribution, and
+/// which of the row's cells it covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    /// The distribution of the input's value.
+    pub dist: Distribution,
+    /// The one period cell it covers (1 = first period); `None` covers the
+    /// whole row.
+    #[serde(default)]
+    pub period: Option<u32>,
+    /// True if every period is drawn on its own; false (the default) if the
+    /// row's periods move together (one draw per run).
+    #[serde(default)]
+    pub per_period: bool,
+}
+
+/// A probability distribution of one input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Distribution {
+    /// Every value from `low` to `high` equally likely (`18% to 24%`).
+    Uniform {
+        /// The lowest value.
+        low: f64,
+        /// The highest value.
+        high: f64,
+    },
+    /// From `low` to `high`, most likely `mode`.
+    Triangular {
+        /// The lowest value.
+        low: f64,
+        /// The most likely value.
+        mode: f64,
+        /// The highest value.
+        high: f64,
+    },
+    /// The bell curve.
+    Normal {
+        /// The mean.
+        mean: f64,
+        /// The standard deviation.
+        sd: f64,
+    },
+    /// Positive values skewed to the right (prices, volumes), given by the
+    /// mean and standard deviation of the value itself.
+    LogNormal {
+        /// The mean.
+        mean: f64,
+        /// The standard deviation.
+        sd: f64,
+    },
+    /// A few values, each with its probability, as `(value, probability)`.
+    Discrete(Vec<(f64, f64)>),
+}
+
+/// Two uncertain inputs that move together (rank correlation `rho`, from
+/// −1 to 1), by metric name (`Sheet!metric` off the first sheet).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Correlation {
+    /// One input's metric name.
+    pub a: String,
+    /// The other input's metric name.
+    pub b: String,
+    /// The correlation, from −1 to 1.
+    pub rho: f64,
 }
 
 /// A metric's market figure: one value, or a range `value`–`high`.

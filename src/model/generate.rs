@@ -216,6 +216,7 @@ pub fn founder_model(rows: usize, periods: u32, seed: u64) -> WorkbookFile {
         changelog: Vec::new(),
         funnels: Vec::new(),
         investor: None,
+        correlations: Vec::new(),
     }
 }
 

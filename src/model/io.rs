@@ -17,8 +17,9 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::document::{
-    Benchmark, Better, CellInput, ChangelogEntry, FORMAT_VERSION, Format, Funnel, Grouping,
-    InvestorView, Layout, Rollup, RowFile, Scenario, SheetFile, Step, WorkbookFile,
+    Benchmark, Better, CellInput, ChangelogEntry, Distribution, FORMAT_VERSION, Format, Funnel,
+    Grouping, InvestorView, Layout, Rollup, RowFile, Scenario, SheetFile, Step, Uncertainty,
+    WorkbookFile,
 };
 
 /// Why a workbook could not be read or written.
@@ -139,6 +140,16 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
     }
     for sheet in &file.sheets {
         for (index, row) in sheet.rows.iter().enumerate() {
+            if let Some(u) = &row.uncertainty {
+                super::uncertainty::check(u, file.timeline.periods).map_err(|e| {
+                    format!(
+                        "sheet `{}`, row {} ({}): {e}",
+                        sheet.name,
+                        index + 1,
+                        row.label
+                    )
+                })?;
+            }
             if let Some(b) = &row.benchmark {
                 let where_ =
                     || format!("sheet `{}`, row {} ({})", sheet.name, index + 1, row.label);
@@ -200,6 +211,9 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
                 ));
             }
         }
+    }
+    for c in &file.correlations {
+        super::uncertainty::check_correlation(c)?;
     }
     Ok(())
 }
@@ -291,6 +305,16 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
     if let Some(view) = &file.investor {
         writeln!(out, "    investor: {},", investor_line(view))?;
     }
+    if !file.correlations.is_empty() {
+        write_list(out, "correlations", &file.correlations, |c| {
+            format!(
+                "(a: {}, b: {}, rho: {})",
+                quote(&c.a),
+                quote(&c.b),
+                number_text(c.rho)
+            )
+        })?;
+    }
     out.push_str(")\n");
     Ok(())
 }
@@ -365,6 +389,45 @@ pub fn row_line(row: &RowFile) -> String {
     }
     if let Some(rollup) = &row.rollup {
         fields.push(format!("rollup: {}", rollup_text(rollup)));
+    }
+    if let Some(u) = &row.uncertainty {
+        fields.push(format!("uncertainty: {}", uncertainty_text(u)));
+    }
+    format!("({})", fields.join(", "))
+}
+
+/// An uncertainty as written in a row, e.g.
+/// `(dist: Triangular(low: 0.18, mode: 0.2, high: 0.24), per_period: true)`.
+fn uncertainty_text(u: &Uncertainty) -> String {
+    let n = |x: f64| number_text(x);
+    let dist = match &u.dist {
+        Distribution::Uniform { low, high } => {
+            format!("Uniform(low: {}, high: {})", n(*low), n(*high))
+        }
+        Distribution::Triangular { low, mode, high } => format!(
+            "Triangular(low: {}, mode: {}, high: {})",
+            n(*low),
+            n(*mode),
+            n(*high)
+        ),
+        Distribution::Normal { mean, sd } => format!("Normal(mean: {}, sd: {})", n(*mean), n(*sd)),
+        Distribution::LogNormal { mean, sd } => {
+            format!("LogNormal(mean: {}, sd: {})", n(*mean), n(*sd))
+        }
+        Distribution::Discrete(items) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|(v, p)| format!("({}, {})", n(*v), n(*p)))
+                .collect();
+            format!("Discrete([{}])", items.join(", "))
+        }
+    };
+    let mut fields = vec![format!("dist: {dist}")];
+    if let Some(period) = u.period {
+        fields.push(format!("period: {period}"));
+    }
+    if u.per_period {
+        fields.push("per_period: true".into());
     }
     format!("({})", fields.join(", "))
 }

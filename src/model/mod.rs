@@ -22,15 +22,18 @@ pub mod names;
 pub mod ripple;
 pub mod rollup;
 pub mod scenario;
+pub mod simulate;
 pub mod templates;
 pub mod timeline;
+pub mod uncertainty;
 pub mod what_if;
 
 use std::path::Path;
 
 pub use command::{Command, EditError};
 pub use document::{
-    CellInput, DefinedName, Format, Layout, RowFile, Scenario, ScenarioOverride, WorkbookFile,
+    CellInput, Correlation, DefinedName, Distribution, Format, Layout, RowFile, Scenario,
+    ScenarioOverride, Uncertainty, WorkbookFile,
 };
 pub use io::FileError;
 pub use ripple::Ripple;

@@ -222,7 +222,7 @@ pub(crate) fn key_for(
     })
 }
 
-/// Rewrites the keys of overrides of (sheet, row) to `new_name` (keeping a
+/// Rewrites the keys of overrides (and correlations) of (sheet, row) to `new_name` (keeping a
 /// `Sheet!` prefix); `names` are the names before the rename.
 pub(crate) fn rename_keys(
     doc: &mut WorkbookFile,
@@ -232,20 +232,27 @@ pub(crate) fn rename_keys(
     new_name: &str,
 ) {
     let sheets = std::mem::take(&mut doc.sheets);
+    let renamed = |key: &mut String| {
+        if resolve_key(&sheets, names, key) == Some((sheet, row)) {
+            *key = match key.split_once('!') {
+                Some((prefix, _)) => format!("{prefix}!{new_name}"),
+                None => new_name.to_string(),
+            };
+        }
+    };
     for scenario in &mut doc.scenarios {
         for o in &mut scenario.overrides {
-            if resolve_key(&sheets, names, &o.metric) == Some((sheet, row)) {
-                o.metric = match o.metric.split_once('!') {
-                    Some((prefix, _)) => format!("{prefix}!{new_name}"),
-                    None => new_name.to_string(),
-                };
-            }
+            renamed(&mut o.metric);
         }
+    }
+    for c in &mut doc.correlations {
+        renamed(&mut c.a);
+        renamed(&mut c.b);
     }
     doc.sheets = sheets;
 }
 
-/// Drops the overrides of rows `rows` of `sheet` (before they are deleted);
+/// Drops the overrides (and correlations) of rows `rows` of `sheet` (before they are deleted);
 /// `names` are the names before the deletion.
 pub(crate) fn drop_keys(
     doc: &mut WorkbookFile,
@@ -254,11 +261,16 @@ pub(crate) fn drop_keys(
     rows: Range<u32>,
 ) {
     let sheets = std::mem::take(&mut doc.sheets);
+    let deleted = |key: &str| {
+        matches!(resolve_key(&sheets, names, key),
+            Some((s, r)) if s == sheet && rows.contains(&r))
+    };
     for scenario in &mut doc.scenarios {
-        scenario.overrides.retain(|o: &ScenarioOverride| {
-            !matches!(resolve_key(&sheets, names, &o.metric),
-                Some((s, r)) if s == sheet && rows.contains(&r))
-        });
+        scenario
+            .overrides
+            .retain(|o: &ScenarioOverride| !deleted(&o.metric));
     }
+    doc.correlations
+        .retain(|c| !deleted(&c.a) && !deleted(&c.b));
     doc.sheets = sheets;
 }

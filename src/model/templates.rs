@@ -42,6 +42,7 @@ pub fn blank() -> WorkbookFile {
         changelog: Vec::new(),
         funnels: Vec::new(),
         investor: None,
+        correlations: Vec::new(),
     }
 }
 

@@ -448,6 +448,7 @@ pub fn import_bytes(
         changelog: Vec::new(),
         funnels: Vec::new(),
         investor: None,
+        correlations: Vec::new(),
     };
     Ok((doc, report))
 }

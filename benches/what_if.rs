@@ -1,6 +1,7 @@
 //! What-if benchmarks on the bundled sample `models/edtech-growth.ron`
 //! (297 rows × 36 months): the full tornado of `ebitda@total` (every input
-//! ±10%), a 20 × 20 two-input data table, and a goal seek.
+//! ±10%), a 20 × 20 two-input data table, a goal seek, and a Monte Carlo
+//! simulation of 10,000 runs over the sample's uncertain inputs.
 //!
 //! Each is measured next to a baseline in the same run that does the same
 //! evaluations with a full recalculation (`Workbook::recalc_all`) after each
@@ -14,6 +15,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use lever::model::data_table::{self, Axis};
 use lever::model::goal_seek;
 use lever::model::input_ref::{InputRef, parse_input};
+use lever::model::simulate::{self, Sampler};
 use lever::model::what_if::{self, Target, parse_target, target_value};
 use lever::model::{CellInput, Command, Edit, Workbook};
 
@@ -170,5 +172,48 @@ fn goal_seek_price(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tornado, data_table_20x20, goal_seek_price);
+fn simulation_10k(c: &mut Criterion) {
+    let mut workbook = sample();
+    let target = parse_target(&workbook, "ebitda@total").expect("target");
+    let spec = simulate::Spec {
+        runs: 10_000,
+        seed: 1,
+        ..simulate::Spec::new(target)
+    };
+    let mut group = c.benchmark_group("what_if");
+    group.sample_size(10);
+    group.bench_function("simulation_10k_ebitda_total", |b| {
+        b.iter(|| {
+            black_box(
+                simulate::simulate(&mut workbook, &spec)
+                    .map(|o| o.summary.map(|s| s.mean))
+                    .expect("runs"),
+            )
+        })
+    });
+    // The same draws, each run's edit applied and the whole model
+    // recalculated, then undone.
+    group.bench_function("simulation_10k_full_recalc_baseline", |b| {
+        b.iter(|| {
+            let mut sampler = Sampler::new(&workbook, spec.seed).expect("inputs");
+            let mut sum = 0.0;
+            for _ in 0..spec.runs {
+                workbook.apply(sampler.next_run()).expect("draws apply");
+                workbook.recalc_all();
+                sum += target_value(&workbook, &target).unwrap_or(0.0);
+                workbook.undo().expect("undo");
+            }
+            black_box(sum)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    tornado,
+    data_table_20x20,
+    goal_seek_price,
+    simulation_10k
+);
 criterion_main!(benches);

@@ -216,6 +216,29 @@ pub struct Engine {
     silent: bool,
 }
 
+/// A fixed recalculation for repeated runs (see [`Engine::sweep`]).
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// One bit per rank: the cells to recompute.
+    ranks: Vec<u64>,
+    /// The lowest rank set.
+    first: usize,
+    /// The engine's structure when the sweep was made.
+    structure_version: u64,
+}
+
+impl Sweep {
+    /// Number of formula cells each run recomputes.
+    pub fn len(&self) -> usize {
+        self.ranks.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// True if no formula cell needs recomputing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// A focus: the cells kept up to date, and the cells left stale.
 #[derive(Debug, Default)]
 struct Focus {
@@ -766,6 +789,82 @@ impl Engine {
             self.refresh_volatile(&mut recalc);
         }
         recalc
+    }
+
+    /// The recalculation that repeated runs over the same input cells need
+    /// while focused (see [`Engine::focus`]): the formula cells of the
+    /// focus that read any of `inputs`, directly or not, in evaluation
+    /// order, for [`Engine::apply_sweep`]. `None` when that cannot be known
+    /// before evaluating (volatile formulas, a circular reference reached)
+    /// or there is no focus; recalculate with [`Engine::apply`] then.
+    pub fn sweep(&mut self, inputs: &[CellAddr]) -> Option<Sweep> {
+        if self.focus.is_none() || self.volatile_formulas > 0 || !self.built {
+            return None;
+        }
+        self.full_plan();
+        let seeds: Vec<u32> = inputs.iter().filter_map(|&a| self.cell_id(a)).collect();
+        let reached = graph::reachable(&seeds, &self.dependents, &mut self.scratch);
+        let focus = self.focus.as_ref()?;
+        let mut ranks = vec![0u64; self.rank_order.len().div_ceil(64)];
+        let mut first = usize::MAX;
+        for id in reached {
+            if self.sources[id as usize].formula().is_none() || !has_bit(&focus.cone, id) {
+                continue;
+            }
+            let rank = self.ranks[id as usize];
+            if rank >= IN_CYCLE {
+                return None;
+            }
+            set_bit(&mut ranks, rank);
+            first = first.min(rank as usize);
+        }
+        Some(Sweep {
+            ranks,
+            first,
+            structure_version: self.structure_version,
+        })
+    }
+
+    /// Sets constant cells to new numbers and recomputes `sweep`'s cells in
+    /// order: what [`Engine::apply`] does for such edits while focused,
+    /// without finding again what they reach. Returns false, changing
+    /// nothing, if a formula changed since the sweep was made or a cell is
+    /// not a constant (then use [`Engine::apply`]).
+    pub fn apply_sweep(&mut self, sweep: &Sweep, numbers: &[(CellAddr, f64)]) -> bool {
+        if sweep.structure_version != self.structure_version || self.focus.is_none() {
+            return false;
+        }
+        let constant = |addr: CellAddr| {
+            self.cell_id(addr)
+                .is_some_and(|id| self.sources[id as usize] == Source::Constant)
+        };
+        if !numbers.iter().all(|&(addr, _)| constant(addr)) {
+            return false;
+        }
+        for &(addr, x) in numbers {
+            if let Some(slot) = self.value_slot(addr) {
+                *slot = Value::number(x);
+                self.stored_changes += 1;
+            }
+        }
+        let mut recalc = Recalc::default();
+        let mut word = sweep.first / 64;
+        let mut skip_to = 0;
+        while word < sweep.ranks.len() {
+            let mut bits = sweep.ranks[word];
+            while bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let rank = word * 64 + bit;
+                if rank < skip_to {
+                    continue;
+                }
+                let (n, _) = self.compute_ranks(rank, Some(&sweep.ranks), &mut recalc);
+                skip_to = rank + n;
+            }
+            word += 1;
+        }
+        true
     }
 
     /// Compiles a free-standing formula (a condition such as
@@ -1495,10 +1594,17 @@ impl Engine {
 
     /// [`Engine::store_at`] for a number, quick when it did not change.
     fn store_number(&mut self, addr: CellAddr, x: f64, recalc: &mut Recalc) -> bool {
-        if let Some(Value::Number(old)) = self.value_slot(addr)
-            && *old == x
-        {
-            return false;
+        let quiet = self.focus.is_some() || self.silent;
+        if let Some(Value::Number(old)) = self.value_slot(addr) {
+            if *old == x {
+                return false;
+            }
+            // Unrecorded, a number over a number is a plain write.
+            if quiet && x.is_finite() {
+                *old = x;
+                self.stored_changes += 1;
+                return true;
+            }
         }
         self.store_at(addr, Value::number(x), recalc)
     }

@@ -20,7 +20,8 @@ use rand::{Rng, SeedableRng};
 
 use super::uncertainty::{Distribution, normal_cdf, normal_quantile};
 use super::what_if::{Target, target_value};
-use super::{CellInput, Command, Edit, Layout, Value, Workbook};
+use super::{CellInput, Command, Edit, FIRST_PERIOD_COL, Layout, Value, Workbook};
+use crate::engine::CellAddr;
 use crate::engine::compile::Node;
 
 /// The most runs one simulation may have.
@@ -248,6 +249,8 @@ pub struct Sampler {
     rng: Xoshiro256PlusPlus,
     /// The last run's draw of each input (the mean of its per-period draws).
     last: Vec<f64>,
+    /// True for each input that has a correlation.
+    correlated: Vec<bool>,
 }
 
 impl Sampler {
@@ -270,8 +273,10 @@ impl Sampler {
             1
         };
         let last = vec![0.0; inputs.len()];
+        let correlated = correlated_inputs(workbook, &inputs);
         Ok(Sampler {
             inputs,
+            correlated,
             cholesky,
             slots,
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
@@ -294,34 +299,52 @@ impl Sampler {
         ((self.rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
-    /// The uniforms of one draw slot, one per input.
-    fn slot_uniforms(&mut self, out: &mut Vec<f64>) {
+    /// The uniforms of draw slot `slot`, one per input: slot 0 for every
+    /// input, later slots (periods) only for inputs drawn per period (the
+    /// others get 0.5, unused). Only correlated inputs go through the
+    /// copula; the others take their uniform as it comes.
+    fn slot_uniforms(&mut self, slot: usize, out: &mut Vec<f64>) {
         out.clear();
         let n = self.inputs.len();
-        match self.cholesky.take() {
-            None => {
-                for _ in 0..n {
-                    let u = self.uniform();
-                    out.push(u);
-                }
+        let needed = |i: usize, inputs: &[Input]| slot == 0 || inputs[i].per_period;
+        let Some(l) = self.cholesky.take() else {
+            for i in 0..n {
+                let u = if needed(i, &self.inputs) {
+                    self.uniform()
+                } else {
+                    0.5
+                };
+                out.push(u);
             }
-            Some(l) => {
-                let e: Vec<f64> = (0..n).map(|_| normal_quantile(self.uniform())).collect();
-                for i in 0..n {
-                    let z: f64 = (0..=i).map(|j| l[i * n + j] * e[j]).sum();
-                    out.push(normal_cdf(z));
-                }
-                self.cholesky = Some(l);
+            return;
+        };
+        let mut e = vec![0.0; n];
+        for i in 0..n {
+            if self.correlated[i] && needed(i, &self.inputs) {
+                e[i] = normal_quantile(self.uniform());
             }
         }
+        for i in 0..n {
+            let u = if !needed(i, &self.inputs) {
+                0.5
+            } else if self.correlated[i] {
+                // The factor is zero between an uncorrelated input and any other.
+                let z: f64 = (0..=i).map(|j| l[i * n + j] * e[j]).sum();
+                normal_cdf(z)
+            } else {
+                self.uniform()
+            };
+            out.push(u);
+        }
+        self.cholesky = Some(l);
     }
 
     /// The next run's edit.
     pub fn next_run(&mut self) -> Edit {
         let mut slots: Vec<Vec<f64>> = Vec::with_capacity(self.slots);
         let mut scratch = Vec::new();
-        for _ in 0..self.slots {
-            self.slot_uniforms(&mut scratch);
+        for slot in 0..self.slots {
+            self.slot_uniforms(slot, &mut scratch);
             slots.push(scratch.clone());
         }
         let mut edit = Vec::new();
@@ -418,6 +441,21 @@ fn collect_inputs(workbook: &Workbook) -> Result<Vec<Input>, String> {
         }
     }
     Ok(out)
+}
+
+/// Which inputs appear in a correlation.
+fn correlated_inputs(workbook: &Workbook, inputs: &[Input]) -> Vec<bool> {
+    let named: Vec<(u32, u32)> = workbook
+        .document()
+        .correlations
+        .iter()
+        .flat_map(|c| [&c.a, &c.b])
+        .filter_map(|name| workbook.find_metric(name))
+        .collect();
+    inputs
+        .iter()
+        .map(|i| named.contains(&(i.sheet, i.row)))
+        .collect()
 }
 
 /// The Cholesky factor of the normal scores' correlations, or `None` when
@@ -559,7 +597,7 @@ pub fn simulate_with_progress(
         .flat_map(|&(s, r)| (0..periods).map(move |p| (s, r, p)))
         .collect();
     if let Some(c) = &condition {
-        let first = crate::model::FIRST_PERIOD_COL;
+        let first = FIRST_PERIOD_COL;
         for addr in workbook.engine.expression_precedents(&c.node, 0) {
             if let Some(p) = addr.col.checked_sub(first) {
                 cells.push((addr.sheet, addr.row, p));
@@ -575,6 +613,8 @@ pub fn simulate_with_progress(
     let mut first_true = vec![0usize; width];
     let outcome = workbook.focused(&cells, |workbook| -> Result<(), String> {
         let mut restore: Option<Edit> = None;
+        let mut sweep = None;
+        let mut numbers: Vec<(CellAddr, f64)> = Vec::new();
         let mut result = Ok(());
         for run in 0..runs {
             if run % 64 == 0 && !progress(run, runs) {
@@ -582,13 +622,26 @@ pub fn simulate_with_progress(
                 break;
             }
             let edit = sampler.next_run();
-            match workbook.try_edit(edit) {
-                Ok(inverse) => {
-                    restore.get_or_insert(inverse);
-                }
-                Err(e) => {
-                    result = Err(format!("setting run {}'s draws: {e}", run + 1));
-                    break;
+            // After the first run the same cells hold numbers, so later runs
+            // set them in the engine and recompute a fixed list of cells.
+            let swept = sweep.as_ref().is_some_and(|sweep| {
+                numbers.clear();
+                numbers.extend(edit.iter().filter_map(cell_number));
+                workbook.engine.apply_sweep(sweep, &numbers)
+            });
+            if !swept {
+                match workbook.try_edit(edit) {
+                    Ok(inverse) => {
+                        if restore.is_none() {
+                            restore = Some(inverse);
+                            let cells: Vec<CellAddr> = sampler_cells(&sampler);
+                            sweep = workbook.engine.sweep(&cells);
+                        }
+                    }
+                    Err(e) => {
+                        result = Err(format!("setting run {}'s draws: {e}", run + 1));
+                        break;
+                    }
                 }
             }
             for (i, &d) in sampler.last.iter().enumerate() {
@@ -670,6 +723,32 @@ pub fn simulate_with_progress(
             first_true,
         }),
     })
+}
+
+/// The engine cell and number a draw's `SetCell` sets.
+fn cell_number(command: &Command) -> Option<(CellAddr, f64)> {
+    match *command {
+        Command::SetCell {
+            sheet,
+            row,
+            period,
+            input: CellInput::Number(x),
+        } => Some((CellAddr::new(sheet, row, FIRST_PERIOD_COL + period), x)),
+        _ => None,
+    }
+}
+
+/// Every engine cell the sampler sets.
+fn sampler_cells(sampler: &Sampler) -> Vec<CellAddr> {
+    sampler
+        .inputs
+        .iter()
+        .flat_map(|i| {
+            i.cells
+                .iter()
+                .map(|&(p, _)| CellAddr::new(i.sheet, i.row, FIRST_PERIOD_COL + p))
+        })
+        .collect()
 }
 
 /// Spearman's rank correlation of `x` and `y`, over the pairs where `y` is

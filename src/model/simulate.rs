@@ -318,12 +318,15 @@ impl Sampler {
             }
             return;
         };
-        let mut e = vec![0.0; n];
-        for i in 0..n {
-            if self.correlated[i] && needed(i, &self.inputs) {
-                e[i] = normal_quantile(self.uniform());
-            }
-        }
+        let e: Vec<f64> = (0..n)
+            .map(|i| {
+                if self.correlated[i] && needed(i, &self.inputs) {
+                    normal_quantile(self.uniform())
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         for i in 0..n {
             let u = if !needed(i, &self.inputs) {
                 0.5

@@ -19,8 +19,39 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
+use super::document::{CellInput, RowFile};
 pub use super::document::{Correlation, Distribution, Uncertainty};
 use super::io::number_text;
+
+/// The period cell (0-based) where a row's range is typed and shown: its
+/// one period, or the row's first typed number.
+pub fn carrier(row: &RowFile) -> Option<u32> {
+    let u = row.uncertainty.as_ref()?;
+    match u.period {
+        Some(p) => Some(p - 1),
+        None => row
+            .values
+            .iter()
+            .position(|v| matches!(v, CellInput::Number(_)))
+            .map(|p| p as u32),
+    }
+}
+
+/// True if the row's range sets period cell `period` (0-based) in a
+/// simulation: its one period, every typed number of a row moving
+/// together, or every period of a row drawn per period.
+pub fn covers(row: &RowFile, period: u32) -> bool {
+    match row.uncertainty.as_deref() {
+        None => false,
+        Some(Uncertainty {
+            period: Some(p), ..
+        }) => *p == period + 1,
+        Some(Uncertainty {
+            per_period: true, ..
+        }) => true,
+        Some(_) => matches!(row.values.get(period as usize), Some(CellInput::Number(_))),
+    }
+}
 
 /// How far a discrete distribution's probabilities may miss 1 in all.
 const PROBABILITY_SLACK: f64 = 1e-6;
@@ -315,8 +346,8 @@ fn split_to(text: &str) -> Option<(&str, &str)> {
 
 /// A number as typed into a cell (`12%`, `1,200`, `-3`), or `None`.
 fn number(text: &str) -> Option<f64> {
-    match super::CellInput::from_typed(text) {
-        super::CellInput::Number(n) => Some(n),
+    match CellInput::from_typed(text) {
+        CellInput::Number(n) => Some(n),
         _ => None,
     }
 }

@@ -1,5 +1,5 @@
 //! The analysis panel under the grid: the what-if tools that read the whole
-//! model, one tab each — sensitivity (tornado) and charts. It owns the
+//! model, one tab each — sensitivity (tornado), simulation, charts and more. It owns the
 //! tools' settings; the model is changed only through edit commands sent
 //! back to the editor.
 
@@ -12,6 +12,7 @@ use super::funnel::FunnelTool;
 use super::goal_seek::GoalSeekDialog;
 use super::panels::PanelEvent;
 use super::scenarios::ScenarioTool;
+use super::simulation::SimulationTool;
 use super::theme::Theme;
 use super::tornado::SensitivityTool;
 use crate::model::Workbook;
@@ -21,6 +22,8 @@ use crate::model::Workbook;
 pub enum Tool {
     /// Sensitivity of a target to every input.
     Sensitivity,
+    /// Monte Carlo over the inputs' ranges.
+    Simulation,
     /// Metrics over the timeline.
     Chart,
     /// Scenarios: manage and compare.
@@ -35,8 +38,9 @@ pub enum Tool {
 
 impl Tool {
     /// Every tool, in tab order.
-    pub const ALL: [Tool; 6] = [
+    pub const ALL: [Tool; 7] = [
         Tool::Sensitivity,
+        Tool::Simulation,
         Tool::Chart,
         Tool::Scenarios,
         Tool::DataTable,
@@ -48,6 +52,7 @@ impl Tool {
     pub fn title(self) -> &'static str {
         match self {
             Tool::Sensitivity => "Sensitivity",
+            Tool::Simulation => "Simulation",
             Tool::Chart => "Chart",
             Tool::Scenarios => "Scenarios",
             Tool::DataTable => "Data table",
@@ -64,6 +69,8 @@ pub struct Analysis {
     pub open: Option<Tool>,
     /// Sensitivity settings and result.
     pub sensitivity: SensitivityTool,
+    /// Simulation settings, job and result.
+    pub simulation: SimulationTool,
     /// Chart settings.
     pub chart: ChartTool,
     /// Scenario list and comparison.
@@ -106,6 +113,13 @@ impl Analysis {
                 if self.sensitivity.target.is_empty() && !name.is_empty() {
                     self.sensitivity.target = format!("{name}@total");
                     self.sensitivity.run(workbook);
+                }
+            }
+            Tool::Simulation => {
+                if self.simulation.target.is_empty() && !name.is_empty() {
+                    self.simulation.target = format!("{name}@total");
+                    let chart = self.chart.metrics.clone();
+                    self.simulation.run(workbook, &chart);
                 }
             }
             Tool::Chart => {
@@ -170,14 +184,20 @@ impl Analysis {
                     Some(Tool::Sensitivity) => {
                         self.sensitivity.ui(ui, workbook, at.sheet, theme, events)
                     }
+                    Some(Tool::Simulation) => {
+                        let chart = self.chart.metrics.clone();
+                        self.simulation
+                            .ui(ui, workbook, &chart, at.sheet, theme, events)
+                    }
                     Some(Tool::Chart) => {
                         let overlays = if self.chart.overlay_scenarios {
                             self.overlays(workbook)
                         } else {
                             Vec::new()
                         };
+                        let bands = self.simulation.bands(workbook, &self.chart.metrics);
                         self.chart
-                            .ui(ui, workbook, (at.sheet, at.row), &overlays, theme)
+                            .ui(ui, workbook, (at.sheet, at.row), &overlays, &bands, theme)
                     }
                     Some(Tool::Scenarios) => self.scenarios.ui(
                         ui,

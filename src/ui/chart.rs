@@ -4,8 +4,9 @@
 //! follow every edit live.
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, VLine};
+use egui_plot::{Bar, BarChart, FilledArea, Legend, Line, LineStyle, Plot, PlotPoints, VLine};
 
+pub use super::simulation::Band;
 use super::theme::Theme;
 use crate::model::{Format, Workbook, display, timeline};
 
@@ -107,6 +108,7 @@ impl ChartTool {
         workbook: &Workbook,
         cursor: (u32, u32),
         overlays: &[Overlay],
+        bands: &[Band],
         theme: &Theme,
     ) {
         self.prune(workbook);
@@ -229,6 +231,7 @@ impl ChartTool {
                 plot = plot.y_axis_label(unit.clone());
             }
             let kind = self.kind;
+            let self_metrics = &self.metrics;
             let width = 0.8 / members.len() as f64;
             plot.show(ui, |plot| {
                 for (slot, &index) in members.iter().enumerate() {
@@ -250,6 +253,22 @@ impl ChartTool {
                                 .collect();
                             plot.bar_chart(BarChart::new(s.name.clone(), bars).color(s.colour));
                         }
+                    }
+                    if kind == ChartKind::Line
+                        && let Some(band) = bands.iter().find(|b| b.metric == self_metrics[index])
+                    {
+                        let (mut xs, mut lows, mut highs) = (Vec::new(), Vec::new(), Vec::new());
+                        for (p, range) in band.range.iter().enumerate() {
+                            if let Some((low, high)) = range {
+                                xs.push(p as f64);
+                                lows.push(*low);
+                                highs.push(*high);
+                            }
+                        }
+                        plot.add(
+                            FilledArea::new(format!("{} P10–P90", s.name), &xs, &lows, &highs)
+                                .fill_color(s.colour.gamma_multiply(0.25)),
+                        );
                     }
                     for overlay in overlays.iter().filter(|o| o.metric == index) {
                         plot.line(

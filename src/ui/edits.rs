@@ -4,6 +4,7 @@
 
 use super::clipboard;
 use super::view::{EditTarget, Editor, GridCell};
+use crate::model::uncertainty;
 use crate::model::{
     CellInput, Command, Edit, FIRST_PERIOD_COL, LABEL_COL, Layout, RowFile, UNIT_COL, Workbook,
 };
@@ -31,6 +32,7 @@ pub fn editor_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> (String, 
     match cell.period() {
         None if cell.col == LABEL_COL => (row.label.clone(), EditTarget::Cell),
         None => (row.unit.clone(), EditTarget::Cell),
+        Some(_) if let Some(range) = range_text(workbook, sheet, cell) => (range, EditTarget::Cell),
         Some(period) => match workbook.effective_input(sheet, cell.row, period) {
             CellInput::Empty if !row.formula.is_empty() => {
                 (row.formula.clone(), EditTarget::RowFormula)
@@ -38,6 +40,94 @@ pub fn editor_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> (String, 
             input => (input.to_typed(), EditTarget::Cell),
         },
     }
+}
+
+/// How a row's numbers are typed: percentages as `18%`.
+pub fn typed_number(format: crate::model::Format, x: f64) -> String {
+    match format {
+        crate::model::Format::Percent(_) => {
+            format!("{}%", crate::model::display::shortest_number(x * 100.0))
+        }
+        _ => crate::model::display::shortest_number(x),
+    }
+}
+
+/// The editor's text for a cell that carries its row's range (the range as
+/// typed, e.g. `18% to 24%`), or `None`.
+pub fn range_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> Option<String> {
+    let period = cell.period()?;
+    if is_grid(workbook, sheet) {
+        return None;
+    }
+    let row = workbook.rows(sheet).get(cell.row as usize)?;
+    let u = row.uncertainty.as_ref()?;
+    (uncertainty::carrier(row) == Some(period))
+        .then(|| u.dist.typed(&|x| typed_number(row.format, x)))
+}
+
+/// What committing `editor` means for ranges: `None` if it does not touch
+/// one (commit it with [`commit`]); otherwise the edit — a range typed into
+/// a period cell sets the cell to the range's centre and puts the range on
+/// it (on the whole row when the cell is the row's only typed number), and
+/// a plain value typed over the cell that carries a range removes the range
+/// — or why the range typed is wrong.
+pub fn commit_range(
+    workbook: &Workbook,
+    sheet: u32,
+    editor: &Editor,
+) -> Option<Result<Edit, String>> {
+    if is_grid(workbook, sheet) {
+        return None;
+    }
+    let period = editor.cell.period()?;
+    let row = workbook.rows(sheet).get(editor.cell.row as usize)?;
+    let carries = uncertainty::carrier(row) == Some(period);
+    let remove = Command::SetUncertainty {
+        sheet,
+        row: editor.cell.row,
+        uncertainty: None,
+    };
+    let dist = match uncertainty::parse_typed(&editor.text) {
+        None if carries => {
+            let mut edit = commit(workbook, sheet, editor).unwrap_or_default();
+            edit.push(remove);
+            return Some(Ok(edit));
+        }
+        None => return None,
+        Some(Err(message)) => return Some(Err(format!("Range: {message}"))),
+        Some(Ok(dist)) => dist,
+    };
+    let existing = row.uncertainty.as_deref();
+    if carries && existing.is_some_and(|u| u.dist == dist) {
+        return Some(Ok(Vec::new()));
+    }
+    let others = row
+        .values
+        .iter()
+        .enumerate()
+        .any(|(i, v)| i != period as usize && matches!(v, CellInput::Number(_)));
+    let uncertainty = match existing {
+        Some(u) if carries => uncertainty::Uncertainty { dist, ..u.clone() },
+        _ => uncertainty::Uncertainty {
+            period: others.then_some(period + 1),
+            per_period: false,
+            dist,
+        },
+    };
+    let center = uncertainty.dist.center();
+    Some(Ok(vec![
+        Command::SetCell {
+            sheet,
+            row: editor.cell.row,
+            period,
+            input: CellInput::Number(center),
+        },
+        Command::SetUncertainty {
+            sheet,
+            row: editor.cell.row,
+            uncertainty: Some(Box::new(uncertainty)),
+        },
+    ]))
 }
 
 /// The edit that commits `editor` (`None` if nothing changes).

@@ -499,6 +499,18 @@ impl egui_table::TableDelegate for Grid<'_> {
                 Stroke::NONE,
             ));
         }
+        // A cell a simulation draws (it carries a range): `±` in its corner.
+        if let (Some(period), Some(info)) = (period, row_info)
+            && crate::model::uncertainty::covers(info, period)
+        {
+            painter.text(
+                rect.left_bottom() + vec2(2.0, -1.0),
+                egui::Align2::LEFT_BOTTOM,
+                "±",
+                egui::FontId::proportional(9.0),
+                theme.range_mark,
+            );
+        }
         // A cell the active scenario sets: a bar along its left edge.
         if let Some(period) = period
             && self.workbook.scenario_input(sheet, row, period).is_some()

@@ -17,6 +17,7 @@ pub mod grid;
 pub mod investor;
 pub mod panels;
 pub mod scenarios;
+pub mod simulation;
 pub mod theme;
 pub mod tornado;
 pub mod trace;
@@ -874,7 +875,20 @@ impl App {
         let Some(editor) = self.view.editor.take() else {
             return;
         };
-        if let Some(edit) = edits::commit(&self.doc.workbook, self.view.sheet, &editor)
+        let edit = match edits::commit_range(&self.doc.workbook, self.view.sheet, &editor) {
+            Some(Err(message)) => {
+                // Keep the editor open on a bad range, so nothing typed is lost.
+                self.view.status = message;
+                self.view.editor = Some(Editor {
+                    needs_focus: true,
+                    ..editor
+                });
+                return;
+            }
+            Some(Ok(edit)) => (!edit.is_empty()).then_some(edit),
+            None => edits::commit(&self.doc.workbook, self.view.sheet, &editor),
+        };
+        if let Some(edit) = edit
             && !self.apply(
                 edit,
                 if self.is_plain_grid() {

@@ -40,6 +40,8 @@ pub struct Theme {
     pub dependent: Color32,
     /// The corner mark of a cell overriding its row formula.
     pub override_mark: Color32,
+    /// The `±` of a cell a simulation draws from a range.
+    pub range_mark: Color32,
     /// The mark of a cell the active scenario sets.
     pub scenario_mark: Color32,
     /// Cells better than their benchmark.
@@ -86,6 +88,7 @@ impl Theme {
                 precedent: Color32::from_rgb(40, 90, 150),
                 dependent: Color32::from_rgb(140, 80, 40),
                 override_mark: Color32::from_rgb(245, 150, 50),
+                range_mark: Color32::from_rgb(120, 170, 230),
                 scenario_mark: Color32::from_rgb(190, 130, 255),
                 bench_better: Color32::from_rgb(40, 90, 55),
                 bench_in_market: Color32::from_rgb(85, 80, 40),
@@ -112,6 +115,7 @@ impl Theme {
                 precedent: Color32::from_rgb(214, 232, 255),
                 dependent: Color32::from_rgb(255, 232, 210),
                 override_mark: Color32::from_rgb(235, 130, 30),
+                range_mark: Color32::from_rgb(40, 100, 190),
                 scenario_mark: Color32::from_rgb(140, 70, 210),
                 bench_better: Color32::from_rgb(214, 240, 220),
                 bench_in_market: Color32::from_rgb(246, 240, 205),

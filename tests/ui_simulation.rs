@@ -1,0 +1,150 @@
+//! Ranges and Monte Carlo in the editor, driven as a user would
+//! (egui_kittest): type `18% to 24%` into an input cell and see the range
+//! kept (and shown again when the cell is edited), a bad range keep the
+//! editor open with its message, and the Simulation tab run on the sample
+//! with a condition, its result shown and the model left unchanged.
+
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable as _};
+use lever::model::uncertainty::Distribution;
+use lever::ui::App;
+use lever::ui::analysis::Tool;
+
+fn harness(mut app: App) -> Harness<'static, App> {
+    app.files.config_dir = None;
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn by_label(text: &str) -> By<'_> {
+    By::new().predicate(move |node| node.label().as_deref() == Some(text))
+}
+
+fn go_to(harness: &mut Harness<'_, App>, target: &str) {
+    harness.get_by_label("Name box").click();
+    harness.run();
+    harness.get_by_label("Name box").type_text(target);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+}
+
+/// Runs frames until the simulation has finished, then until the UI is still.
+fn settle(harness: &mut Harness<'_, App>) {
+    let started = std::time::Instant::now();
+    harness.step();
+    while harness.state().analysis.simulation.is_running() {
+        assert!(started.elapsed().as_secs() < 120, "the simulation finishes");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+}
+
+fn type_into_cell(harness: &mut Harness<'_, App>, text: &str) {
+    harness.event(egui::Event::Text(text.into()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+}
+
+#[test]
+fn typing_a_range_into_an_input_keeps_it_and_shows_it_again() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "approval_rate Jan 2026");
+    type_into_cell(&mut harness, "70% to 82%");
+    let app = harness.state();
+    assert!(app.view.editor.is_none(), "{}", app.view.status);
+    let (sheet, row) = app.doc.workbook.find_metric("approval_rate").unwrap();
+    let info = &app.doc.workbook.rows(sheet)[row as usize];
+    let range = info.uncertainty.as_deref().expect("the range is kept");
+    assert_eq!(
+        range.dist,
+        Distribution::Uniform {
+            low: 0.7,
+            high: 0.82
+        }
+    );
+    // The cell carries the row's range (its first typed number), so the
+    // new range replaces it for the whole row; the cell holds its middle.
+    assert_eq!((range.period, range.per_period), (None, false));
+    assert!((app.doc.workbook.value(sheet, row, 0).as_number().unwrap() - 0.76).abs() < 1e-12);
+    // Editing the cell shows the range as typed; one undo takes it away.
+    go_to(&mut harness, "approval_rate Jan 2026");
+    harness.key_press(Key::F2);
+    harness.run();
+    assert_eq!(
+        harness.state().view.editor.as_ref().map(|e| e.text.clone()),
+        Some("70% to 82%".to_string())
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.state_mut().undo();
+    harness.run();
+    let app = harness.state();
+    let info = &app.doc.workbook.rows(sheet)[row as usize];
+    assert_eq!(
+        info.uncertainty.as_deref().map(|u| u.dist.clone()),
+        Some(Distribution::Uniform {
+            low: 0.68,
+            high: 0.8
+        }),
+        "undo brings back the sample's own range"
+    );
+}
+
+#[test]
+fn a_bad_range_keeps_the_editor_open_with_the_message() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "price_elasticity Jan 2026");
+    let before = harness.state().doc.workbook.to_text();
+    type_into_cell(&mut harness, "2 to 1");
+    let app = harness.state();
+    assert!(app.view.editor.is_some(), "the typed text is kept");
+    assert!(app.view.status.contains("backwards"), "{}", app.view.status);
+    assert_eq!(app.doc.workbook.to_text(), before);
+}
+
+#[test]
+fn the_simulation_tab_runs_on_the_sample_and_shows_the_probability() {
+    let mut harness = harness(App::with_sample());
+    go_to(&mut harness, "ebitda Jan 2026");
+    harness.get(by_label("Analysis")).click();
+    harness.run();
+    harness.get(by_label("Simulation")).click();
+    settle(&mut harness);
+    {
+        let app = harness.state_mut();
+        assert_eq!(app.analysis.open, Some(Tool::Simulation));
+        assert_eq!(app.analysis.simulation.target, "ebitda@total");
+        app.analysis.simulation.runs = 300;
+        app.analysis.simulation.condition = "MIN(cash) < 0".into();
+    }
+    harness.get(by_label("Run")).click();
+    settle(&mut harness);
+    let tool = &harness.state().analysis.simulation;
+    assert_eq!(tool.error, None);
+    let view = tool.result.as_ref().expect("a result");
+    assert_eq!(view.outcome.samples.len(), 300);
+    assert!(view.outcome.condition.is_some());
+    // The headline names the runs.
+    let shown = |text: &dyn Fn(&str) -> bool| {
+        harness
+            .query_all(By::new().predicate(|n| n.value().as_deref().is_some_and(text)))
+            .next()
+            .is_some()
+    };
+    assert!(shown(
+        &|l| l.starts_with("ebitda (total): mean") && l.contains("300 runs")
+    ));
+    assert!(shown(&|l| l.starts_with("Probability of MIN(cash) < 0:")));
+    harness.get(by_label("Visits growth, m/m"));
+    assert!(
+        !harness.state().doc.workbook.can_undo(),
+        "the model is unchanged"
+    );
+}

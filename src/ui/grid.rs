@@ -507,7 +507,7 @@ impl egui_table::TableDelegate for Grid<'_> {
                 rect.left_bottom() + vec2(2.0, -1.0),
                 egui::Align2::LEFT_BOTTOM,
                 "±",
-                egui::FontId::proportional(9.0),
+                egui::FontId::proportional(12.0),
                 theme.range_mark,
             );
         }

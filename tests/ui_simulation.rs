@@ -98,7 +98,7 @@ fn typing_a_range_into_an_input_keeps_it_and_shows_it_again() {
 }
 
 #[test]
-fn a_bad_range_keeps_the_editor_open_with_the_message() {
+fn a_bad_range_or_a_range_on_a_formula_keeps_the_editor_open_with_the_message() {
     let mut harness = harness(App::with_sample());
     go_to(&mut harness, "price_elasticity Jan 2026");
     let before = harness.state().doc.workbook.to_text();
@@ -106,6 +106,19 @@ fn a_bad_range_keeps_the_editor_open_with_the_message() {
     let app = harness.state();
     assert!(app.view.editor.is_some(), "the typed text is kept");
     assert!(app.view.status.contains("backwards"), "{}", app.view.status);
+    assert_eq!(app.doc.workbook.to_text(), before);
+    // A computed metric takes no range.
+    harness.key_press(Key::Escape);
+    harness.run();
+    go_to(&mut harness, "ebitda Jan 2026");
+    type_into_cell(&mut harness, "1 to 2");
+    let app = harness.state();
+    assert!(app.view.editor.is_some(), "the typed text is kept");
+    assert!(
+        app.view.status.contains("computed by a formula"),
+        "{}",
+        app.view.status
+    );
     assert_eq!(app.doc.workbook.to_text(), before);
 }
 

@@ -97,6 +97,14 @@ pub fn commit_range(
         Some(Err(message)) => return Some(Err(format!("Range: {message}"))),
         Some(Ok(dist)) => dist,
     };
+    let typed = |i: usize| matches!(row.values.get(i), Some(CellInput::Number(_)));
+    let is_input = typed(period as usize) || (0..row.values.len()).any(typed);
+    if !is_input || matches!(row.values.get(period as usize), Some(CellInput::Formula(_))) {
+        return Some(Err(format!(
+            "Range: a range goes on an input, and this cell of `{}` is computed by a formula",
+            row.label
+        )));
+    }
     let existing = row.uncertainty.as_deref();
     if carries && existing.is_some_and(|u| u.dist == dist) {
         return Some(Ok(Vec::new()));

@@ -39,6 +39,20 @@ fn sim(
     simulate(w, &spec)
 }
 
+/// The target in each run of `spec` with the same draws applied as
+/// ordinary edits, each undone before the next.
+fn plain_samples(w: &mut Workbook, spec: &Spec) -> Vec<f64> {
+    let mut sampler = lever::model::simulate::Sampler::new(w, spec.seed).expect("inputs");
+    (0..spec.runs)
+        .map(|_| {
+            w.apply(sampler.next_run()).expect("draws apply");
+            let value = lever::model::what_if::target_value(w, &spec.target);
+            w.undo().expect("undo");
+            value.unwrap_or(f64::NAN)
+        })
+        .collect()
+}
+
 const PRODUCT: &str = r#"
     (label: "A", formula: "=a[-1]", values: [2], uncertainty: (dist: Uniform(low: 1, high: 3))),
     (label: "B", formula: "=b[-1]", values: [4], uncertainty: (dist: Uniform(low: 2, high: 6))),
@@ -349,15 +363,7 @@ fn the_fast_runs_give_what_plain_edits_give_on_the_sample() {
             ..Spec::new(parse_target(&w, target).expect("target"))
         };
         let fast = simulate(&mut w, &spec).expect("runs");
-        let mut sampler = lever::model::simulate::Sampler::new(&w, spec.seed).expect("inputs");
-        let plain: Vec<f64> = (0..spec.runs)
-            .map(|_| {
-                w.apply(sampler.next_run()).expect("draws apply");
-                let value = lever::model::what_if::target_value(&w, &spec.target);
-                w.undo().expect("undo");
-                value.unwrap_or(f64::NAN)
-            })
-            .collect();
+        let plain = plain_samples(&mut w, &spec);
         assert_eq!(fast.samples, plain, "{target}");
     }
 }
@@ -373,15 +379,7 @@ fn a_model_with_volatile_formulas_simulates_by_plain_edits() {
     let mut w = model(rows, 3);
     let spec = spec(&w, "y@total", 50);
     let fast = simulate(&mut w, &spec).expect("runs");
-    let mut sampler = lever::model::simulate::Sampler::new(&w, spec.seed).expect("inputs");
-    let plain: Vec<f64> = (0..spec.runs)
-        .map(|_| {
-            w.apply(sampler.next_run()).expect("draws apply");
-            let value = lever::model::what_if::target_value(&w, &spec.target);
-            w.undo().expect("undo");
-            value.unwrap_or(f64::NAN)
-        })
-        .collect();
+    let plain = plain_samples(&mut w, &spec);
     assert_eq!(fast.samples, plain);
     assert!(fast.samples.iter().all(|&y| (30.0..=90.0).contains(&y)));
 }

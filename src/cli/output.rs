@@ -154,6 +154,28 @@ fn csv_shape(workbook: &Workbook, sheet: u32) -> (u32, u32) {
 }
 
 /// The widest text (in characters) of each column of `lines`.
+/// Appends `lines` as aligned columns two spaces apart: column `left`
+/// flush left (the names), the others flush right (the numbers).
+fn push_aligned(out: &mut String, lines: &[Vec<String>], left: usize) {
+    let widths = column_widths(lines);
+    for line in lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (text, &width))| {
+                let pad = " ".repeat(width.saturating_sub(text.chars().count()));
+                if c == left {
+                    format!("{text}{pad}")
+                } else {
+                    format!("{pad}{text}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+}
+
 fn column_widths(lines: &[Vec<String>]) -> Vec<usize> {
     let n_cols = lines.iter().map(Vec::len).max().unwrap_or(0);
     (0..n_cols)
@@ -280,24 +302,8 @@ pub fn sensitivity_table(workbook: &Workbook, target: &Target, result: &[Sensiti
                 .map_or_else(|| "—".to_string(), |e| format!("{e:.2}")),
         ]);
     }
-    let widths = column_widths(&lines);
     let mut out = String::new();
-    for line in &lines {
-        let cells: Vec<String> = line
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (text, &width))| {
-                let pad = " ".repeat(width.saturating_sub(text.chars().count()));
-                if c == 1 {
-                    format!("{text}{pad}")
-                } else {
-                    format!("{pad}{text}")
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    }
+    push_aligned(&mut out, &lines, 1);
     out
 }
 
@@ -573,23 +579,7 @@ pub fn simulation_table(workbook: &Workbook, outcome: &Outcome) -> String {
         outcome.samples.len(),
         outcome.spec.seed
     );
-    let widths = column_widths(&lines);
-    for line in &lines {
-        let cells: Vec<String> = line
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (text, &width))| {
-                let pad = " ".repeat(width.saturating_sub(text.chars().count()));
-                if c == 0 {
-                    format!("{text}{pad}")
-                } else {
-                    format!("{pad}{text}")
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    }
+    push_aligned(&mut out, &lines, 0);
     let errors = outcome.samples.iter().filter(|v| v.is_nan()).count();
     if errors > 0 {
         let _ = writeln!(out, "{errors} runs gave no number for {name}");

@@ -383,3 +383,51 @@ fn a_model_with_volatile_formulas_simulates_by_plain_edits() {
     assert_eq!(fast.samples, plain);
     assert!(fast.samples.iter().all(|&y| (30.0..=90.0).contains(&y)));
 }
+
+#[test]
+fn a_condition_reads_every_period_it_is_asked_about() {
+    // Burn is the same in every period (one draw per run), so the
+    // condition comes true in the first period whenever it does at all.
+    let rows = r#"
+        (label: "Flow", formula: "=flow[-1]", values: [0], uncertainty: (dist: Uniform(low: -10, high: 2))),
+        (label: "Burn", formula: "=-flow"),
+        (label: "Cash", formula: "=cash[-1] + flow", values: [10]),
+    "#;
+    let mut w = model(rows, 4);
+    let spec = Spec {
+        condition: Some("burn > 5".into()),
+        ..spec(&w, "cash@4", 2_000)
+    };
+    let c = simulate(&mut w, &spec)
+        .expect("runs")
+        .condition
+        .expect("a condition");
+    assert!(
+        (c.probability - 5.0 / 12.0).abs() < 0.04,
+        "{}",
+        c.probability
+    );
+    assert_eq!(c.most_often(), Some(0));
+    assert_eq!(c.first_true[1..], [0, 0, 0]);
+}
+
+#[test]
+fn a_simulation_under_a_scenario_puts_every_value_back() {
+    let rows = r#"
+        (label: "A", formula: "=a[-1]", values: [5000], uncertainty: (dist: Discrete([(0, 0.3), (5000, 0.7)]))),
+        (label: "Y", formula: "=a * 2"),
+    "#;
+    let tail = r#"scenarios: [(name: "S", note: "", overrides: [(metric: "a", values: [5000])])]"#;
+    let mut w = model_with(rows, 3, tail);
+    w.set_active_scenario(Some(0)).expect("scenario");
+    let before: Vec<_> = (0..2).map(|r| w.row_values(0, r).to_vec()).collect();
+    for seed in 1..20 {
+        let spec = Spec {
+            seed,
+            ..spec(&w, "y@total", 7)
+        };
+        simulate(&mut w, &spec).expect("runs");
+        let after: Vec<_> = (0..2).map(|r| w.row_values(0, r).to_vec()).collect();
+        assert_eq!(after, before, "seed {seed}");
+    }
+}

@@ -415,7 +415,9 @@ fn collect_inputs(workbook: &Workbook) -> Result<Vec<Input>, String> {
                     .iter()
                     .map(|v| v.as_number().unwrap_or(0.0))
                     .collect();
-                let first = numbers.first().copied().unwrap_or(0.0);
+                // Scaled against the cell that shows the range.
+                let at = super::uncertainty::carrier(info).unwrap_or(0) as usize;
+                let first = numbers.get(at).copied().unwrap_or(0.0);
                 (0..workbook.periods())
                     .map(|p| (p, Scale::relative(numbers[p as usize], first)))
                     .collect()
@@ -446,6 +448,13 @@ fn collect_inputs(workbook: &Workbook) -> Result<Vec<Input>, String> {
     Ok(out)
 }
 
+/// The metric a correlation names: `Sheet!metric`, or a metric of the
+/// first sheet (as scenario keys and renames read them).
+fn correlation_metric(workbook: &Workbook, name: &str) -> Option<(u32, u32)> {
+    let found = workbook.find_metric(name)?;
+    (name.contains('!') || found.0 == 0).then_some(found)
+}
+
 /// Which inputs appear in a correlation.
 fn correlated_inputs(workbook: &Workbook, inputs: &[Input]) -> Vec<bool> {
     let named: Vec<(u32, u32)> = workbook
@@ -453,7 +462,7 @@ fn correlated_inputs(workbook: &Workbook, inputs: &[Input]) -> Vec<bool> {
         .correlations
         .iter()
         .flat_map(|c| [&c.a, &c.b])
-        .filter_map(|name| workbook.find_metric(name))
+        .filter_map(|name| correlation_metric(workbook, name))
         .collect();
     inputs
         .iter()
@@ -473,17 +482,16 @@ fn correlation_factor(workbook: &Workbook, inputs: &[Input]) -> Result<Option<Ve
     for i in 0..n {
         matrix[i * n + i] = 1.0;
     }
-    let index = |name: &str| -> Result<usize, String> {
-        let (sheet, row) = workbook
-            .find_metric(name)
+    let index = |name: &str| -> Result<Option<usize>, String> {
+        let (sheet, row) = correlation_metric(workbook, name)
             .ok_or_else(|| format!("the correlation names `{name}`, which is no metric"))?;
-        inputs
-            .iter()
-            .position(|i| i.sheet == sheet && i.row == row)
-            .ok_or_else(|| format!("the correlation names `{name}`, which has no range"))
+        Ok(inputs.iter().position(|i| i.sheet == sheet && i.row == row))
     };
     for c in correlations {
-        let (a, b) = (index(&c.a)?, index(&c.b)?);
+        // A correlation of an input whose range was taken away is left out.
+        let (Some(a), Some(b)) = (index(&c.a)?, index(&c.b)?) else {
+            continue;
+        };
         if inputs[a].per_period != inputs[b].per_period {
             return Err(format!(
                 "`{}` and `{}` are correlated, but one is drawn per period and the other once \
@@ -601,8 +609,12 @@ pub fn simulate_with_progress(
         .collect();
     if let Some(c) = &condition {
         let first = FIRST_PERIOD_COL;
+        // Read at the last period; earlier periods (for when it first comes
+        // true) read the same rows' earlier cells.
         for addr in workbook.engine.expression_precedents(&c.node, 0) {
-            if let Some(p) = addr.col.checked_sub(first) {
+            if addr.col >= first && !workbook.engine.is_grid(addr.sheet) {
+                cells.extend((0..periods).map(|p| (addr.sheet, addr.row, p)));
+            } else if let Some(p) = addr.col.checked_sub(first) {
                 cells.push((addr.sheet, addr.row, p));
             }
         }
@@ -618,6 +630,7 @@ pub fn simulate_with_progress(
         let mut restore: Option<Edit> = None;
         let mut sweep = None;
         let mut numbers: Vec<(CellAddr, f64)> = Vec::new();
+        let mut first_numbers: Vec<(CellAddr, f64)> = Vec::new();
         let mut result = Ok(());
         for run in 0..runs {
             if run % 64 == 0 && !progress(run, runs) {
@@ -633,10 +646,16 @@ pub fn simulate_with_progress(
                 workbook.engine.apply_sweep(sweep, &numbers)
             });
             if !swept {
+                let first_edit = if restore.is_none() {
+                    edit.clone()
+                } else {
+                    Vec::new()
+                };
                 match workbook.try_edit(edit) {
                     Ok(inverse) => {
                         if restore.is_none() {
                             restore = Some(inverse);
+                            first_numbers = first_edit.iter().filter_map(cell_number).collect();
                             let cells: Vec<CellAddr> = sampler_cells(&sampler);
                             sweep = workbook.engine.sweep(&cells);
                         }
@@ -668,6 +687,11 @@ pub fn simulate_with_progress(
                     .unwrap_or(periods - 1);
                 first_true[first as usize] += 1;
             }
+        }
+        if let Some(sweep) = &sweep {
+            // The document holds the first run's draws; so must the engine
+            // before the inverse of that run is applied.
+            workbook.engine.apply_sweep(sweep, &first_numbers);
         }
         if let Some(inverse) = restore {
             workbook

@@ -181,9 +181,10 @@ pub fn check_correlation(c: &Correlation) -> Result<(), String> {
             c.a
         ));
     }
-    if !(-1.0..=1.0).contains(&c.rho) {
+    if !(c.rho > -1.0 && c.rho < 1.0) {
         return Err(format!(
-            "the correlation of `{}` and `{}` is {}; it must be from -1 to 1",
+            "the correlation of `{}` and `{}` is {}; it must be between -1 and 1 \
+             (±1 would make them one input)",
             c.a,
             c.b,
             number_text(c.rho)

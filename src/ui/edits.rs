@@ -97,9 +97,17 @@ pub fn commit_range(
         Some(Err(message)) => return Some(Err(format!("Range: {message}"))),
         Some(Ok(dist)) => dist,
     };
-    let typed = |i: usize| matches!(row.values.get(i), Some(CellInput::Number(_)));
-    let is_input = typed(period as usize) || (0..row.values.len()).any(typed);
-    if !is_input || matches!(row.values.get(period as usize), Some(CellInput::Formula(_))) {
+    if range_text(workbook, sheet, editor.cell).as_deref() == Some(editor.text.as_str()) {
+        return Some(Ok(Vec::new()));
+    }
+    // A range goes on a typed number, or on an empty cell of a row without
+    // a formula (a plain input row).
+    let is_input = match row.values.get(period as usize) {
+        Some(CellInput::Number(_)) => true,
+        None | Some(CellInput::Empty) => row.formula.is_empty(),
+        _ => false,
+    };
+    if !is_input {
         return Some(Err(format!(
             "Range: a range goes on an input, and this cell of `{}` is computed by a formula",
             row.label

@@ -89,7 +89,8 @@ fn bad_conditions_and_run_counts_are_explained() {
     ]);
     assert!(!output.status.success());
     assert!(
-        stderr(&output).contains("the condition `MIN(cahs) < 0` gives #NAME?"),
+        stderr(&output)
+            .contains("the condition `MIN(cahs) < 0` gives #NAME?: unknown metric `cahs`"),
         "{}",
         stderr(&output)
     );

@@ -161,3 +161,47 @@ fn the_simulation_tab_runs_on_the_sample_and_shows_the_probability() {
         "the model is unchanged"
     );
 }
+
+#[test]
+fn a_second_range_on_a_row_is_refused_and_delete_takes_a_range_away() {
+    let mut harness = harness(App::with_sample());
+    // Visits growth carries its range in January; its January 2027 step is
+    // a typed number too, but a row holds one range.
+    go_to(&mut harness, "visits_growth Jan 2027");
+    let before = harness.state().doc.workbook.to_text();
+    type_into_cell(&mut harness, "3% to 4%");
+    let app = harness.state();
+    assert!(app.view.editor.is_some(), "the typed text is kept");
+    assert!(
+        app.view
+            .status
+            .contains("already has a range, typed in Jan 2026"),
+        "{}",
+        app.view.status
+    );
+    assert_eq!(app.doc.workbook.to_text(), before);
+    harness.key_press(Key::Escape);
+    harness.run();
+    // A range on one cell goes when that cell is cleared.
+    go_to(&mut harness, "price_elasticity Jan 2026");
+    let (sheet, row) = harness
+        .state()
+        .doc
+        .workbook
+        .find_metric("price_elasticity")
+        .unwrap();
+    assert!(
+        harness.state().doc.workbook.rows(sheet)[row as usize]
+            .uncertainty
+            .is_some()
+    );
+    harness.key_press(Key::Delete);
+    harness.run();
+    let app = harness.state();
+    assert!(
+        app.doc.workbook.rows(sheet)[row as usize]
+            .uncertainty
+            .is_none()
+    );
+    assert!(app.doc.workbook.can_undo());
+}

@@ -561,7 +561,10 @@ impl Condition {
         match workbook.engine.evaluate_expression(&self.node, 0, period) {
             Value::Bool(b) => Ok(b),
             Value::Number(n) => Ok(n != 0.0),
-            Value::Error(e) => Err(format!("gives {e}")),
+            Value::Error(e) => Err(match &e.detail {
+                Some(detail) => format!("gives {e}: {detail}"),
+                None => format!("gives {e}"),
+            }),
             other => Err(format!(
                 "gives `{}`, not TRUE or FALSE",
                 super::display::plain_text(&other)

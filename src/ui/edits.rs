@@ -114,6 +114,13 @@ pub fn commit_range(
         )));
     }
     let existing = row.uncertainty.as_deref();
+    if let (Some(_), Some(at), false) = (existing, uncertainty::carrier(row), carries) {
+        return Some(Err(format!(
+            "Range: `{}` already has a range, typed in {}; change it there, or clear that cell first",
+            row.label,
+            crate::model::timeline::period_label(&workbook.document().timeline, at)
+        )));
+    }
     if carries && existing.is_some_and(|u| u.dist == dist) {
         return Some(Ok(Vec::new()));
     }
@@ -250,6 +257,27 @@ pub fn clear(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> O
                     row,
                     period,
                     input: CellInput::Empty,
+                });
+            }
+        }
+        // A range whose typed numbers are all cleared goes with them.
+        if let Some(info) = workbook.rows(sheet).get(row as usize)
+            && let Some(u) = info.uncertainty.as_deref()
+        {
+            let cleared = |p: usize| (from.col..=to.col).contains(&(FIRST_PERIOD_COL + p as u32));
+            let left = match u.period {
+                Some(p) => !cleared(p as usize - 1),
+                None => info
+                    .values
+                    .iter()
+                    .enumerate()
+                    .any(|(p, v)| matches!(v, CellInput::Number(_)) && !cleared(p)),
+            };
+            if !left {
+                edit.push(Command::SetUncertainty {
+                    sheet,
+                    row,
+                    uncertainty: None,
                 });
             }
         }

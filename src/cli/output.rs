@@ -154,28 +154,6 @@ fn csv_shape(workbook: &Workbook, sheet: u32) -> (u32, u32) {
 }
 
 /// The widest text (in characters) of each column of `lines`.
-/// Appends `lines` as aligned columns two spaces apart: column `left`
-/// flush left (the names), the others flush right (the numbers).
-fn push_aligned(out: &mut String, lines: &[Vec<String>], left: usize) {
-    let widths = column_widths(lines);
-    for line in lines {
-        let cells: Vec<String> = line
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (text, &width))| {
-                let pad = " ".repeat(width.saturating_sub(text.chars().count()));
-                if c == left {
-                    format!("{text}{pad}")
-                } else {
-                    format!("{pad}{text}")
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    }
-}
-
 fn column_widths(lines: &[Vec<String>]) -> Vec<usize> {
     let n_cols = lines.iter().map(Vec::len).max().unwrap_or(0);
     (0..n_cols)
@@ -303,7 +281,7 @@ pub fn sensitivity_table(workbook: &Workbook, target: &Target, result: &[Sensiti
         ]);
     }
     let mut out = String::new();
-    push_aligned(&mut out, &lines, 1);
+    out.push_str(&aligned(&lines, &|c| c == 1));
     out
 }
 
@@ -400,7 +378,7 @@ pub fn compare_table(comparison: &Comparison, labels: &[String]) -> String {
             }
         }
         lines.push(total);
-        out.push_str(&aligned(&lines, 1));
+        out.push_str(&aligned(&lines, &|c| c == 0));
     }
     out
 }
@@ -465,12 +443,12 @@ pub fn data_table_text(workbook: &Workbook, table: &crate::model::data_table::Da
             }
         }
     }
-    aligned(&lines, 1)
+    aligned(&lines, &|c| c == 0)
 }
 
-/// Lines of fields as text: the first `left` columns left-aligned, the
-/// others right-aligned, two spaces apart.
-fn aligned(lines: &[Vec<String>], left: usize) -> String {
+/// Lines of fields as text, two spaces apart: the columns `left` picks
+/// (the names) flush left, the others (the numbers) flush right.
+fn aligned(lines: &[Vec<String>], left: &dyn Fn(usize) -> bool) -> String {
     let widths = column_widths(lines);
     let mut out = String::new();
     for line in lines {
@@ -480,7 +458,7 @@ fn aligned(lines: &[Vec<String>], left: usize) -> String {
             .enumerate()
             .map(|(c, (text, &width))| {
                 let pad = " ".repeat(width.saturating_sub(text.chars().count()));
-                if c < left {
+                if left(c) {
                     format!("{text}{pad}")
                 } else {
                     format!("{pad}{text}")
@@ -579,7 +557,7 @@ pub fn simulation_table(workbook: &Workbook, outcome: &Outcome) -> String {
         outcome.samples.len(),
         outcome.spec.seed
     );
-    push_aligned(&mut out, &lines, 0);
+    out.push_str(&aligned(&lines, &|c| c == 0));
     let errors = outcome.samples.iter().filter(|v| v.is_nan()).count();
     if errors > 0 {
         let _ = writeln!(out, "{errors} runs gave no number for {name}");

@@ -185,6 +185,8 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                     .collect(),
                 names: Vec::new(),
                 correlations: Vec::new(),
+                actuals: None,
+                plans: Vec::new(),
                 scenarios: scenarios
                     .into_iter()
                     .map(|(name, note)| Scenario {

@@ -77,7 +77,8 @@ fn check_export(model: &str) {
                 let at = format!("{}, Excel row {}, period {p}", sheet.name, xrow + 1);
                 let lever_value = workbook.value(s, r, p);
                 let formula = formulas.get_value((xrow, col)).cloned().unwrap_or_default();
-                let expected_formula = match workbook.input(s, r, p) {
+                // A cell showing an actual is exported as its number.
+                let expected_formula = match workbook.effective_input(s, r, p) {
                     CellInput::Formula(text) => Some(excel_formula(&workbook, s, p, false, text)),
                     CellInput::Empty if !row.formula.is_empty() => {
                         Some(excel_formula(&workbook, s, p, true, &row.formula))

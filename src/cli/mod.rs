@@ -7,11 +7,13 @@
 //! scenarios side by side, `lever goal-seek` finds the input value that
 //! reaches a goal, `lever data-table` tabulates a target over input values,
 //! `lever funnel` reads a funnel, `lever export` writes the investor view and
-//! `lever new` starts a model from a template. Errors go to stderr with the file,
+//! `lever new` starts a model from a template, `lever actuals import` books
+//! actuals, `lever variance` and `lever explain` review them. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod founder;
 mod output;
+mod review;
 
 pub use output::csv_value;
 
@@ -117,6 +119,70 @@ pub enum Command {
         /// Simulate with this scenario's inputs.
         #[arg(long)]
         scenario: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Book actuals from a CRM, BI or accounting export.
+    Actuals {
+        /// What to do with actuals.
+        #[command(subcommand)]
+        action: ActualsAction,
+    },
+    /// Freeze the model as it stands (actuals and forecast) as a named plan,
+    /// which `variance --against` and `explain --against` compare with.
+    Freeze {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// The plan's name, e.g. "Budget 2026" (a plan of that name is replaced).
+        #[arg(long)]
+        name: String,
+        /// The day it is frozen, `YYYY-MM-DD` (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Write the model here instead of over `file`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The variance of metrics between two states: the plan against the
+    /// actuals (closed periods), a frozen plan against the model as it
+    /// stands, or the base model against a scenario.
+    Variance {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `actual` (the default: plan against actuals), a frozen plan's
+        /// name, or a scenario's.
+        #[arg(long, default_value = "actual")]
+        against: String,
+        /// A period (`Apr 2026`, `2026-04`), a quarter (`Q2 2026`), a year
+        /// (`2026`) or `total`; every period on its own by default.
+        #[arg(long)]
+        period: Option<String>,
+        /// Metrics, comma-separated (default: every metric; with actuals,
+        /// those with actuals).
+        #[arg(long, value_delimiter = ',')]
+        metrics: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Why a target differs between two states: the driver waterfall, one
+    /// contribution per input that differs, adding up to the difference.
+    Explain {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// `metric@Apr 2026`, `metric@3` or `metric@total`.
+        #[arg(long)]
+        target: String,
+        /// Base against this scenario.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// This frozen plan against the model as it stands.
+        #[arg(long)]
+        against: Option<String>,
+        /// The plan against the actuals.
+        #[arg(long)]
+        actuals: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
@@ -276,6 +342,37 @@ pub enum PeriodArg {
     Quarter,
     /// Calendar years.
     Year,
+}
+
+/// `lever actuals` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ActualsAction {
+    /// Read actuals (CSV or `.xlsx`, long `metric,period,value` or wide with
+    /// months as columns), show what they change, and book them unless the
+    /// file has problems (then nothing is written and the exit code is 1).
+    Import {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// The export to read (`.csv` or `.xlsx`).
+        actuals: PathBuf,
+        /// Write the model here instead of over `file`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The last closed period (default: the last one imported, or the
+        /// closed period already set if later).
+        #[arg(long)]
+        close: Option<String>,
+        /// Map a header to a metric, `HEADER=metric` (repeatable); kept in
+        /// the model for the next import.
+        #[arg(long)]
+        map: Vec<String>,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -524,6 +621,89 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             println!("{}", founder::new_from_template(&out, &template, force)?);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Actuals {
+            action:
+                ActualsAction::Import {
+                    file,
+                    actuals,
+                    out,
+                    close,
+                    map,
+                    dry_run,
+                    format,
+                },
+        }) => {
+            let imported = review::actuals_import(
+                &file,
+                &actuals,
+                out.as_deref(),
+                close.as_deref(),
+                &map,
+                dry_run,
+                format == OutputFormat::Csv,
+            )?;
+            print!("{}", imported.text);
+            Ok(if imported.applied {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Some(Command::Freeze {
+            file,
+            name,
+            date,
+            out,
+        }) => {
+            let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
+            let date = date.unwrap_or_else(today);
+            let edit = crate::model::variance::freeze_plan(&workbook, &name, &date)?;
+            workbook.apply(edit).map_err(|e| e.to_string())?;
+            let target = out.as_deref().unwrap_or(&file);
+            workbook.save(target).map_err(|e| e.to_string())?;
+            println!("froze `{}` ({date}) into {}", name.trim(), target.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Variance {
+            file,
+            against,
+            period,
+            metrics,
+            format,
+        }) => {
+            print!(
+                "{}",
+                review::variance(
+                    &file,
+                    &against,
+                    period.as_deref(),
+                    &metrics,
+                    format == OutputFormat::Csv
+                )?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Explain {
+            file,
+            target,
+            scenario,
+            against,
+            actuals,
+            format,
+        }) => {
+            print!(
+                "{}",
+                review::explain(
+                    &file,
+                    &target,
+                    scenario.as_deref(),
+                    against.as_deref(),
+                    actuals,
+                    format == OutputFormat::Csv
+                )?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check { file }) => {
             let (workbook, import) = open(&file)?;
             let report = output::check(&workbook, &file.display().to_string());
@@ -541,6 +721,16 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(seconds as i64, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// Shows the scenario named `name` (if given).

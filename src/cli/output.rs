@@ -31,7 +31,7 @@ pub fn csv(workbook: &Workbook, sheet: u32) -> String {
 
 pub use crate::model::display::plain_text as csv_value;
 
-fn push_csv_line(out: &mut String, fields: &[String]) {
+pub(super) fn push_csv_line(out: &mut String, fields: &[String]) {
     let line: Vec<String> = fields.iter().map(|f| csv_quote(f)).collect();
     out.push_str(&line.join(","));
     out.push('\n');
@@ -448,7 +448,7 @@ pub fn data_table_text(workbook: &Workbook, table: &crate::model::data_table::Da
 
 /// Lines of fields as text, two spaces apart: the columns `left` picks
 /// (the names) flush left, the others (the numbers) flush right.
-fn aligned(lines: &[Vec<String>], left: &dyn Fn(usize) -> bool) -> String {
+pub(super) fn aligned(lines: &[Vec<String>], left: &dyn Fn(usize) -> bool) -> String {
     let widths = column_widths(lines);
     let mut out = String::new();
     for line in lines {

@@ -3,8 +3,8 @@
 //! the ripple and (later) the changelog share one source.
 
 use super::document::{
-    Benchmark, CellInput, ChangelogEntry, Correlation, DefinedName, Funnel, InvestorView, Layout,
-    Rollup, RowFile, Scenario, Uncertainty, WorkbookFile,
+    Actuals, Benchmark, CellInput, ChangelogEntry, Correlation, DefinedName, Funnel, InvestorView,
+    Layout, Plan, Rollup, RowFile, Scenario, Uncertainty, WorkbookFile,
 };
 use super::{names, scenario};
 use crate::formula::rewrite::{self, Structural};
@@ -232,6 +232,30 @@ pub enum Command {
         /// The correlations.
         correlations: Vec<Correlation>,
     },
+    /// Books one actual: a number, or [`CellInput::Empty`] to remove it.
+    /// [`crate::model::Workbook::apply`] sends a [`Command::SetCell`] on a
+    /// cell that shows an actual here.
+    SetActualCell {
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// Period index.
+        period: u32,
+        /// The actual.
+        input: CellInput,
+    },
+    /// Replaces the booked actuals (an import, a change of the closed
+    /// period), or removes them with `None`.
+    SetActuals {
+        /// The actuals.
+        actuals: Option<Box<Actuals>>,
+    },
+    /// Replaces the frozen plans.
+    SetPlans {
+        /// The plans.
+        plans: Vec<Plan>,
+    },
     /// Replaces the workbook's funnels.
     SetFunnels {
         /// The funnels.
@@ -245,11 +269,15 @@ pub enum Command {
 }
 
 impl Command {
-    /// True if the command changes the scenario list or a scenario.
-    pub fn is_scenario_edit(&self) -> bool {
+    /// True if the command changes the scenario list, a scenario or the
+    /// actuals: what may change cells' effective inputs without touching
+    /// the base model.
+    pub fn changes_overlay(&self) -> bool {
         matches!(
             self,
-            Command::AddScenario { .. }
+            Command::SetActualCell { .. }
+                | Command::SetActuals { .. }
+                | Command::AddScenario { .. }
                 | Command::DeleteScenario { .. }
                 | Command::RenameScenario { .. }
                 | Command::SetScenarioNote { .. }
@@ -319,9 +347,9 @@ pub enum Reach {
     },
     /// Rows or sheets changed shape: the engine is rebuilt.
     Structure,
-    /// Only scenarios changed: the workbook brings the cells of the active
-    /// scenario's overrides up to date.
-    Scenarios,
+    /// Only scenarios or actuals changed: the workbook brings the cells of
+    /// the active scenario's overrides and of the shown actuals up to date.
+    Overlay,
     /// Only data the calculation does not read changed (changelog,
     /// benchmarks, funnels, views): nothing is recalculated.
     Document,
@@ -426,12 +454,9 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     "`{new_name}` is already the name of another metric on this sheet"
                 )));
             }
-            let scenarios_before = doc.scenarios.clone();
-            let correlations_before = doc.correlations.clone();
-            if !doc.scenarios.is_empty() || !doc.correlations.is_empty() {
-                let all_names = all_names(doc);
-                scenario::rename_keys(doc, &all_names, sheet, row, &new_name);
-            }
+            let keyed_before = Keyed::of(doc);
+            let all_names = all_names(doc);
+            scenario::rename_keys(doc, &all_names, sheet, row, &new_name);
             let row_before = row_mut(doc, sheet, row)?;
             let name_before = std::mem::replace(&mut row_before.name, name);
             let mut undo = vec![Command::SetMetricName {
@@ -447,16 +472,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     rewrite::rename_metric(text, formula_sheet, &sheet_name, &old_name, &new_name)
                 }));
             }
-            if doc.scenarios != scenarios_before {
-                undo.push(Command::ReplaceScenarios {
-                    scenarios: scenarios_before,
-                });
-            }
-            if doc.correlations != correlations_before {
-                undo.push(Command::SetCorrelations {
-                    correlations: correlations_before,
-                });
-            }
+            undo.extend(keyed_before.restore(doc));
             Ok((undo, Reach::Names { sheet }))
         }
         Command::SetMetricName { sheet, row, name } => {
@@ -550,8 +566,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 )));
             }
             let snapshot = snapshot_all(doc);
-            let scenarios_before = doc.scenarios.clone();
-            let correlations_before = doc.correlations.clone();
+            let keyed_before = Keyed::of(doc);
             let all_names = all_names(doc);
             scenario::drop_keys(doc, &all_names, sheet, at..at + count);
             let sheet_name = doc.sheets[sheet as usize].name.clone();
@@ -567,16 +582,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 )
             });
             let mut undo = restore_changed(doc, snapshot);
-            if doc.scenarios != scenarios_before {
-                undo.push(Command::ReplaceScenarios {
-                    scenarios: scenarios_before,
-                });
-            }
-            if doc.correlations != correlations_before {
-                undo.push(Command::SetCorrelations {
-                    correlations: correlations_before,
-                });
-            }
+            undo.extend(keyed_before.restore(doc));
             Ok((undo, Reach::Structure))
         }
         Command::MoveRows {
@@ -629,14 +635,14 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             let mut scenario = scenario;
             scenario.name = scenario.name.trim().to_string();
             doc.scenarios.insert(index, scenario);
-            Ok((vec![Command::DeleteScenario { index }], Reach::Scenarios))
+            Ok((vec![Command::DeleteScenario { index }], Reach::Overlay))
         }
         Command::DeleteScenario { index } => {
             scenario_ref(doc, index)?;
             let scenario = doc.scenarios.remove(index);
             Ok((
                 vec![Command::AddScenario { index, scenario }],
-                Reach::Scenarios,
+                Reach::Overlay,
             ))
         }
         Command::RenameScenario { index, name } => {
@@ -645,7 +651,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             let old = std::mem::replace(&mut doc.scenarios[index].name, name.trim().to_string());
             Ok((
                 vec![Command::RenameScenario { index, name: old }],
-                Reach::Scenarios,
+                Reach::Overlay,
             ))
         }
         Command::SetScenarioNote { index, note } => {
@@ -653,7 +659,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             let old = std::mem::replace(&mut doc.scenarios[index].note, note);
             Ok((
                 vec![Command::SetScenarioNote { index, note: old }],
-                Reach::Scenarios,
+                Reach::Overlay,
             ))
         }
         Command::SetScenarioCell {
@@ -688,7 +694,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 Some(at) => at,
                 None => {
                     if input == CellInput::Empty {
-                        return Ok((vec![], Reach::Scenarios));
+                        return Ok((vec![], Reach::Overlay));
                     }
                     target.overrides.push(super::document::ScenarioOverride {
                         metric: key,
@@ -714,7 +720,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     index,
                     scenario: old,
                 }],
-                Reach::Scenarios,
+                Reach::Overlay,
             ))
         }
         Command::ReplaceScenario { index, scenario } => {
@@ -725,14 +731,14 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     index,
                     scenario: old,
                 }],
-                Reach::Scenarios,
+                Reach::Overlay,
             ))
         }
         Command::ReplaceScenarios { scenarios } => {
             let old = std::mem::replace(&mut doc.scenarios, scenarios);
             Ok((
                 vec![Command::ReplaceScenarios { scenarios: old }],
-                Reach::Scenarios,
+                Reach::Overlay,
             ))
         }
         Command::AddChangelogEntry { index, entry } => {
@@ -866,6 +872,72 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 Reach::Document,
             ))
         }
+        Command::SetActualCell {
+            sheet,
+            row,
+            period,
+            input,
+        } => {
+            if period >= periods {
+                return Err(EditError::OutOfRange(format!(
+                    "period {} is outside the timeline ({periods} periods)",
+                    period + 1
+                )));
+            }
+            if !matches!(input, CellInput::Empty | CellInput::Number(_)) {
+                return Err(EditError::Formula(
+                    "an actual is a number: type the booked value, or clear the cell".into(),
+                ));
+            }
+            check_input(&input)?;
+            row_ref(doc, sheet, row)?;
+            let all_names = all_names(doc);
+            let key = scenario::key_for(doc, &all_names, sheet, row).ok_or_else(|| {
+                EditError::Name(format!(
+                    "row {} has no metric name; actuals are kept by metric name",
+                    row + 1
+                ))
+            })?;
+            let old = doc.actuals.clone();
+            let booked = doc.actuals.get_or_insert_with(Box::default);
+            let found = booked.values.iter().position(|o| {
+                scenario::resolve_key(&doc.sheets, &all_names, &o.metric) == Some((sheet, row))
+            });
+            let at = match found {
+                Some(at) => at,
+                None => {
+                    booked.values.push(super::document::ScenarioOverride {
+                        metric: key,
+                        values: Vec::new(),
+                    });
+                    booked.values.len() - 1
+                }
+            };
+            let values = &mut booked.values[at].values;
+            let p = period as usize;
+            if values.len() <= p {
+                values.resize(p + 1, CellInput::Empty);
+            }
+            values[p] = input;
+            while values.last() == Some(&CellInput::Empty) {
+                values.pop();
+            }
+            if values.is_empty() {
+                booked.values.remove(at);
+            }
+            Ok((vec![Command::SetActuals { actuals: old }], Reach::Overlay))
+        }
+        Command::SetActuals { actuals } => {
+            if let Some(a) = &actuals {
+                super::actuals::check(a, &doc.timeline).map_err(EditError::OutOfRange)?;
+            }
+            let old = std::mem::replace(&mut doc.actuals, actuals);
+            Ok((vec![Command::SetActuals { actuals: old }], Reach::Overlay))
+        }
+        Command::SetPlans { plans } => {
+            let old = std::mem::replace(&mut doc.plans, plans);
+            Ok((vec![Command::SetPlans { plans: old }], Reach::Document))
+        }
         Command::SetFunnels { funnels } => {
             let old = std::mem::replace(&mut doc.funnels, funnels);
             Ok((vec![Command::SetFunnels { funnels: old }], Reach::Document))
@@ -881,6 +953,50 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
 }
 
 /// Each sheet's row names, as formulas see them.
+/// What is kept by metric name (scenario overrides, correlations, actuals,
+/// plans), before a rename or a deletion rewrites the names.
+struct Keyed {
+    scenarios: Vec<Scenario>,
+    correlations: Vec<Correlation>,
+    actuals: Option<Box<Actuals>>,
+    plans: Vec<Plan>,
+}
+
+impl Keyed {
+    fn of(doc: &WorkbookFile) -> Keyed {
+        Keyed {
+            scenarios: doc.scenarios.clone(),
+            correlations: doc.correlations.clone(),
+            actuals: doc.actuals.clone(),
+            plans: doc.plans.clone(),
+        }
+    }
+
+    /// The commands that put back what changed since.
+    fn restore(self, doc: &WorkbookFile) -> Vec<Command> {
+        let mut undo = Vec::new();
+        if doc.scenarios != self.scenarios {
+            undo.push(Command::ReplaceScenarios {
+                scenarios: self.scenarios,
+            });
+        }
+        if doc.correlations != self.correlations {
+            undo.push(Command::SetCorrelations {
+                correlations: self.correlations,
+            });
+        }
+        if doc.actuals != self.actuals {
+            undo.push(Command::SetActuals {
+                actuals: self.actuals,
+            });
+        }
+        if doc.plans != self.plans {
+            undo.push(Command::SetPlans { plans: self.plans });
+        }
+        undo
+    }
+}
+
 fn all_names(doc: &WorkbookFile) -> Vec<Vec<String>> {
     doc.sheets
         .iter()

@@ -44,6 +44,43 @@ pub struct WorkbookFile {
     /// [`crate::model::uncertainty`]).
     #[serde(default)]
     pub correlations: Vec<Correlation>,
+    /// What really happened: per metric and period, the booked values, and
+    /// the last closed period (see [`crate::model::actuals`]).
+    #[serde(default)]
+    pub actuals: Option<Box<Actuals>>,
+    /// Frozen plans ("Budget 2026"): snapshots of every value, which later
+    /// actuals and forecasts are compared with.
+    #[serde(default)]
+    pub plans: Vec<Plan>,
+}
+
+/// The actual values booked so far, beside the plan.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Actuals {
+    /// The last closed period, `"YYYY-MM"` (its first month); empty when no
+    /// period is closed. Up to it, a metric's actual replaces the model's
+    /// value and the forecast after it starts from the actuals.
+    pub closed: String,
+    /// How the headers of an imported file map to metrics, remembered for
+    /// the next import: `(header, metric)`.
+    pub mapping: Vec<(String, String)>,
+    /// One line per metric: per-period numbers, first period first (empty
+    /// where nothing was booked), keyed like a scenario's overrides.
+    pub values: Vec<ScenarioOverride>,
+}
+
+/// A frozen plan: every metric's values when it was frozen.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Plan {
+    /// The plan's name, e.g. "Budget 2026".
+    pub name: String,
+    /// When it was frozen, `"YYYY-MM-DD"`.
+    pub date: String,
+    /// One line per metric: per-period numbers (empty where the value was
+    /// not a number), keyed like a scenario's overrides.
+    pub values: Vec<ScenarioOverride>,
 }
 
 /// The timeline: which periods the period columns stand for.

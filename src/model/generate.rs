@@ -217,6 +217,8 @@ pub fn founder_model(rows: usize, periods: u32, seed: u64) -> WorkbookFile {
         funnels: Vec::new(),
         investor: None,
         correlations: Vec::new(),
+        actuals: None,
+        plans: Vec::new(),
     }
 }
 

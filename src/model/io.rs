@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::document::{
     Benchmark, Better, CellInput, ChangelogEntry, Distribution, FORMAT_VERSION, Format, Funnel,
-    Grouping, InvestorView, Layout, Rollup, RowFile, Scenario, SheetFile, Step, Uncertainty,
-    WorkbookFile,
+    Grouping, InvestorView, Layout, Rollup, RowFile, Scenario, ScenarioOverride, SheetFile, Step,
+    Uncertainty, WorkbookFile,
 };
 
 /// Why a workbook could not be read or written.
@@ -215,6 +215,16 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
     for c in &file.correlations {
         super::uncertainty::check_correlation(c)?;
     }
+    if let Some(actuals) = &file.actuals {
+        super::actuals::check(actuals, &file.timeline)?;
+    }
+    for plan in &file.plans {
+        super::actuals::check_series(
+            &format!("plan `{}`", plan.name),
+            &plan.values,
+            file.timeline.periods,
+        )?;
+    }
     Ok(())
 }
 
@@ -315,8 +325,48 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
             )
         })?;
     }
+    if let Some(actuals) = &file.actuals {
+        out.push_str("    actuals: (\n");
+        writeln!(out, "        closed: {},", quote(&actuals.closed))?;
+        let mapping: Vec<String> = actuals
+            .mapping
+            .iter()
+            .map(|(header, metric)| format!("({}, {})", quote(header), quote(metric)))
+            .collect();
+        writeln!(out, "        mapping: [{}],", mapping.join(", "))?;
+        write_series(out, "        ", &actuals.values)?;
+        out.push_str("    ),\n");
+    }
+    if !file.plans.is_empty() {
+        out.push_str("    plans: [\n");
+        for plan in &file.plans {
+            out.push_str("        (\n");
+            writeln!(out, "            name: {},", quote(&plan.name))?;
+            writeln!(out, "            date: {},", quote(&plan.date))?;
+            write_series(out, "            ", &plan.values)?;
+            out.push_str("        ),\n");
+        }
+        out.push_str("    ],\n");
+    }
     out.push_str(")\n");
     Ok(())
+}
+
+/// `values: [...]` with one metric per line, at `indent`.
+fn write_series(out: &mut String, indent: &str, series: &[ScenarioOverride]) -> fmt::Result {
+    if series.is_empty() {
+        return writeln!(out, "{indent}values: [],");
+    }
+    writeln!(out, "{indent}values: [")?;
+    for line in series {
+        writeln!(
+            out,
+            "{indent}    (metric: {}, values: {}),",
+            quote(&line.metric),
+            cells_text(&line.values)
+        )?;
+    }
+    writeln!(out, "{indent}],")
 }
 
 fn write_sheet(out: &mut String, sheet: &SheetFile) -> fmt::Result {

@@ -6,6 +6,7 @@
 //! recalculates what it reaches and returns the [`Ripple`]; its inverse is
 //! kept for undo.
 
+pub mod actuals;
 pub mod benchmark;
 pub mod changelog;
 pub mod command;
@@ -26,6 +27,8 @@ pub mod simulate;
 pub mod templates;
 pub mod timeline;
 pub mod uncertainty;
+pub mod variance;
+pub mod waterfall;
 pub mod what_if;
 
 use std::path::Path;
@@ -83,6 +86,9 @@ pub struct Workbook {
     redo: Vec<(Edit, u64)>,
     next_serial: u64,
     active: Option<usize>,
+    /// Whether booked actuals replace the model's values up to the closed
+    /// period (view state, on by default).
+    actuals_shown: bool,
 }
 
 impl Workbook {
@@ -90,7 +96,7 @@ impl Workbook {
     pub fn new(doc: WorkbookFile) -> Workbook {
         let (engine, names) = build_engine(&doc);
         let kept_formats = index_kept_formats(&doc);
-        Workbook {
+        let mut workbook = Workbook {
             doc,
             engine,
             names,
@@ -99,7 +105,14 @@ impl Workbook {
             redo: Vec::new(),
             next_serial: 1,
             active: None,
+            actuals_shown: true,
+        };
+        // A workbook opens with its closed periods showing their actuals.
+        let actual_cells = workbook.actual_cells();
+        if !actual_cells.is_empty() {
+            workbook.recalculate_cells(actual_cells);
         }
+        workbook
     }
 
     /// Reads and computes a workbook file.
@@ -372,11 +385,96 @@ impl Workbook {
             })
     }
 
-    /// What the engine computes a period cell from: the active scenario's
-    /// override if it has one, else [`Workbook::input`] (the base model's).
+    /// What the engine computes a period cell from: the booked actual if
+    /// the cell shows one ([`Workbook::actual_input`]), else the active
+    /// scenario's override if it has one, else [`Workbook::input`] (the base
+    /// model's).
     pub fn effective_input(&self, sheet: u32, row: u32, period: u32) -> &CellInput {
-        self.scenario_input(sheet, row, period)
+        self.actual_input(sheet, row, period)
+            .or_else(|| self.scenario_input(sheet, row, period))
             .unwrap_or_else(|| self.input(sheet, row, period))
+    }
+
+    /// The booked actual a period cell shows: while actuals are shown, the
+    /// metric's actual for a period up to the last closed one.
+    pub fn actual_input(&self, sheet: u32, row: u32, period: u32) -> Option<&CellInput> {
+        if !self.actuals_shown || period > actuals::closed_period(&self.doc)? {
+            return None;
+        }
+        self.booked_actual(sheet, row, period)
+    }
+
+    /// The actual booked for a period cell, closed or not, shown or not.
+    pub fn booked_actual(&self, sheet: u32, row: u32, period: u32) -> Option<&CellInput> {
+        let booked = self.doc.actuals.as_deref()?;
+        booked
+            .values
+            .iter()
+            .filter(|o| {
+                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
+                    == Some((sheet, row))
+            })
+            .find_map(|o| {
+                o.values
+                    .get(period as usize)
+                    .filter(|v| !matches!(v, CellInput::Empty))
+            })
+    }
+
+    /// Every sheet's metric names, row by row (empty for rows without one).
+    pub(crate) fn metric_names(&self) -> &[Vec<String>] {
+        &self.names
+    }
+
+    /// Sets period cells' inputs in the engine only, outside the document
+    /// and the history, and recalculates what they reach: for comparisons
+    /// that walk from one state of the inputs to another. Put the cells
+    /// back with [`Workbook::restore_cells`].
+    pub(crate) fn substitute(&mut self, cells: &[((u32, u32, u32), CellInput)]) {
+        let edits: Vec<engine::Edit> = cells
+            .iter()
+            .map(|&((sheet, row, period), ref input)| {
+                engine::Edit::Cell(
+                    CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
+                    engine_input(input),
+                )
+            })
+            .collect();
+        if !edits.is_empty() {
+            self.engine.apply(&edits);
+        }
+    }
+
+    /// Gives the engine the effective input of each cell again, after
+    /// [`Workbook::substitute`].
+    pub(crate) fn restore_cells(&mut self, cells: Vec<(u32, u32, u32)>) {
+        self.recalculate_cells(cells);
+    }
+
+    /// True if the period cell shows a booked actual.
+    pub fn is_actual(&self, sheet: u32, row: u32, period: u32) -> bool {
+        self.actual_input(sheet, row, period).is_some()
+    }
+
+    /// Whether booked actuals replace the model's values up to the closed
+    /// period (the default).
+    pub fn actuals_shown(&self) -> bool {
+        self.actuals_shown
+    }
+
+    /// Shows the actuals up to the closed period (`true`, the default) or
+    /// the plan alone (`false`): the cells with actuals get their new input
+    /// and what they reach is recalculated. View state, as
+    /// [`Workbook::set_active_scenario`] is: not an undo step, not saved.
+    pub fn set_actuals_shown(&mut self, shown: bool) -> Ripple {
+        if shown == self.actuals_shown {
+            return Ripple::default();
+        }
+        // The cells that show an actual while shown, found before hiding.
+        self.actuals_shown = true;
+        let cells = self.actual_cells();
+        self.actuals_shown = shown;
+        self.recalculate_cells(cells)
     }
 
     /// True if the period cell is computed by a formula (its own or its row's).
@@ -531,11 +629,9 @@ impl Workbook {
         result
     }
 
-    /// Sends `SetCell`s on input cells to the active scenario.
+    /// Sends `SetCell`s on cells that show an actual to the actuals, and
+    /// those on input cells to the active scenario.
     fn route(&self, edit: Edit) -> Edit {
-        let Some(scenario) = self.active else {
-            return edit;
-        };
         edit.into_iter()
             .map(|command| match command {
                 Command::SetCell {
@@ -543,11 +639,23 @@ impl Workbook {
                     row,
                     period,
                     input,
-                } if !self.is_formula(sheet, row, period)
+                } if self.is_actual(sheet, row, period) => Command::SetActualCell {
+                    sheet,
+                    row,
+                    period,
+                    input,
+                },
+                Command::SetCell {
+                    sheet,
+                    row,
+                    period,
+                    input,
+                } if self.active.is_some()
+                    && !self.is_formula(sheet, row, period)
                     && !self.metric_name(sheet, row).is_empty() =>
                 {
                     Command::SetScenarioCell {
-                        scenario,
+                        scenario: self.active.unwrap_or_default(),
                         sheet,
                         row,
                         period,
@@ -577,6 +685,41 @@ impl Workbook {
             }
         }
         out
+    }
+
+    /// The period cells that show a booked actual (resolved with the
+    /// current names); none while actuals are hidden.
+    fn actual_cells(&self) -> Vec<(u32, u32, u32)> {
+        let (Some(booked), Some(closed)) = (
+            self.doc.actuals.as_deref(),
+            actuals::closed_period(&self.doc),
+        ) else {
+            return Vec::new();
+        };
+        if !self.actuals_shown {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for o in &booked.values {
+            if let Some((sheet, row)) =
+                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
+            {
+                for (p, v) in o.values.iter().enumerate().take(closed as usize + 1) {
+                    if !matches!(v, CellInput::Empty) {
+                        out.push((sheet, row, p as u32));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The cells whose effective input is not the base model's: the active
+    /// scenario's overrides and the shown actuals.
+    fn overlay_cells(&self) -> Vec<(u32, u32, u32)> {
+        let mut cells = self.scenario_cells(self.active);
+        cells.extend(self.actual_cells());
+        cells
     }
 
     /// Gives the engine the effective input of each cell and recalculates.
@@ -651,8 +794,8 @@ impl Workbook {
         let mut reaches = Vec::new();
         let active_before = self.active;
         let cells_before: Vec<((u32, u32, u32), CellInput)> =
-            if edit.iter().any(Command::is_scenario_edit) {
-                self.scenario_cells(self.active)
+            if edit.iter().any(Command::changes_overlay) {
+                self.overlay_cells()
                     .into_iter()
                     .map(|(s, r, p)| ((s, r, p), self.effective_input(s, r, p).clone()))
                     .collect()
@@ -712,7 +855,7 @@ impl Workbook {
             let (engine, names) = build_engine(&self.doc);
             self.engine = engine;
             self.names = names;
-            let cells = self.scenario_cells(self.active);
+            let cells = self.overlay_cells();
             if !cells.is_empty() {
                 self.recalculate_cells(cells);
             }
@@ -730,10 +873,10 @@ impl Workbook {
         // scenario overrode before or overrides now, whose input differs
         // (from the old override, or from the base input it replaces now).
         let mut scenario_cells = Vec::new();
-        if reaches.contains(&Reach::Scenarios) {
+        if reaches.contains(&Reach::Overlay) {
             let mut cells: Vec<(u32, u32, u32)> =
                 scenario_before.iter().map(|(cell, _)| *cell).collect();
-            cells.extend(self.scenario_cells(self.active));
+            cells.extend(self.overlay_cells());
             cells.sort_unstable();
             cells.dedup();
             scenario_cells = cells
@@ -768,7 +911,7 @@ impl Workbook {
                         CellAddr::new(sheet, row, col),
                         engine_input(&self.cell_input(sheet, row, col)),
                     )),
-                    Reach::Names { .. } | Reach::Structure | Reach::Scenarios | Reach::Document => {
+                    Reach::Names { .. } | Reach::Structure | Reach::Overlay | Reach::Document => {
                         None
                     }
                 }
@@ -796,7 +939,7 @@ impl Workbook {
             return Vec::new();
         }
         // The active scenario's overrides, found by the names before.
-        let mut overridden = self.scenario_cells(self.active);
+        let mut overridden = self.overlay_cells();
         let mut changed_names: Vec<String> = Vec::new();
         for reach in reaches {
             let Reach::Names { sheet } = *reach else {
@@ -874,7 +1017,7 @@ impl Workbook {
         }
         // An override whose key now names another row (or none) moves with
         // it: every cell it covered before or covers now is set again.
-        overridden.extend(self.scenario_cells(self.active));
+        overridden.extend(self.overlay_cells());
         overridden.sort_unstable();
         overridden.dedup();
         for (s, r, p) in overridden {

@@ -129,11 +129,31 @@ pub fn rollup_range(
     rollup: &Rollup,
     periods: Range<u32>,
 ) -> Option<f64> {
+    rollup_with(
+        workbook,
+        &|s, r| workbook.row_values(s, r),
+        sheet,
+        row,
+        rollup,
+        periods,
+    )
+}
+
+/// [`rollup_range`] over other values than the workbook's own (a frozen
+/// plan's): `values(sheet, row)` gives a row's period values.
+pub fn rollup_with<'v>(
+    workbook: &Workbook,
+    values: &dyn Fn(u32, u32) -> &'v [Value],
+    sheet: u32,
+    row: u32,
+    rollup: &Rollup,
+    periods: Range<u32>,
+) -> Option<f64> {
     if periods.is_empty() {
         return None;
     }
-    let values = workbook.row_values(sheet, row);
-    let slice = values.get(periods.start as usize..periods.end as usize)?;
+    let row_values = values(sheet, row);
+    let slice = row_values.get(periods.start as usize..periods.end as usize)?;
     let sum = |vals: &[Value]| -> Option<f64> {
         vals.iter().try_fold(0.0, |acc, v| Some(acc + number(v)?))
     };
@@ -167,8 +187,7 @@ pub fn rollup_range(
             let (ns, nr) = find_part(workbook, sheet, num)?;
             let (ds, dr) = find_part(workbook, sheet, den)?;
             let part = |s, r| {
-                workbook
-                    .row_values(s, r)
+                values(s, r)
                     .get(periods.start as usize..periods.end as usize)
                     .and_then(sum)
             };

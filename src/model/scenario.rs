@@ -222,7 +222,7 @@ pub(crate) fn key_for(
     })
 }
 
-/// Rewrites the keys of overrides (and correlations) of (sheet, row) to `new_name` (keeping a
+/// Rewrites the keys of overrides (and correlations, actuals, plans) of (sheet, row) to `new_name` (keeping a
 /// `Sheet!` prefix); `names` are the names before the rename.
 pub(crate) fn rename_keys(
     doc: &mut WorkbookFile,
@@ -249,10 +249,23 @@ pub(crate) fn rename_keys(
         renamed(&mut c.a);
         renamed(&mut c.b);
     }
+    if let Some(actuals) = &mut doc.actuals {
+        for line in &mut actuals.values {
+            renamed(&mut line.metric);
+        }
+        for (_, metric) in &mut actuals.mapping {
+            renamed(metric);
+        }
+    }
+    for plan in &mut doc.plans {
+        for line in &mut plan.values {
+            renamed(&mut line.metric);
+        }
+    }
     doc.sheets = sheets;
 }
 
-/// Drops the overrides (and correlations) of rows `rows` of `sheet` (before they are deleted);
+/// Drops the overrides (and correlations, actuals, plans) of rows `rows` of `sheet` (before they are deleted);
 /// `names` are the names before the deletion.
 pub(crate) fn drop_keys(
     doc: &mut WorkbookFile,
@@ -272,5 +285,12 @@ pub(crate) fn drop_keys(
     }
     doc.correlations
         .retain(|c| !deleted(&c.a) && !deleted(&c.b));
+    if let Some(actuals) = &mut doc.actuals {
+        actuals.values.retain(|line| !deleted(&line.metric));
+        actuals.mapping.retain(|(_, metric)| !deleted(metric));
+    }
+    for plan in &mut doc.plans {
+        plan.values.retain(|line| !deleted(&line.metric));
+    }
     doc.sheets = sheets;
 }

@@ -43,6 +43,8 @@ pub fn blank() -> WorkbookFile {
         funnels: Vec::new(),
         investor: None,
         correlations: Vec::new(),
+        actuals: None,
+        plans: Vec::new(),
     }
 }
 

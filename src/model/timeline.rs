@@ -58,6 +58,61 @@ pub fn date_position(timeline: &Timeline, date: &str) -> Option<f64> {
     Some((months + f64::from(day - 1) / 31.0) / months_per_period)
 }
 
+/// The period (zero-based) whose first month is `"YYYY-MM"`; `None` if the
+/// text is not a month or no period of the timeline starts then.
+pub fn month_period(timeline: &Timeline, month: &str) -> Option<u32> {
+    let (year, month) = parse_month(month.trim())?;
+    (0..timeline.periods).find(|&i| period_start(timeline, i) == (year, month))
+}
+
+/// `"YYYY-MM"` of the first month of period `index`.
+pub fn period_month(timeline: &Timeline, index: u32) -> String {
+    let (year, month) = period_start(timeline, index);
+    format!("{year:04}-{month:02}")
+}
+
+/// Reads a period as people write it in a report's header or a command
+/// line: the label (`Apr 2026`, `Q2 2026`, `2026`, case- and
+/// spacing-insensitive), a full month name (`April 2026`), `2026-04`,
+/// `2026-04-30` (a date in the period), `04/2026` or `4.2026`. `None` if it
+/// names no period of the timeline.
+pub fn find_period(timeline: &Timeline, text: &str) -> Option<u32> {
+    let text = text.trim();
+    let wanted = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(p) =
+        (0..timeline.periods).find(|&i| period_label(timeline, i).eq_ignore_ascii_case(&wanted))
+    {
+        return Some(p);
+    }
+    let month = month_in_text(&wanted)?;
+    let position = date_position(timeline, &format!("{:04}-{:02}-01", month.0, month.1))?;
+    let p = position.floor();
+    (p >= 0.0 && p < f64::from(timeline.periods)).then_some(p as u32)
+}
+
+/// (year, month) of `2026-04`, `2026-04-30`, `04/2026`, `4.2026`,
+/// `April 2026` or `Apr 2026`.
+pub fn month_in_text(text: &str) -> Option<(i32, u32)> {
+    let ok = |year: i32, month: u32| {
+        ((1..=12).contains(&month) && (1900..=9999).contains(&year)).then_some((year, month))
+    };
+    if let Some((first, rest)) = text.split_once(' ') {
+        let name = first.to_ascii_lowercase();
+        let month = MONTHS
+            .iter()
+            .position(|m| name.len() >= 3 && m.to_ascii_lowercase().starts_with(&name[..3]))?;
+        return ok(rest.trim().parse().ok()?, month as u32 + 1);
+    }
+    let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
+    match parts.as_slice() {
+        [year, month] | [year, month, _] if year.len() == 4 => {
+            ok(year.parse().ok()?, month.parse().ok()?)
+        }
+        [month, year] if year.len() == 4 => ok(year.parse().ok()?, month.parse().ok()?),
+        _ => None,
+    }
+}
+
 /// Every period's label.
 pub fn period_labels(timeline: &Timeline) -> Vec<String> {
     (0..timeline.periods)

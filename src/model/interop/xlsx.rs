@@ -412,7 +412,7 @@ fn write_row(
     let format = styles.number(info.format);
     for period in 0..workbook.periods() {
         let col = (FIRST_PERIOD_COL + period) as u16;
-        let (parsed, anchor_col) = match workbook.input(sheet, row, period) {
+        let (parsed, anchor_col) = match workbook.effective_input(sheet, row, period) {
             CellInput::Empty => match &row_formula {
                 Some(parsed) => (parsed.clone(), FIRST_PERIOD_COL),
                 None => continue,

@@ -449,6 +449,8 @@ pub fn import_bytes(
         funnels: Vec::new(),
         investor: None,
         correlations: Vec::new(),
+        actuals: None,
+        plans: Vec::new(),
     };
     Ok((doc, report))
 }

@@ -1,7 +1,8 @@
 //! What-if benchmarks on the bundled sample `models/edtech-growth.ron`
 //! (297 rows × 36 months): the full tornado of `ebitda@total` (every input
 //! ±10%), a 20 × 20 two-input data table, a goal seek, and a Monte Carlo
-//! simulation of 10,000 runs over the sample's uncertain inputs.
+//! simulation of 10,000 runs over the sample's uncertain inputs, and the
+//! driver waterfall of 36 inputs' actuals.
 //!
 //! Each is measured next to a baseline in the same run that does the same
 //! evaluations with a full recalculation (`Workbook::recalc_all`) after each
@@ -16,6 +17,8 @@ use lever::model::data_table::{self, Axis};
 use lever::model::goal_seek;
 use lever::model::input_ref::{InputRef, parse_input};
 use lever::model::simulate::{self, Sampler};
+use lever::model::variance::Basis;
+use lever::model::waterfall;
 use lever::model::what_if::{self, Target, parse_target, target_value};
 use lever::model::{CellInput, Command, Edit, Workbook};
 
@@ -209,11 +212,74 @@ fn simulation_10k(c: &mut Criterion) {
     group.finish();
 }
 
+/// Booking actuals 5% above the plan for the first four months of each of
+/// the sample's first `count` inputs: one edit per input.
+fn actuals_edits(workbook: &Workbook, count: usize) -> Vec<Edit> {
+    what_if::inputs(workbook, 0)
+        .into_iter()
+        .take(count)
+        .map(|row| {
+            (0..4)
+                .filter_map(|p| {
+                    let n = workbook.value(0, row, p).as_number()?;
+                    Some(Command::SetActualCell {
+                        sheet: 0,
+                        row,
+                        period: p,
+                        input: CellInput::Number(n * 1.05),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn waterfall_36_inputs(c: &mut Criterion) {
+    let mut workbook = sample();
+    let target = parse_target(&workbook, "ebitda@total").expect("target");
+    let edits = actuals_edits(&workbook, 36);
+    let booked: Edit = edits.iter().flatten().cloned().collect();
+    let mut group = c.benchmark_group("what_if");
+    let mut explained = sample();
+    explained.apply(booked).expect("books");
+    group.bench_function("waterfall_36_inputs_ebitda_total", |b| {
+        b.iter(|| {
+            black_box(
+                waterfall::explain(&mut explained, target, Basis::Actuals)
+                    .map(|w| w.total())
+                    .expect("explains"),
+            )
+        })
+    });
+    // The same walk, each input's actuals booked as an edit and the whole
+    // model recalculated, then all undone.
+    group.bench_function("waterfall_36_inputs_full_recalc_baseline", |b| {
+        b.iter(|| {
+            let mut last = target_value(&workbook, &target);
+            let mut sum = 0.0;
+            for edit in &edits {
+                workbook.apply(edit.clone()).expect("books");
+                workbook.recalc_all();
+                let now = target_value(&workbook, &target);
+                sum += now.unwrap_or(0.0) - last.unwrap_or(0.0);
+                last = now;
+            }
+            for _ in &edits {
+                workbook.undo().expect("undo");
+            }
+            workbook.recalc_all();
+            black_box(sum)
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     tornado,
     data_table_20x20,
     goal_seek_price,
-    simulation_10k
+    simulation_10k,
+    waterfall_36_inputs
 );
 criterion_main!(benches);

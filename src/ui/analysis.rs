@@ -1,5 +1,6 @@
 //! The analysis panel under the grid: the what-if tools that read the whole
-//! model, one tab each — sensitivity (tornado), simulation, charts and more. It owns the
+//! model, one tab each — sensitivity (tornado), simulation, the driver
+//! waterfall, charts and more. It owns the
 //! tools' settings; the model is changed only through edit commands sent
 //! back to the editor.
 
@@ -15,6 +16,7 @@ use super::scenarios::ScenarioTool;
 use super::simulation::SimulationTool;
 use super::theme::Theme;
 use super::tornado::SensitivityTool;
+use super::waterfall::WaterfallTool;
 use crate::model::Workbook;
 
 /// The tools, one tab each.
@@ -24,6 +26,8 @@ pub enum Tool {
     Sensitivity,
     /// Monte Carlo over the inputs' ranges.
     Simulation,
+    /// Why a target differs between two states, driver by driver.
+    Waterfall,
     /// Metrics over the timeline.
     Chart,
     /// Scenarios: manage and compare.
@@ -38,9 +42,10 @@ pub enum Tool {
 
 impl Tool {
     /// Every tool, in tab order.
-    pub const ALL: [Tool; 7] = [
+    pub const ALL: [Tool; 8] = [
         Tool::Sensitivity,
         Tool::Simulation,
+        Tool::Waterfall,
         Tool::Chart,
         Tool::Scenarios,
         Tool::DataTable,
@@ -53,6 +58,7 @@ impl Tool {
         match self {
             Tool::Sensitivity => "Sensitivity",
             Tool::Simulation => "Simulation",
+            Tool::Waterfall => "Waterfall",
             Tool::Chart => "Chart",
             Tool::Scenarios => "Scenarios",
             Tool::DataTable => "Data table",
@@ -71,6 +77,8 @@ pub struct Analysis {
     pub sensitivity: SensitivityTool,
     /// Simulation settings, job and result.
     pub simulation: SimulationTool,
+    /// The driver waterfall.
+    pub waterfall: WaterfallTool,
     /// Chart settings.
     pub chart: ChartTool,
     /// Scenario list and comparison.
@@ -120,6 +128,12 @@ impl Analysis {
                     self.simulation.target = format!("{name}@total");
                     let chart = self.chart.metrics.clone();
                     self.simulation.run(workbook, &chart);
+                }
+            }
+            Tool::Waterfall => {
+                if self.waterfall.target.is_empty() && !name.is_empty() {
+                    self.waterfall.target = format!("{name}@total");
+                    self.waterfall.run(workbook);
                 }
             }
             Tool::Chart => {
@@ -189,6 +203,7 @@ impl Analysis {
                         self.simulation
                             .ui(ui, workbook, &chart, at.sheet, theme, events)
                     }
+                    Some(Tool::Waterfall) => self.waterfall.ui(ui, workbook, theme, events),
                     Some(Tool::Chart) => {
                         let overlays = if self.chart.overlay_scenarios {
                             self.overlays(workbook)

@@ -265,6 +265,8 @@ pub struct Recovery {
 pub struct Files {
     /// An error to show in a dialog.
     pub error: Option<String>,
+    /// File → Import actuals… was chosen; the editor opens the file dialog.
+    pub wants_actuals_import: bool,
     /// An action waiting for the answer to "save changes?".
     pub pending: Option<Pending>,
     /// An autosave waiting for "Recover unsaved changes?".
@@ -316,6 +318,7 @@ impl Files {
     pub fn new(config_dir: Option<PathBuf>) -> Files {
         Files {
             error: None,
+            wants_actuals_import: false,
             pending: None,
             recovery: None,
             config_dir,
@@ -485,6 +488,15 @@ impl Files {
                 self.open_dialog(doc);
             }
             ui.menu_button("Open Recent", |ui| self.recent_menu_ui(ui, doc));
+            ui.separator();
+            if ui
+                .button("Import actuals…")
+                .on_hover_text("Book what really happened from a CSV or Excel export")
+                .clicked()
+            {
+                self.wants_actuals_import = true;
+                ui.close();
+            }
             ui.separator();
             if ui.button("Save").clicked() {
                 self.save(doc);

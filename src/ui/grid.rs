@@ -55,6 +55,8 @@ pub struct Grid<'a> {
     pub trace: &'a Trace,
     /// Colours.
     pub theme: &'a Theme,
+    /// The variance overlay (cells show their difference when it is on).
+    pub variance: &'a super::variance::VarianceOverlay,
     /// Current time (seconds), for fading the ripple tint.
     pub now: f64,
     /// What happened.
@@ -347,9 +349,24 @@ impl egui_table::TableDelegate for Grid<'_> {
                 background = blend(background, theme.ripple, 0.2 + 0.45 * strength);
             }
         }
+        // A booked actual: its own tint, so actuals and forecast read apart.
+        let is_actual = period.is_some_and(|p| self.workbook.is_actual(sheet, row, p));
+        if is_actual {
+            background = blend(background, theme.actual_bg, 1.0);
+        }
+        // The variance overlay replaces the benchmark colours.
+        let variance = period.and_then(|p| self.variance.cell(self.workbook, sheet, row, p));
+        if let Some(helps) = variance.and_then(|v| v.helps) {
+            let tint = if helps {
+                theme.bench_better
+            } else {
+                theme.bench_worse
+            };
+            background = blend(background, tint, 1.0);
+        }
         // Against the market: the metric's benchmark, if it has one.
         let verdict = period
-            .filter(|_| !self.view.hide_benchmarks)
+            .filter(|_| !self.view.hide_benchmarks && !self.variance.on)
             .and_then(|p| crate::model::benchmark::cell_verdict(self.workbook, sheet, row, p));
         if let Some(verdict) = &verdict {
             background = blend(background, theme.benchmark(verdict.standing), 1.0);
@@ -419,6 +436,18 @@ impl egui_table::TableDelegate for Grid<'_> {
                 v => fit(v, format, rect.width()),
             };
             (text, Some(value))
+        } else if let Some(v) = variance {
+            // The variance as a signed percentage, or in the row's format
+            // when the reference is 0.
+            let text = match v.pct {
+                Some(p) if v.delta == 0.0 || p == 0.0 => "0".to_string(),
+                Some(p) => format!("{:+.1}%", p * 100.0),
+                None => {
+                    let amount = crate::model::display::format_number(v.delta.abs(), format);
+                    format!("{}{amount}", if v.delta < 0.0 { "−" } else { "+" })
+                }
+            };
+            (text, period.map(|p| workbook.value(sheet, row, p)))
         } else {
             Self::cell_text_of(workbook, sheet, row, col, rect.width())
         };

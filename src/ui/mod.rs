@@ -2,6 +2,7 @@
 //! and changes it only with edit commands, so undo/redo and the ripple have
 //! one source. The app holds the document, view state, and the dialogs.
 
+pub mod actuals_dialog;
 pub mod analysis;
 pub mod background;
 pub mod benchmark_dialog;
@@ -21,7 +22,9 @@ pub mod simulation;
 pub mod theme;
 pub mod tornado;
 pub mod trace;
+pub mod variance;
 pub mod view;
+pub mod waterfall;
 
 use std::path::PathBuf;
 
@@ -75,6 +78,10 @@ pub struct App {
     pub show_import_report: bool,
     /// The investor view (View → Investor view), shown instead of the grid.
     pub investor: investor::InvestorMode,
+    /// The Import actuals dialog, while open.
+    pub actuals_import: Option<actuals_dialog::ActualsDialog>,
+    /// The variance overlay of the grid (View → Variance).
+    pub variance: variance::VarianceOverlay,
 }
 
 /// The benchmark colours and what they mean, for the status bar.
@@ -135,6 +142,8 @@ impl App {
             analysis: analysis::Analysis::default(),
             benchmark: None,
             investor: investor::InvestorMode::default(),
+            variance: variance::VarianceOverlay::default(),
+            actuals_import: None,
             show_import_report: false,
         };
         app.select(app.first_metric_cell());
@@ -242,6 +251,20 @@ impl App {
                     {
                         self.view.hide_benchmarks = !show;
                     }
+                    if self.doc.workbook.document().actuals.is_some() {
+                        let mut shown = self.doc.workbook.actuals_shown();
+                        if ui
+                            .checkbox(&mut shown, "Actuals")
+                            .on_hover_text(
+                                "Show booked actuals up to the closed period (off: the plan alone)",
+                            )
+                            .changed()
+                        {
+                            let ripple = self.doc.workbook.set_actuals_shown(shown);
+                            self.show_ripple(&ripple, None);
+                        }
+                    }
+                    self.variance.menu_ui(ui, &self.doc.workbook);
                     ui.separator();
                     if ui
                         .add(
@@ -351,6 +374,7 @@ impl App {
         let at = self.selection();
         self.analysis
             .ui(ui, &mut self.doc.workbook, at, &theme, &mut panel_events);
+        self.variance.refresh(&mut self.doc.workbook);
         let now = ui.input(|i| i.time);
         let rows = view::shown_rows(&self.doc.workbook, self.view.sheet, &self.view.collapsed);
         let events = egui::CentralPanel::default()
@@ -362,6 +386,7 @@ impl App {
                     rows: &rows,
                     trace: &self.trace,
                     theme: &theme,
+                    variance: &self.variance,
                     now,
                     events: Vec::new(),
                 }
@@ -384,6 +409,33 @@ impl App {
         }
         self.rename_dialog_ui(ui);
         self.import_report_ui(ui);
+        if std::mem::take(&mut self.files.wants_actuals_import)
+            && let Some(path) = rfd::FileDialog::new()
+                .set_title("Import actuals")
+                .add_filter("CSV or Excel", &["csv", "txt", "xlsx", "xlsm"])
+                .pick_file()
+        {
+            self.open_actuals_import(path);
+        }
+        if let Some(mut dialog) = self.actuals_import.take() {
+            match dialog.ui(ui, &mut self.doc.workbook, &theme) {
+                actuals_dialog::Outcome::Open => self.actuals_import = Some(dialog),
+                actuals_dialog::Outcome::Cancelled => {}
+                actuals_dialog::Outcome::Apply(edit) => {
+                    if self.apply(edit, None) {
+                        self.view.status = format!(
+                            "Booked the actuals of {}",
+                            dialog
+                                .path
+                                .file_name()
+                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                        );
+                    } else {
+                        self.actuals_import = Some(dialog);
+                    }
+                }
+            }
+        }
         if let Some(mut dialog) = self.benchmark.take() {
             match dialog.ui(ui, &self.doc.workbook, &theme) {
                 benchmark_dialog::Outcome::Open => self.benchmark = Some(dialog),
@@ -920,6 +972,15 @@ impl App {
                 }
             }
             Err(message) => self.view.status = format!("Paste: {message}"),
+        }
+    }
+
+    /// Opens the Import actuals dialog on `path` (File → Import actuals…);
+    /// a file that cannot be read is reported in the status bar.
+    pub fn open_actuals_import(&mut self, path: std::path::PathBuf) {
+        match actuals_dialog::ActualsDialog::open(&mut self.doc.workbook, path) {
+            Ok(dialog) => self.actuals_import = Some(dialog),
+            Err(e) => self.view.status = format!("Import actuals: {e}"),
         }
     }
 

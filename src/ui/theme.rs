@@ -44,6 +44,8 @@ pub struct Theme {
     pub range_mark: Color32,
     /// The mark of a cell the active scenario sets.
     pub scenario_mark: Color32,
+    /// The background of a cell showing a booked actual.
+    pub actual_bg: Color32,
     /// Cells better than their benchmark.
     pub bench_better: Color32,
     /// Cells inside their benchmark's market range.
@@ -90,6 +92,7 @@ impl Theme {
                 override_mark: Color32::from_rgb(245, 150, 50),
                 range_mark: Color32::from_rgb(120, 170, 230),
                 scenario_mark: Color32::from_rgb(190, 130, 255),
+                actual_bg: Color32::from_rgb(38, 44, 40),
                 bench_better: Color32::from_rgb(40, 90, 55),
                 bench_in_market: Color32::from_rgb(85, 80, 40),
                 bench_worse: Color32::from_rgb(100, 45, 45),
@@ -117,6 +120,7 @@ impl Theme {
                 override_mark: Color32::from_rgb(235, 130, 30),
                 range_mark: Color32::from_rgb(40, 100, 190),
                 scenario_mark: Color32::from_rgb(140, 70, 210),
+                actual_bg: Color32::from_rgb(238, 243, 236),
                 bench_better: Color32::from_rgb(214, 240, 220),
                 bench_in_market: Color32::from_rgb(246, 240, 205),
                 bench_worse: Color32::from_rgb(250, 218, 215),

@@ -1,0 +1,299 @@
+//! The Waterfall tab: why a target differs between two states — the plan
+//! and the actuals, a frozen plan and the forecast, the base model and a
+//! scenario. The difference is split into one contribution per input that
+//! differs (sequential substitution in dependency order, see
+//! [`crate::model::waterfall`]) and drawn as a waterfall from one state's
+//! value to the other's, next to a table. Clicking a driver selects its row.
+//! It recomputes by itself when the model changes (a walk costs a few dozen
+//! milliseconds on the sample).
+
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::panels::PanelEvent;
+use super::theme::Theme;
+use crate::model::variance::Basis;
+use crate::model::waterfall::{self, Waterfall};
+use crate::model::{Workbook, display, scenario, what_if};
+
+/// The tool's settings and last result.
+#[derive(Debug, Default)]
+pub struct WaterfallTool {
+    /// The target as typed: `net_revenue@Apr 2026`, `ebitda@total`.
+    pub target: String,
+    /// The chosen comparison.
+    pub basis: Option<Basis>,
+    /// The last result.
+    pub result: Option<Waterfall>,
+    /// Why the last run failed.
+    pub error: Option<String>,
+    /// What the result was computed for.
+    computed_for: Option<RunKey>,
+}
+
+/// What a result depends on: the model's state, the scenario shown,
+/// whether actuals are shown, the target text and the comparison.
+type RunKey = (u64, Option<usize>, bool, String, Option<Basis>);
+
+/// The comparisons the workbook offers, with their names.
+pub fn choices(workbook: &Workbook) -> Vec<(String, Basis)> {
+    let mut out = Vec::new();
+    if workbook.document().actuals.is_some() {
+        out.push(("Plan → actuals".to_string(), Basis::Actuals));
+    }
+    for (i, plan) in workbook.document().plans.iter().enumerate() {
+        out.push((format!("{} → forecast", plan.name), Basis::Plan(i)));
+    }
+    for (i, s) in workbook.scenarios().iter().enumerate() {
+        out.push((
+            format!("{} → {}", scenario::BASE, s.name),
+            Basis::Scenario(Some(i)),
+        ));
+    }
+    out
+}
+
+impl WaterfallTool {
+    /// The comparison in use: the chosen one if the workbook still offers
+    /// it, else the first offered.
+    pub fn basis(&self, workbook: &Workbook) -> Option<Basis> {
+        let offered = choices(workbook);
+        self.basis
+            .filter(|b| offered.iter().any(|(_, o)| o == b))
+            .or_else(|| offered.first().map(|(_, b)| *b))
+    }
+
+    /// Explains the target now.
+    pub fn run(&mut self, workbook: &mut Workbook) {
+        let basis = self.basis(workbook);
+        self.computed_for = Some((
+            workbook.state_id(),
+            workbook.active_scenario(),
+            workbook.actuals_shown(),
+            self.target.clone(),
+            basis,
+        ));
+        let Some(basis) = basis else {
+            self.result = None;
+            self.error = Some(
+                "nothing to compare: import actuals (File → Import actuals…), freeze a plan or add a scenario"
+                    .into(),
+            );
+            return;
+        };
+        let outcome = what_if::parse_target(workbook, &self.target)
+            .and_then(|target| waterfall::explain(workbook, target, basis));
+        match outcome {
+            Ok(result) => {
+                self.result = Some(result);
+                self.error = None;
+            }
+            Err(e) => {
+                self.result = None;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Draws the tab.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        workbook: &mut Workbook,
+        theme: &Theme,
+        events: &mut Vec<PanelEvent>,
+    ) {
+        let mut rerun = false;
+        ui.horizontal(|ui| {
+            ui.label("Target");
+            let edit = ui.add(
+                egui::TextEdit::singleline(&mut self.target)
+                    .desired_width(220.0)
+                    .hint_text("net_revenue@Apr 2026"),
+            );
+            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                rerun = true;
+            }
+            let offered = choices(workbook);
+            let current = self.basis(workbook);
+            let shown = offered
+                .iter()
+                .find(|(_, b)| Some(*b) == current)
+                .map_or("—".to_string(), |(name, _)| name.clone());
+            egui::ComboBox::from_label("Against")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for (name, basis) in &offered {
+                        if ui.selectable_label(current == Some(*basis), name).clicked() {
+                            self.basis = Some(*basis);
+                            rerun = true;
+                        }
+                    }
+                });
+            if ui.button("Explain").clicked() {
+                rerun = true;
+            }
+        });
+        let state = (
+            workbook.state_id(),
+            workbook.active_scenario(),
+            workbook.actuals_shown(),
+            self.target.clone(),
+            self.basis(workbook),
+        );
+        if rerun || (self.computed_for.is_some() && self.computed_for.as_ref() != Some(&state)) {
+            self.run(workbook);
+        }
+        if let Some(error) = &self.error {
+            ui.colored_label(theme.error, error);
+            return;
+        }
+        let Some(result) = &self.result else {
+            ui.label("Type a target (metric@period or metric@total) and press Explain.");
+            return;
+        };
+        let Ok(target) = what_if::parse_target(workbook, &self.target) else {
+            return;
+        };
+        let (sheet, row) = target.cell_row();
+        let format = workbook.rows(sheet)[row as usize].format;
+        let value = |n: f64| display::format_number(n, format);
+        let share = |n: f64| {
+            if result.from == 0.0 {
+                String::new()
+            } else {
+                format!(" ({:+.1}%)", n / result.from.abs() * 100.0)
+            }
+        };
+        let label = &workbook.rows(sheet)[row as usize].label;
+        ui.label(
+            RichText::new(format!(
+                "{label}: {} {} → {} {}: {}{}",
+                result.names.0,
+                value(result.from),
+                result.names.1,
+                value(result.to),
+                value(result.total()),
+                share(result.total())
+            ))
+            .strong(),
+        );
+        ui.label(
+            RichText::new(
+                "Drivers in dependency order, upstream first; each moves the target from where the ones before left it, so they add up to the whole difference.",
+            )
+            .small()
+            .color(theme.muted_text),
+        );
+        ui.columns(2, |columns| {
+            waterfall_chart(&mut columns[0], result, theme);
+            driver_table(&mut columns[1], workbook, result, &value, &share, events);
+        });
+    }
+}
+
+/// The waterfall: the reference value, a floating bar per driver, the
+/// other state's value.
+fn waterfall_chart(ui: &mut Ui, result: &Waterfall, theme: &Theme) {
+    let mut bars = vec![
+        Bar::new(0.0, result.from)
+            .name(result.names.0.clone())
+            .fill(theme.muted_text),
+    ];
+    let mut level = result.from;
+    for (i, d) in result.drivers.iter().enumerate() {
+        let colour = if d.contribution >= 0.0 {
+            theme.up
+        } else {
+            theme.down
+        };
+        bars.push(
+            Bar::new((i + 1) as f64, d.contribution)
+                .base_offset(level)
+                .name(d.label.clone())
+                .fill(colour),
+        );
+        level += d.contribution;
+    }
+    bars.push(
+        Bar::new((result.drivers.len() + 1) as f64, result.to)
+            .name(result.names.1.clone())
+            .fill(theme.muted_text),
+    );
+    Plot::new("waterfall_plot")
+        .height(ui.available_height().clamp(160.0, 320.0))
+        .allow_scroll(false)
+        .allow_drag(false)
+        .show_x(false)
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(
+                "waterfall",
+                bars.into_iter().map(|b| b.width(0.7)).collect(),
+            ));
+        });
+}
+
+/// The drivers as a table; clicking one selects its row.
+fn driver_table(
+    ui: &mut Ui,
+    workbook: &Workbook,
+    result: &Waterfall,
+    value: &dyn Fn(f64) -> String,
+    share: &dyn Fn(f64) -> String,
+    events: &mut Vec<PanelEvent>,
+) {
+    egui::ScrollArea::vertical()
+        .id_salt("waterfall_table")
+        .show(ui, |ui| {
+            egui::Grid::new("waterfall_grid")
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong("Driver");
+                    ui.strong(&result.names.0);
+                    ui.strong(&result.names.1);
+                    ui.strong("Contribution");
+                    ui.end_row();
+                    for d in &result.drivers {
+                        let (from, to) = match d.cell_row {
+                            Some((s, r)) => {
+                                let format = workbook.rows(s)[r as usize].format;
+                                let show = |n: Option<f64>| {
+                                    n.map(|n| display::format_number(n, format))
+                                        .unwrap_or_default()
+                                };
+                                (show(d.from), show(d.to))
+                            }
+                            None => (String::new(), String::new()),
+                        };
+                        let name = if d.label.is_empty() {
+                            &d.name
+                        } else {
+                            &d.label
+                        };
+                        let link = ui.link(name);
+                        if link.clicked()
+                            && let Some((_, r)) = d.cell_row
+                        {
+                            events.push(PanelEvent::SelectRow(r));
+                        }
+                        ui.label(from);
+                        ui.label(to);
+                        ui.label(format!(
+                            "{}{}",
+                            value(d.contribution),
+                            share(d.contribution)
+                        ));
+                        ui.end_row();
+                    }
+                    ui.strong("Total");
+                    ui.label("");
+                    ui.label("");
+                    ui.strong(format!(
+                        "{}{}",
+                        value(result.total()),
+                        share(result.total())
+                    ));
+                    ui.end_row();
+                });
+        });
+}

@@ -213,3 +213,71 @@ fn freeze_adds_a_plan_that_variance_then_compares_with() {
         "{text}"
     );
 }
+
+#[test]
+fn diff_lists_what_changed_and_explains_the_target() {
+    let dir = tempfile::tempdir().expect("dir");
+    let model = copy_of_sample(&dir);
+    let text = std::fs::read_to_string(&model).expect("reads");
+    let write = |name: &str, body: &str| {
+        assert_ne!(body, text);
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).expect("writes");
+        path
+    };
+    let renamed = write(
+        "renamed.ron",
+        &text.replace(
+            r#"(label: "Effective price", name: "price""#,
+            r#"(label: "Effective price", name: "net_price""#,
+        ),
+    );
+    let output = lever(&[
+        "diff",
+        model.to_str().expect("p"),
+        renamed.to_str().expect("p"),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "~ renamed price → net_price\n");
+    // Dearer lead forms and a 2% fee taken off gross revenue.
+    let edited = write(
+        "edited.ron",
+        &text
+            .replace(
+                r#"formula: "=form_cpl[-1] * (1 + media_inflation)", values: [850]"#,
+                r#"formula: "=form_cpl[-1] * (1 + media_inflation)", values: [900]"#,
+            )
+            .replace("=units_sold * price\"", "=units_sold * price * 0.98\""),
+    );
+    let args = [
+        "diff",
+        model.to_str().expect("p"),
+        edited.to_str().expect("p"),
+        "--target",
+        "ebitda@total",
+    ];
+    let output = lever(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let explained = stdout(&output);
+    assert!(
+        explained.contains("~ form_cpl: Jan 2026 850 → 900"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains(
+            "~ gross_revenue: formula `=units_sold * price` → `=units_sold * price * 0.98`"
+        ),
+        "{explained}"
+    );
+    let drivers: Vec<&str> = explained
+        .lines()
+        .filter(|l| l.starts_with("model changes") || l.starts_with("CPL, lead forms"))
+        .collect();
+    assert_eq!(drivers.len(), 2, "{explained}");
+    let same = lever(&[
+        "diff",
+        model.to_str().expect("p"),
+        model.to_str().expect("p"),
+    ]);
+    assert_eq!(stdout(&same), "no changes\n");
+}

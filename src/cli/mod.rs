@@ -129,6 +129,18 @@ pub enum Command {
         #[command(subcommand)]
         action: ActualsAction,
     },
+    /// What changed between two versions of a model (rows, formulas,
+    /// inputs, scenarios, changelog, actuals, plans) and, with `--target`,
+    /// the waterfall of its change. Works as a git difftool.
+    Diff {
+        /// The earlier version.
+        old: PathBuf,
+        /// The later version.
+        new: PathBuf,
+        /// `metric@Apr 2026` or `metric@total`: explain its change.
+        #[arg(long)]
+        target: Option<String>,
+    },
     /// Freeze the model as it stands (actuals and forecast) as a named plan,
     /// which `variance --against` and `explain --against` compare with.
     Freeze {
@@ -648,6 +660,10 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Some(Command::Diff { old, new, target }) => {
+            print!("{}", review::diff(&old, &new, target.as_deref())?);
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Freeze {
             file,

@@ -1,7 +1,8 @@
 //! The monthly review on the command line: `lever actuals import` (book what
 //! really happened from a CRM, BI or accounting export), `lever variance`
 //! (plan against actuals, a frozen plan or a scenario) and `lever explain`
-//! (the driver waterfall of a target's difference).
+//! (the driver waterfall of a target's difference), `lever diff` (what
+//! changed between two versions of a model).
 
 use std::path::Path;
 
@@ -407,4 +408,27 @@ fn explain_table(workbook: &Workbook, target: &what_if::Target, w: &Waterfall) -
     ]);
     out.push_str(&aligned(&lines, &|c| c == 0));
     out
+}
+
+/// `lever diff`: the changes, one per line, then with a target its
+/// waterfall from the old version to the new.
+pub fn diff(old: &Path, new: &Path, target: Option<&str>) -> Result<String, String> {
+    let before = Workbook::load(old).map_err(|e| e.to_string())?;
+    let mut after = Workbook::load(new).map_err(|e| e.to_string())?;
+    let changes = crate::model::diff::diff(&before, &after);
+    let mut out = String::new();
+    if changes.is_empty() {
+        out.push_str("no changes\n");
+    }
+    for c in &changes {
+        out.push_str(&crate::model::diff::describe(c));
+        out.push('\n');
+    }
+    if let Some(text) = target {
+        let target = what_if::parse_target(&after, text)?;
+        let result = waterfall::explain_versions(&before, &mut after, target)?;
+        out.push('\n');
+        out.push_str(&explain_table(&after, &target, &result));
+    }
+    Ok(out)
 }

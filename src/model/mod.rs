@@ -11,6 +11,7 @@ pub mod benchmark;
 pub mod changelog;
 pub mod command;
 pub mod data_table;
+pub mod diff;
 pub mod display;
 pub mod document;
 pub mod funnel;

@@ -106,6 +106,105 @@ fn walk(
     names: (String, String),
 ) -> Result<Waterfall, String> {
     let steps = differing_cells(workbook, basis)?;
+    let reference = match basis {
+        Basis::Plan(i) => Some(
+            plan_target(workbook, i, &target).ok_or("the target is not a number in the plan")?,
+        ),
+        _ => None,
+    };
+    walk_steps(workbook, target, steps, names, reference)
+}
+
+/// Explains `target`'s change from another version of the model (`old`,
+/// computed on its own) to `workbook`: the typed inputs of the metrics both
+/// have (by name) that differ are the drivers; what they cannot explain
+/// (formulas, rows added or removed, renamed metrics) is
+/// [`MODEL_CHANGES`]. The workbook ends as it was.
+pub fn explain_versions(
+    old: &Workbook,
+    workbook: &mut Workbook,
+    target: Target,
+) -> Result<Waterfall, String> {
+    let (sheet, row) = target.cell_row();
+    let key = scenario::key_for(workbook.document(), workbook.metric_names(), sheet, row)
+        .unwrap_or_default();
+    let old_cell = old
+        .find_metric(&key)
+        .ok_or_else(|| format!("the earlier version has no metric `{key}`"))?;
+    let old_target = match target {
+        Target::Period { period, .. } => Target::Period {
+            sheet: old_cell.0,
+            row: old_cell.1,
+            period,
+        },
+        Target::Total { .. } => Target::Total {
+            sheet: old_cell.0,
+            row: old_cell.1,
+        },
+    };
+    if old.periods() != workbook.periods() {
+        return Err("the two versions have different timelines".into());
+    }
+    let reference = what_if::target_value(old, &old_target)
+        .ok_or("the target is not a number in the earlier version")?;
+    let strict = version_steps(old, workbook, true);
+    let steps = version_steps(old, workbook, false);
+    let names = ("before".to_string(), "after".to_string());
+    // A typed value that replaced a formula (an actual over a computed
+    // metric) is substituted by the old formula; should that not compute
+    // in the new version, such cells count as model changes.
+    walk_steps(workbook, target, steps, names.clone(), Some(reference))
+        .or_else(|_| walk_steps(workbook, target, strict, names, Some(reference)))
+}
+
+/// The cells of the metrics both versions have whose contents differ,
+/// with the old and new contents; a formula on either side counts only if
+/// the other side is typed (and never with `typed_only`).
+fn version_steps(old: &Workbook, workbook: &Workbook, typed_only: bool) -> Vec<Step> {
+    let content = |w: &Workbook, s: u32, r: u32, p: u32| -> CellInput {
+        match w.effective_input(s, r, p) {
+            CellInput::Empty if w.is_formula(s, r, p) => {
+                CellInput::Formula(w.rows(s)[r as usize].formula.clone())
+            }
+            other => other.clone(),
+        }
+    };
+    let mut steps = Vec::new();
+    for (s, sheet_names) in workbook.metric_names().iter().enumerate() {
+        for r in 0..sheet_names.len() as u32 {
+            let s = s as u32;
+            let Some(key) = scenario::key_for(workbook.document(), workbook.metric_names(), s, r)
+            else {
+                continue;
+            };
+            let Some((os, or)) = old.find_metric(&key) else {
+                continue;
+            };
+            for p in 0..workbook.periods() {
+                let was = content(old, os, or, p);
+                let now = content(workbook, s, r, p);
+                let formulas = matches!(was, CellInput::Formula(_)) as u8
+                    + matches!(now, CellInput::Formula(_)) as u8;
+                if was != now && (formulas == 0 || (formulas == 1 && !typed_only)) {
+                    steps.push(((s, r, p), was, now));
+                }
+            }
+        }
+    }
+    steps
+}
+
+/// The walk over `steps` (cells with their reference-state and
+/// other-state inputs) while the workbook shows the other state;
+/// `reference` is the target in the reference state when the steps do not
+/// reproduce it alone (the gap becomes [`MODEL_CHANGES`]).
+fn walk_steps(
+    workbook: &mut Workbook,
+    target: Target,
+    steps: Vec<Step>,
+    names: (String, String),
+    reference: Option<f64>,
+) -> Result<Waterfall, String> {
     let to = what_if::target_value(workbook, &target)
         .ok_or("the target is not a number in the other state")?;
     let mut groups: Vec<((u32, u32), Vec<usize>)> = Vec::new();
@@ -141,7 +240,7 @@ fn walk(
         .collect();
     let all_cells: Vec<(u32, u32, u32)> = steps.iter().map(|(c, _, _)| *c).collect();
     workbook.substitute(&all_from);
-    let reference = what_if::target_value(workbook, &target);
+    let start_value = what_if::target_value(workbook, &target);
     let from_values: Vec<Option<f64>> = groups
         .iter()
         .map(|(row, cells)| summary(workbook, *row, cells))
@@ -152,24 +251,22 @@ fn walk(
     );
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by_key(|&g| (depth.get(&groups[g].0).copied().unwrap_or(0), groups[g].0));
-    let Some(start) = reference else {
+    let Some(start) = start_value else {
         workbook.restore_cells(all_cells);
         return Err("the target is not a number in the reference state".into());
     };
     let mut drivers = Vec::new();
     let mut from = start;
-    if let Basis::Plan(i) = basis {
-        // What the plan's inputs do not explain: the plan's own target
-        // against the model run on the plan's inputs.
-        let planned =
-            plan_target(workbook, i, &target).ok_or("the target is not a number in the plan")?;
+    if let Some(planned) = reference {
+        // What the inputs do not explain: the reference's own target
+        // against the model run on the reference's inputs.
         from = planned;
         // Left out when the model computes the plan's inputs as it did.
         if (start - planned).abs() > 1e-12 * planned.abs().max(start.abs()) {
             drivers.push(Driver {
                 cell_row: None,
                 name: MODEL_CHANGES.into(),
-                label: "Formulas and rows changed since the plan".into(),
+                label: "Formulas and rows changed".into(),
                 from: None,
                 to: None,
                 contribution: start - planned,

@@ -169,3 +169,23 @@ fn the_waterfall_tab_explains_aprils_net_revenue() {
         .expect("m");
     assert_eq!(harness.state().view.cursor.row, visits);
 }
+
+#[test]
+fn freezing_a_plan_from_the_view_menu_is_one_undoable_edit() {
+    let mut harness = harness(App::with_sample());
+    harness.get(by_label("View")).click();
+    harness.run();
+    harness.get(by_label("Freeze plan…")).click();
+    harness.run();
+    harness.get(field("Name")).type_text("Reforecast May");
+    harness.run();
+    harness.get(by_label("Freeze")).click();
+    harness.run();
+    let plans = &harness.state().doc.workbook.document().plans;
+    assert_eq!(plans.len(), 2);
+    assert_eq!(plans[1].name, "Reforecast May");
+    assert_eq!(harness.state().variance.plan, Some(1));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().doc.workbook.document().plans.len(), 1);
+}

@@ -672,7 +672,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             out,
         }) => {
             let mut workbook = Workbook::load(&file).map_err(|e| e.to_string())?;
-            let date = date.unwrap_or_else(today);
+            let date = date.unwrap_or_else(crate::model::timeline::today);
             let edit = crate::model::variance::freeze_plan(&workbook, &name, &date)?;
             workbook.apply(edit).map_err(|e| e.to_string())?;
             let target = out.as_deref().unwrap_or(&file);
@@ -737,16 +737,6 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             })
         }
     }
-}
-
-/// Today's date (UTC), `YYYY-MM-DD`.
-fn today() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    chrono::DateTime::from_timestamp(seconds as i64, 0)
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
 }
 
 /// Shows the scenario named `name` (if given).

@@ -113,6 +113,16 @@ pub fn month_in_text(text: &str) -> Option<(i32, u32)> {
     }
 }
 
+/// Today's date (UTC), `YYYY-MM-DD`.
+pub fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(seconds as i64, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
 /// Every period's label.
 pub fn period_labels(timeline: &Timeline) -> Vec<String> {
     (0..timeline.periods)

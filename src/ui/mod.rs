@@ -436,6 +436,16 @@ impl App {
                 }
             }
         }
+        if let Some((edit, name)) = self.variance.freeze_ui(ui, &self.doc.workbook)
+            && self.apply(edit, None)
+        {
+            // The variance compares with the plan just frozen.
+            let plans = &self.doc.workbook.document().plans;
+            self.variance.plan = plans
+                .iter()
+                .position(|p| p.name.eq_ignore_ascii_case(&name));
+            self.view.status = "Froze the plan: View → Variance compares with it".into();
+        }
         if let Some(mut dialog) = self.benchmark.take() {
             match dialog.ui(ui, &self.doc.workbook, &theme) {
                 benchmark_dialog::Outcome::Open => self.benchmark = Some(dialog),

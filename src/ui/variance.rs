@@ -18,6 +18,10 @@ pub struct VarianceOverlay {
     /// The reference: `None` for the plan without actuals, `Some(i)` for
     /// frozen plan `i`; while a scenario is shown, the base model.
     pub plan: Option<usize>,
+    /// The name typed into the Freeze plan dialog, while it is open.
+    pub freeze: Option<String>,
+    /// Why the last freeze was refused.
+    pub freeze_error: Option<String>,
     cache: Option<(Key, Values)>,
 }
 
@@ -112,6 +116,47 @@ impl VarianceOverlay {
         })
     }
 
+    /// The Freeze plan dialog: a name, then the edit that keeps the model
+    /// as it stands under it (dated today) and the name, if the user froze it.
+    pub fn freeze_ui(
+        &mut self,
+        ui: &mut Ui,
+        workbook: &Workbook,
+    ) -> Option<(crate::model::Edit, String)> {
+        let name = self.freeze.as_mut()?;
+        let mut edit = None;
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("freeze_plan")).show(ui.ctx(), |ui| {
+            ui.heading("Freeze plan");
+            ui.label("Keep every metric's values as they stand, to compare later actuals and forecasts with.");
+            let label = ui.label("Name");
+            let field = ui
+                .add(egui::TextEdit::singleline(name).hint_text("Budget 2026"))
+                .labelled_by(label.id);
+            field.request_focus();
+            if let Some(e) = &self.freeze_error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            ui.horizontal(|ui| {
+                let submitted = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui.button("Freeze").clicked() || submitted {
+                    match variance::freeze_plan(workbook, name, &crate::model::timeline::today()) {
+                        Ok(e) => edit = Some((e, name.trim().to_string())),
+                        Err(e) => self.freeze_error = Some(e),
+                    }
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    close = true;
+                }
+            });
+        });
+        if close || edit.is_some() {
+            self.freeze = None;
+            self.freeze_error = None;
+        }
+        edit
+    }
+
     /// The View menu's entries: the toggle and the choice of reference.
     pub fn menu_ui(&mut self, ui: &mut Ui, workbook: &Workbook) {
         ui.checkbox(&mut self.on, "Variance").on_hover_text(
@@ -141,5 +186,13 @@ impl VarianceOverlay {
                 }
             }
         });
+        if ui
+            .button("Freeze plan…")
+            .on_hover_text("Keep the model as it stands as a named plan")
+            .clicked()
+        {
+            self.freeze = Some(String::new());
+            ui.close();
+        }
     }
 }

@@ -120,7 +120,8 @@ impl WaterfallTool {
                 .iter()
                 .find(|(_, b)| Some(*b) == current)
                 .map_or("—".to_string(), |(name, _)| name.clone());
-            egui::ComboBox::from_label("Against")
+            let against = ui.label("Against");
+            let combo = egui::ComboBox::from_id_salt("waterfall_basis")
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
                     for (name, basis) in &offered {
@@ -130,6 +131,7 @@ impl WaterfallTool {
                         }
                     }
                 });
+            combo.response.labelled_by(against.id);
             if ui.button("Explain").clicked() {
                 rerun = true;
             }
@@ -186,20 +188,38 @@ impl WaterfallTool {
             .color(theme.muted_text),
         );
         ui.columns(2, |columns| {
-            waterfall_chart(&mut columns[0], result, theme);
+            waterfall_chart(&mut columns[0], result, format, theme);
             driver_table(&mut columns[1], workbook, result, &value, &share, events);
         });
     }
 }
 
 /// The waterfall: the reference value, a floating bar per driver, the
-/// other state's value.
-fn waterfall_chart(ui: &mut Ui, result: &Waterfall, theme: &Theme) {
+/// other state's value. The axis starts near the lowest level reached, not
+/// at 0, so that drivers small against the totals still show.
+fn waterfall_chart(ui: &mut Ui, result: &Waterfall, format: crate::model::Format, theme: &Theme) {
+    let mut levels = vec![result.from];
+    let mut level = result.from;
+    for d in &result.drivers {
+        level += d.contribution;
+        levels.push(level);
+    }
+    levels.push(result.to);
+    let lo = levels.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.25).max(hi.abs().max(lo.abs()) * 1e-6);
+    let floor = if lo >= 0.0 && lo - pad < 0.0 {
+        0.0
+    } else {
+        lo - pad
+    };
     let mut bars = vec![
-        Bar::new(0.0, result.from)
+        Bar::new(0.0, result.from - floor)
+            .base_offset(floor)
             .name(result.names.0.clone())
             .fill(theme.muted_text),
     ];
+    let mut names = vec![result.names.0.clone()];
     let mut level = result.from;
     for (i, d) in result.drivers.iter().enumerate() {
         let colour = if d.contribution >= 0.0 {
@@ -213,18 +233,40 @@ fn waterfall_chart(ui: &mut Ui, result: &Waterfall, theme: &Theme) {
                 .name(d.label.clone())
                 .fill(colour),
         );
+        names.push(if d.label.is_empty() {
+            d.name.clone()
+        } else {
+            d.label.clone()
+        });
         level += d.contribution;
     }
     bars.push(
-        Bar::new((result.drivers.len() + 1) as f64, result.to)
+        Bar::new((result.drivers.len() + 1) as f64, result.to - floor)
+            .base_offset(floor)
             .name(result.names.1.clone())
             .fill(theme.muted_text),
     );
+    names.push(result.names.1.clone());
     Plot::new("waterfall_plot")
         .height(ui.available_height().clamp(160.0, 320.0))
         .allow_scroll(false)
         .allow_drag(false)
+        .allow_zoom(false)
         .show_x(false)
+        .include_y(floor)
+        .include_y(hi + pad * 0.5)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .y_axis_formatter(move |mark, _| super::grid::compact(mark.value, format))
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 1e-9 || i < 0.0 {
+                return String::new();
+            }
+            names
+                .get(i as usize)
+                .map(|n| n.chars().take(14).collect())
+                .unwrap_or_default()
+        })
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new(
                 "waterfall",

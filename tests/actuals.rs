@@ -427,3 +427,36 @@ proptest! {
         prop_assert_eq!(w.row_values(0, last).to_vec(), values);
     }
 }
+
+#[test]
+fn an_excel_export_with_dates_as_headers_imports() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook as Xlsx};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("export.xlsx");
+    let mut book = Xlsx::new();
+    let sheet = book.add_worksheet();
+    let date = Format::new().set_num_format("mmm yyyy");
+    sheet.write_string(0, 0, "Metric").expect("writes");
+    for (col, month) in [(1u16, 1u8), (2, 2)] {
+        let day = ExcelDateTime::from_ymd(2026, month, 1).expect("date");
+        sheet
+            .write_datetime_with_format(0, col, &day, &date)
+            .expect("writes");
+    }
+    sheet.write_string(1, 0, "Price").expect("writes");
+    sheet.write_number(1, 1, 12.0).expect("writes");
+    sheet.write_string(1, 2, "(1,300)").expect("writes");
+    sheet.write_string(2, 0, "Units").expect("writes");
+    sheet.write_number(2, 1, 4.0).expect("writes");
+    sheet.write_string(2, 2, "1e309").expect("writes");
+    book.save(&path).expect("saves");
+    let w = model_with(PRODUCT, 3, "");
+    let table = actuals::read_table(&path).expect("reads");
+    let preview = actuals::preview(&w, &table, &[]).expect("layout");
+    assert!(matches!(preview.shape, actuals::Shape::Wide { .. }));
+    assert_eq!(preview.changes.len(), 3, "{:?}", preview.changes);
+    assert_eq!(preview.changes[1].value, -1300.0);
+    assert_eq!(preview.problems.len(), 1, "{:?}", preview.problems);
+    assert_eq!(preview.problems[0].line, 3);
+    assert!(preview.problems[0].text.contains("`1e309` is not a number"));
+}

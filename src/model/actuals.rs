@@ -489,6 +489,8 @@ pub fn preview(
         }
     }
     let names = workbook.metric_names();
+    // Each distinct header is matched once (a long file repeats them).
+    let mut known: std::collections::HashMap<String, usize> = Default::default();
     for (line, name, period, value) in cells {
         if name.trim().is_empty() {
             problems.push(Problem {
@@ -497,11 +499,8 @@ pub fn preview(
             });
             continue;
         }
-        let known = headers
-            .iter()
-            .position(|h| normalized(&h.header) == normalized(&name));
-        let at = match known {
-            Some(at) => at,
+        let at = match known.get(&normalized(&name)) {
+            Some(&at) => at,
             None => {
                 let (metric, how) = match_header(&name, &mapping, &metrics);
                 headers.push(HeaderMatch {
@@ -510,6 +509,7 @@ pub fn preview(
                     metric,
                     how,
                 });
+                known.insert(normalized(&name), headers.len() - 1);
                 headers.len() - 1
             }
         };

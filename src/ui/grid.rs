@@ -225,6 +225,20 @@ impl egui_table::TableDelegate for Grid<'_> {
         let rect = ui.max_rect();
         ui.painter()
             .rect_filled(rect, CornerRadius::ZERO, self.theme.header_bg);
+        // A closed period (its actuals shown): a band along the header's foot.
+        let closed = crate::model::actuals::closed_period(self.workbook.document());
+        if self.workbook.actuals_shown()
+            && let (Some(period), Some(closed)) = (col.checked_sub(FIRST_PERIOD_COL), closed)
+            && period <= closed
+        {
+            ui.painter().rect_filled(
+                egui::Rect::from_min_max(rect.left_bottom() - vec2(0.0, 4.0), rect.right_bottom()),
+                CornerRadius::ZERO,
+                self.theme.range_mark,
+            );
+            ui.interact(rect, Id::unique(("closed_mark", col)), Sense::hover())
+                .on_hover_text("Closed: metrics with actuals show them");
+        }
         ui.painter().hline(
             rect.x_range(),
             rect.bottom() - 0.5,

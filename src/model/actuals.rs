@@ -613,26 +613,14 @@ pub fn import_edit(
     let mut actuals: Actuals = doc.actuals.as_deref().cloned().unwrap_or_default();
     let names = workbook.metric_names();
     for change in &preview.changes {
-        let at = actuals
-            .values
-            .iter()
-            .position(|o| {
-                scenario::resolve_key(&doc.sheets, names, &o.metric)
-                    == Some((change.sheet, change.row))
-            })
-            .unwrap_or_else(|| {
-                actuals.values.push(ScenarioOverride {
-                    metric: change.metric.clone(),
-                    values: Vec::new(),
-                });
-                actuals.values.len() - 1
-            });
-        let values = &mut actuals.values[at].values;
-        let p = change.period as usize;
-        if values.len() <= p {
-            values.resize(p + 1, CellInput::Empty);
-        }
-        values[p] = CellInput::Number(change.value);
+        scenario::set_series_cell(
+            &mut actuals.values,
+            &doc.sheets,
+            names,
+            change.metric.clone(),
+            (change.sheet, change.row, change.period),
+            CellInput::Number(change.value),
+        );
     }
     // Headers matched by a name or a label match again by themselves.
     for h in preview

@@ -686,35 +686,16 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 ))
             })?;
             let old = doc.scenarios[index].clone();
-            let found = doc.scenarios[index].overrides.iter().position(|o| {
-                scenario::resolve_key(&doc.sheets, &all_names, &o.metric) == Some((sheet, row))
-            });
-            let target = &mut doc.scenarios[index];
-            let at = match found {
-                Some(at) => at,
-                None => {
-                    if input == CellInput::Empty {
-                        return Ok((vec![], Reach::Overlay));
-                    }
-                    target.overrides.push(super::document::ScenarioOverride {
-                        metric: key,
-                        values: Vec::new(),
-                    });
-                    target.overrides.len() - 1
-                }
-            };
-            let values = &mut target.overrides[at].values;
-            let p = period as usize;
-            if values.len() <= p {
-                values.resize(p + 1, CellInput::Empty);
-            }
-            values[p] = input;
-            while values.last() == Some(&CellInput::Empty) {
-                values.pop();
-            }
-            if values.is_empty() {
-                target.overrides.remove(at);
-            }
+            let sheets = std::mem::take(&mut doc.sheets);
+            scenario::set_series_cell(
+                &mut doc.scenarios[index].overrides,
+                &sheets,
+                &all_names,
+                key,
+                (sheet, row, period),
+                input,
+            );
+            doc.sheets = sheets;
             Ok((
                 vec![Command::ReplaceScenario {
                     index,
@@ -898,33 +879,21 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     row + 1
                 ))
             })?;
+            if doc.actuals.is_none() && input == CellInput::Empty {
+                return Ok((vec![], Reach::Overlay));
+            }
             let old = doc.actuals.clone();
+            let sheets = std::mem::take(&mut doc.sheets);
             let booked = doc.actuals.get_or_insert_with(Box::default);
-            let found = booked.values.iter().position(|o| {
-                scenario::resolve_key(&doc.sheets, &all_names, &o.metric) == Some((sheet, row))
-            });
-            let at = match found {
-                Some(at) => at,
-                None => {
-                    booked.values.push(super::document::ScenarioOverride {
-                        metric: key,
-                        values: Vec::new(),
-                    });
-                    booked.values.len() - 1
-                }
-            };
-            let values = &mut booked.values[at].values;
-            let p = period as usize;
-            if values.len() <= p {
-                values.resize(p + 1, CellInput::Empty);
-            }
-            values[p] = input;
-            while values.last() == Some(&CellInput::Empty) {
-                values.pop();
-            }
-            if values.is_empty() {
-                booked.values.remove(at);
-            }
+            scenario::set_series_cell(
+                &mut booked.values,
+                &sheets,
+                &all_names,
+                key,
+                (sheet, row, period),
+                input,
+            );
+            doc.sheets = sheets;
             Ok((vec![Command::SetActuals { actuals: old }], Reach::Overlay))
         }
         Command::SetActuals { actuals } => {

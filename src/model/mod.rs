@@ -372,18 +372,8 @@ impl Workbook {
     /// The active scenario's own input for a period cell, if it overrides it.
     pub fn scenario_input(&self, sheet: u32, row: u32, period: u32) -> Option<&CellInput> {
         let scenario = self.doc.scenarios.get(self.active?)?;
-        scenario
-            .overrides
-            .iter()
-            .filter(|o| {
-                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
-                    == Some((sheet, row))
-            })
-            .find_map(|o| {
-                o.values
-                    .get(period as usize)
-                    .filter(|v| !matches!(v, CellInput::Empty))
-            })
+        let cell = (sheet, row, period);
+        scenario::series_input(&scenario.overrides, &self.doc.sheets, &self.names, cell)
     }
 
     /// What the engine computes a period cell from: the booked actual if
@@ -408,18 +398,8 @@ impl Workbook {
     /// The actual booked for a period cell, closed or not, shown or not.
     pub fn booked_actual(&self, sheet: u32, row: u32, period: u32) -> Option<&CellInput> {
         let booked = self.doc.actuals.as_deref()?;
-        booked
-            .values
-            .iter()
-            .filter(|o| {
-                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
-                    == Some((sheet, row))
-            })
-            .find_map(|o| {
-                o.values
-                    .get(period as usize)
-                    .filter(|v| !matches!(v, CellInput::Empty))
-            })
+        let cell = (sheet, row, period);
+        scenario::series_input(&booked.values, &self.doc.sheets, &self.names, cell)
     }
 
     /// Every sheet's metric names, row by row (empty for rows without one).
@@ -673,19 +653,8 @@ impl Workbook {
         let Some(scenario) = index.and_then(|i| self.doc.scenarios.get(i)) else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for o in &scenario.overrides {
-            if let Some((sheet, row)) =
-                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
-            {
-                for (p, v) in o.values.iter().enumerate() {
-                    if !matches!(v, CellInput::Empty) && (p as u32) < self.doc.timeline.periods {
-                        out.push((sheet, row, p as u32));
-                    }
-                }
-            }
-        }
-        out
+        let periods = self.doc.timeline.periods;
+        scenario::series_cells(&scenario.overrides, &self.doc.sheets, &self.names, periods)
     }
 
     /// The period cells that show a booked actual (resolved with the
@@ -700,19 +669,7 @@ impl Workbook {
         if !self.actuals_shown {
             return Vec::new();
         }
-        let mut out = Vec::new();
-        for o in &booked.values {
-            if let Some((sheet, row)) =
-                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
-            {
-                for (p, v) in o.values.iter().enumerate().take(closed as usize + 1) {
-                    if !matches!(v, CellInput::Empty) {
-                        out.push((sheet, row, p as u32));
-                    }
-                }
-            }
-        }
-        out
+        scenario::series_cells(&booked.values, &self.doc.sheets, &self.names, closed + 1)
     }
 
     /// The cells whose effective input is not the base model's: the active

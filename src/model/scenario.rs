@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::document::{ScenarioOverride, SheetFile, WorkbookFile};
+use super::document::{CellInput, ScenarioOverride, SheetFile, WorkbookFile};
 use super::{Format, Value, Workbook};
 
 /// The name that stands for the base model (no scenario) in the CLI and in
@@ -293,4 +293,81 @@ pub(crate) fn drop_keys(
         plan.values.retain(|line| !deleted(&line.metric));
     }
     doc.sheets = sheets;
+}
+
+/// The input a keyed series (a scenario's overrides, the actuals) holds for
+/// a period cell, if it holds one.
+pub(crate) fn series_input<'a>(
+    lines: &'a [ScenarioOverride],
+    sheets: &[SheetFile],
+    names: &[Vec<String>],
+    (sheet, row, period): (u32, u32, u32),
+) -> Option<&'a CellInput> {
+    lines
+        .iter()
+        .filter(|o| resolve_key(sheets, names, &o.metric) == Some((sheet, row)))
+        .find_map(|o| {
+            o.values
+                .get(period as usize)
+                .filter(|v| !matches!(v, CellInput::Empty))
+        })
+}
+
+/// The period cells before `periods` that a keyed series sets.
+pub(crate) fn series_cells(
+    lines: &[ScenarioOverride],
+    sheets: &[SheetFile],
+    names: &[Vec<String>],
+    periods: u32,
+) -> Vec<(u32, u32, u32)> {
+    let mut out = Vec::new();
+    for o in lines {
+        if let Some((sheet, row)) = resolve_key(sheets, names, &o.metric) {
+            for (p, v) in o.values.iter().enumerate().take(periods as usize) {
+                if !matches!(v, CellInput::Empty) {
+                    out.push((sheet, row, p as u32));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sets one period cell of (sheet, row) in a keyed series: the row's line
+/// is found by its key (or added as `key`), trailing empty cells are
+/// dropped, and a line left empty is removed.
+pub(crate) fn set_series_cell(
+    lines: &mut Vec<ScenarioOverride>,
+    sheets: &[SheetFile],
+    names: &[Vec<String>],
+    key: String,
+    (sheet, row, period): (u32, u32, u32),
+    input: CellInput,
+) {
+    let at = match lines
+        .iter()
+        .position(|o| resolve_key(sheets, names, &o.metric) == Some((sheet, row)))
+    {
+        Some(at) => at,
+        None if input == CellInput::Empty => return,
+        None => {
+            lines.push(ScenarioOverride {
+                metric: key,
+                values: Vec::new(),
+            });
+            lines.len() - 1
+        }
+    };
+    let values = &mut lines[at].values;
+    let p = period as usize;
+    if values.len() <= p {
+        values.resize(p + 1, CellInput::Empty);
+    }
+    values[p] = input;
+    while values.last() == Some(&CellInput::Empty) {
+        values.pop();
+    }
+    if values.is_empty() {
+        lines.remove(at);
+    }
 }

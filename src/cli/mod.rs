@@ -504,14 +504,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             format,
         }) => {
             let (mut workbook, _) = open(&file)?;
-            let metrics = metrics
-                .iter()
-                .map(|m| {
-                    workbook
-                        .find_metric(m.trim())
-                        .ok_or_else(|| format!("no metric `{}`", m.trim()))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let metrics = find_metrics(&workbook, &metrics)?;
             let chosen: Vec<Option<usize>> = if scenarios.is_empty() {
                 std::iter::once(None)
                     .chain((0..workbook.scenarios().len()).map(Some))
@@ -737,6 +730,18 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// The (sheet, row) of each metric named; an error names the first unknown.
+fn find_metrics(workbook: &Workbook, names: &[String]) -> Result<Vec<(u32, u32)>, String> {
+    names
+        .iter()
+        .map(|m| {
+            workbook
+                .find_metric(m.trim())
+                .ok_or_else(|| format!("no metric `{}`", m.trim()))
+        })
+        .collect()
 }
 
 /// Shows the scenario named `name` (if given).

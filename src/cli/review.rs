@@ -206,14 +206,7 @@ pub fn variance(
     let mut workbook = Workbook::load(file).map_err(|e| e.to_string())?;
     let basis = variance::parse_basis(&workbook, against)?;
     let periods = variance::parse_period(&workbook, period)?;
-    let metrics = metrics
-        .iter()
-        .map(|m| {
-            workbook
-                .find_metric(m.trim())
-                .ok_or_else(|| format!("no metric `{}`", m.trim()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = super::find_metrics(&workbook, metrics)?;
     if basis == Basis::Actuals && actuals::closed_period(workbook.document()).is_none() {
         return Err(format!(
             "{}: no period is closed yet: import actuals first (lever actuals import)",

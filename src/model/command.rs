@@ -669,22 +669,15 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             period,
             input,
         } => {
-            if period >= periods {
-                return Err(EditError::OutOfRange(format!(
-                    "period {} is outside the timeline ({periods} periods)",
-                    period + 1
-                )));
-            }
             check_input(&input)?;
             scenario_ref(doc, index)?;
-            row_ref(doc, sheet, row)?;
             let all_names = all_names(doc);
-            let key = scenario::key_for(doc, &all_names, sheet, row).ok_or_else(|| {
-                EditError::Name(format!(
-                    "row {} has no metric name; a scenario keeps its inputs by metric name",
-                    row + 1
-                ))
-            })?;
+            let key = series_key(
+                doc,
+                &all_names,
+                (sheet, row, period),
+                "a scenario keeps its inputs",
+            )?;
             let old = doc.scenarios[index].clone();
             let sheets = std::mem::take(&mut doc.sheets);
             scenario::set_series_cell(
@@ -859,26 +852,14 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             period,
             input,
         } => {
-            if period >= periods {
-                return Err(EditError::OutOfRange(format!(
-                    "period {} is outside the timeline ({periods} periods)",
-                    period + 1
-                )));
-            }
             if !matches!(input, CellInput::Empty | CellInput::Number(_)) {
                 return Err(EditError::Formula(
                     "an actual is a number: type the booked value, or clear the cell".into(),
                 ));
             }
             check_input(&input)?;
-            row_ref(doc, sheet, row)?;
             let all_names = all_names(doc);
-            let key = scenario::key_for(doc, &all_names, sheet, row).ok_or_else(|| {
-                EditError::Name(format!(
-                    "row {} has no metric name; actuals are kept by metric name",
-                    row + 1
-                ))
-            })?;
+            let key = series_key(doc, &all_names, (sheet, row, period), "actuals are kept")?;
             if doc.actuals.is_none() && input == CellInput::Empty {
                 return Ok((vec![], Reach::Overlay));
             }
@@ -922,6 +903,31 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
 }
 
 /// Each sheet's row names, as formulas see them.
+/// The key a period cell's row is kept under in a keyed series (scenario
+/// overrides, actuals); an error if the cell is off the timeline or the
+/// row has no metric name (`kept` says what is kept by name).
+fn series_key(
+    doc: &WorkbookFile,
+    names: &[Vec<String>],
+    (sheet, row, period): (u32, u32, u32),
+    kept: &str,
+) -> Result<String, EditError> {
+    let periods = doc.timeline.periods;
+    if period >= periods {
+        return Err(EditError::OutOfRange(format!(
+            "period {} is outside the timeline ({periods} periods)",
+            period + 1
+        )));
+    }
+    row_ref(doc, sheet, row)?;
+    scenario::key_for(doc, names, sheet, row).ok_or_else(|| {
+        EditError::Name(format!(
+            "row {} has no metric name; {kept} by metric name",
+            row + 1
+        ))
+    })
+}
+
 /// What is kept by metric name (scenario overrides, correlations, actuals,
 /// plans), before a rename or a deletion rewrites the names.
 struct Keyed {

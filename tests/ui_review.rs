@@ -189,3 +189,52 @@ fn freezing_a_plan_from_the_view_menu_is_one_undoable_edit() {
     harness.run();
     assert_eq!(harness.state().doc.workbook.document().plans.len(), 1);
 }
+
+#[test]
+fn the_waterfall_compares_with_an_earlier_version_of_the_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let earlier = dir.path().join("last-month.ron");
+    let text = std::fs::read_to_string("models/edtech-growth.ron").expect("reads");
+    let cheaper = text.replace(
+        r#"formula: "=form_cpl[-1] * (1 + media_inflation)", values: [850]"#,
+        r#"formula: "=form_cpl[-1] * (1 + media_inflation)", values: [800]"#,
+    );
+    assert_ne!(cheaper, text);
+    std::fs::write(&earlier, cheaper).expect("writes");
+    let mut harness = harness(App::with_sample());
+    harness.get(by_label("Analysis")).click();
+    harness.run();
+    harness.get(by_label("Waterfall")).click();
+    harness.run();
+    let app = harness.state_mut();
+    app.analysis.waterfall.target = "ebitda@total".into();
+    app.analysis
+        .waterfall
+        .load_earlier(&mut app.doc.workbook, &earlier)
+        .expect("loads");
+    harness.run();
+    let result = harness
+        .state()
+        .analysis
+        .waterfall
+        .result
+        .clone()
+        .expect("explained");
+    assert_eq!(result.drivers.len(), 1, "{:?}", result.drivers);
+    assert_eq!(result.drivers[0].name, "form_cpl");
+    assert!(
+        result.drivers[0].contribution < 0.0,
+        "dearer lead forms cost EBITDA"
+    );
+    assert!(
+        harness
+            .query_by_label("last-month.ron → this file")
+            .is_some()
+            || harness
+                .query(
+                    By::new()
+                        .predicate(|n| n.value().as_deref() == Some("last-month.ron → this file"))
+                )
+                .is_some()
+    );
+}

@@ -1,6 +1,6 @@
 //! The Waterfall tab: why a target differs between two states — the plan
 //! and the actuals, a frozen plan and the forecast, the base model and a
-//! scenario. The difference is split into one contribution per input that
+//! scenario, an earlier version of the file and this one. The difference is split into one contribution per input that
 //! differs (sequential substitution in dependency order, see
 //! [`crate::model::waterfall`]) and drawn as a waterfall from one state's
 //! value to the other's, next to a table. Clicking a driver selects its row.
@@ -27,13 +27,19 @@ pub struct WaterfallTool {
     pub result: Option<Waterfall>,
     /// Why the last run failed.
     pub error: Option<String>,
+    /// An earlier version of the model (File name, the version), loaded
+    /// with *Earlier version…*; while `against_earlier` is set the
+    /// waterfall runs from it to the model as it stands.
+    pub earlier: Option<(String, Workbook)>,
+    /// Compare with `earlier` instead of `basis`.
+    pub against_earlier: bool,
     /// What the result was computed for.
     computed_for: Option<RunKey>,
 }
 
 /// What a result depends on: the model's state, the scenario shown,
 /// whether actuals are shown, the target text and the comparison.
-type RunKey = (u64, Option<usize>, bool, String, Option<Basis>);
+type RunKey = (u64, Option<usize>, bool, String, Option<Basis>, bool);
 
 /// The comparisons the workbook offers, with their names.
 pub fn choices(workbook: &Workbook) -> Vec<(String, Basis)> {
@@ -63,16 +69,45 @@ impl WaterfallTool {
             .or_else(|| offered.first().map(|(_, b)| *b))
     }
 
-    /// Explains the target now.
-    pub fn run(&mut self, workbook: &mut Workbook) {
-        let basis = self.basis(workbook);
-        self.computed_for = Some((
+    /// Loads an earlier version of the model (a `.ron` file) and compares
+    /// with it; a file that cannot be read is an error.
+    pub fn load_earlier(
+        &mut self,
+        workbook: &mut Workbook,
+        path: &std::path::Path,
+    ) -> Result<(), String> {
+        let earlier = Workbook::load(path).map_err(|e| e.to_string())?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        self.earlier = Some((name, earlier));
+        self.against_earlier = true;
+        self.run(workbook);
+        Ok(())
+    }
+
+    fn key(&self, workbook: &Workbook) -> RunKey {
+        (
             workbook.state_id(),
             workbook.active_scenario(),
             workbook.actuals_shown(),
             self.target.clone(),
-            basis,
-        ));
+            self.basis(workbook),
+            self.against_earlier,
+        )
+    }
+
+    /// Explains the target now.
+    pub fn run(&mut self, workbook: &mut Workbook) {
+        let basis = self.basis(workbook);
+        self.computed_for = Some(self.key(workbook));
+        if let (true, Some((_, earlier))) = (self.against_earlier, &self.earlier) {
+            let outcome = what_if::parse_target(workbook, &self.target)
+                .and_then(|target| waterfall::explain_versions(earlier, workbook, target));
+            self.show(outcome);
+            return;
+        }
         let Some(basis) = basis else {
             self.result = None;
             self.error = Some(
@@ -83,6 +118,10 @@ impl WaterfallTool {
         };
         let outcome = what_if::parse_target(workbook, &self.target)
             .and_then(|target| waterfall::explain(workbook, target, basis));
+        self.show(outcome);
+    }
+
+    fn show(&mut self, outcome: Result<Waterfall, String>) {
         match outcome {
             Ok(result) => {
                 self.result = Some(result);
@@ -116,33 +155,53 @@ impl WaterfallTool {
             }
             let offered = choices(workbook);
             let current = self.basis(workbook);
-            let shown = offered
-                .iter()
-                .find(|(_, b)| Some(*b) == current)
-                .map_or("—".to_string(), |(name, _)| name.clone());
+            let earlier_name = self
+                .earlier
+                .as_ref()
+                .map(|(name, _)| format!("{name} → this file"));
+            let shown = match (&earlier_name, self.against_earlier) {
+                (Some(name), true) => name.clone(),
+                _ => offered
+                    .iter()
+                    .find(|(_, b)| Some(*b) == current)
+                    .map_or("—".to_string(), |(name, _)| name.clone()),
+            };
             let against = ui.label("Against");
             let combo = egui::ComboBox::from_id_salt("waterfall_basis")
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
                     for (name, basis) in &offered {
-                        if ui.selectable_label(current == Some(*basis), name).clicked() {
+                        let chosen = !self.against_earlier && current == Some(*basis);
+                        if ui.selectable_label(chosen, name).clicked() {
                             self.basis = Some(*basis);
+                            self.against_earlier = false;
                             rerun = true;
                         }
                     }
+                    if let Some(name) = &earlier_name
+                        && ui.selectable_label(self.against_earlier, name).clicked()
+                    {
+                        self.against_earlier = true;
+                        rerun = true;
+                    }
                 });
             combo.response.labelled_by(against.id);
+            if ui
+                .button("Earlier version…")
+                .on_hover_text("Compare with another version of this model (a .ron file)")
+                .clicked()
+                && let Some(path) = rfd::FileDialog::new()
+                    .add_filter("Lever model", &["ron"])
+                    .pick_file()
+                && let Err(e) = self.load_earlier(workbook, &path)
+            {
+                self.error = Some(e);
+            }
             if ui.button("Explain").clicked() {
                 rerun = true;
             }
         });
-        let state = (
-            workbook.state_id(),
-            workbook.active_scenario(),
-            workbook.actuals_shown(),
-            self.target.clone(),
-            self.basis(workbook),
-        );
+        let state = self.key(workbook);
         if rerun || (self.computed_for.is_some() && self.computed_for.as_ref() != Some(&state)) {
             self.run(workbook);
         }

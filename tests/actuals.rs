@@ -460,3 +460,24 @@ fn an_excel_export_with_dates_as_headers_imports() {
     assert_eq!(preview.problems[0].line, 3);
     assert!(preview.problems[0].text.contains("`1e309` is not a number"));
 }
+
+#[test]
+fn the_same_cell_twice_with_two_values_is_a_problem() {
+    let w = model_with(PRODUCT, 3, "");
+    let csv = "metric,period,value\nprice,2026-01,12\nprice,Jan 2026,12\nprice,2026-01,13\n";
+    let preview = actuals::preview(&w, &parse_csv(csv).expect("csv"), &[]).expect("layout");
+    assert_eq!(
+        preview.changes.len(),
+        1,
+        "a repeated equal value is booked once"
+    );
+    let problems: Vec<(usize, &str)> = preview
+        .problems
+        .iter()
+        .map(|p| (p.line, p.text.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![(4, "price in Jan 2026 is also on line 2, with another value")]
+    );
+}

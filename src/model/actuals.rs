@@ -491,6 +491,7 @@ pub fn preview(
     let names = workbook.metric_names();
     // Each distinct header is matched once (a long file repeats them).
     let mut known: std::collections::HashMap<String, usize> = Default::default();
+    let mut seen: std::collections::HashMap<(u32, u32, u32), (usize, f64)> = Default::default();
     for (line, name, period, value) in cells {
         if name.trim().is_empty() {
             problems.push(Problem {
@@ -535,6 +536,23 @@ pub fn preview(
             continue;
         };
         debug_assert!(period < periods);
+        // The same cell twice: fine with the same number, a problem otherwise.
+        match seen.get(&(sheet, row, period)) {
+            Some(&(_, v)) if v == value => continue,
+            Some(&(first, _)) => {
+                problems.push(Problem {
+                    line,
+                    text: format!(
+                        "{key} in {} is also on line {first}, with another value",
+                        timeline::period_label(&doc.timeline, period)
+                    ),
+                });
+                continue;
+            }
+            None => {
+                seen.insert((sheet, row, period), (line, value));
+            }
+        }
         let before = match workbook.booked_actual(sheet, row, period) {
             Some(CellInput::Number(n)) => Some(*n),
             _ => None,

@@ -15,6 +15,22 @@ fn copy_of_sample(dir: &tempfile::TempDir) -> std::path::PathBuf {
     path
 }
 
+/// `lever variance FILE --against AGAINST` of EBITDA's total, as CSV.
+fn ebitda_total_variance(file: &str, against: &str) -> std::process::Output {
+    lever(&[
+        "variance",
+        file,
+        "--against",
+        against,
+        "--metrics",
+        "ebitda",
+        "--period",
+        "total",
+        "--format",
+        "csv",
+    ])
+}
+
 #[test]
 fn importing_the_next_month_books_it_and_closes_it() {
     let dir = tempfile::tempdir().expect("dir");
@@ -153,18 +169,7 @@ fn variance_csv_has_the_columns_and_the_states_names() {
         .collect();
     assert_eq!(fields[1], 191800.0 + 190100.0 + 197300.0);
     assert!((fields[2] - (fields[1] - fields[0])).abs() < 1e-6);
-    let output = lever(&[
-        "variance",
-        SAMPLE,
-        "--against",
-        "Budget 2026",
-        "--metrics",
-        "ebitda",
-        "--period",
-        "total",
-        "--format",
-        "csv",
-    ]);
+    let output = ebitda_total_variance(SAMPLE, "Budget 2026");
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stdout(&output)
@@ -193,18 +198,7 @@ fn freeze_adds_a_plan_that_variance_then_compares_with() {
         "2026-05-03",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let output = lever(&[
-        "variance",
-        path,
-        "--against",
-        "reforecast may",
-        "--metrics",
-        "ebitda",
-        "--period",
-        "total",
-        "--format",
-        "csv",
-    ]);
+    let output = ebitda_total_variance(path, "reforecast may");
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     // Frozen from the model as it stands: no variance.

@@ -43,6 +43,25 @@ fn a1(app: &App, metric: &str, period: u32) -> String {
     )
 }
 
+/// Opens the Waterfall tab through the Analysis menu.
+fn open_waterfall(harness: &mut Harness<'_, App>) {
+    harness.get(by_label("Analysis")).click();
+    harness.run();
+    harness.get(by_label("Waterfall")).click();
+    harness.run();
+}
+
+/// The Waterfall tab's last result.
+fn waterfall_result(harness: &Harness<'_, App>) -> lever::model::waterfall::Waterfall {
+    harness
+        .state()
+        .analysis
+        .waterfall
+        .result
+        .clone()
+        .expect("explained")
+}
+
 #[test]
 fn importing_a_month_from_the_dialog_books_it_in_one_undoable_edit() {
     let mut harness = harness(App::with_sample());
@@ -139,22 +158,13 @@ fn the_variance_toggle_shows_each_cell_against_the_plan() {
 #[test]
 fn the_waterfall_tab_explains_aprils_net_revenue() {
     let mut harness = harness(App::with_sample());
-    harness.get(by_label("Analysis")).click();
-    harness.run();
-    harness.get(by_label("Waterfall")).click();
-    harness.run();
+    open_waterfall(&mut harness);
     let tool = &mut harness.state_mut().analysis.waterfall;
     tool.target = "net_revenue@Apr 2026".into();
     harness.run();
     harness.get(by_label("Explain")).click();
     harness.run();
-    let result = harness
-        .state()
-        .analysis
-        .waterfall
-        .result
-        .clone()
-        .expect("explained");
+    let result = waterfall_result(&harness);
     assert_eq!(result.names.0, "plan");
     assert!((result.sum() - result.total()).abs() < 1e-6 * result.from.abs());
     assert!(harness.query_by_label("Contact → qualified").is_some());
@@ -202,10 +212,7 @@ fn the_waterfall_compares_with_an_earlier_version_of_the_file() {
     assert_ne!(cheaper, text);
     std::fs::write(&earlier, cheaper).expect("writes");
     let mut harness = harness(App::with_sample());
-    harness.get(by_label("Analysis")).click();
-    harness.run();
-    harness.get(by_label("Waterfall")).click();
-    harness.run();
+    open_waterfall(&mut harness);
     let app = harness.state_mut();
     app.analysis.waterfall.target = "ebitda@total".into();
     app.analysis
@@ -213,13 +220,7 @@ fn the_waterfall_compares_with_an_earlier_version_of_the_file() {
         .load_earlier(&mut app.doc.workbook, &earlier)
         .expect("loads");
     harness.run();
-    let result = harness
-        .state()
-        .analysis
-        .waterfall
-        .result
-        .clone()
-        .expect("explained");
+    let result = waterfall_result(&harness);
     assert_eq!(result.drivers.len(), 1, "{:?}", result.drivers);
     assert_eq!(result.drivers[0].name, "form_cpl");
     assert!(

@@ -187,6 +187,7 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                 correlations: Vec::new(),
                 actuals: None,
                 plans: Vec::new(),
+                targets: Vec::new(),
                 scenarios: scenarios
                     .into_iter()
                     .map(|(name, note)| Scenario {

@@ -4,7 +4,7 @@
 
 use super::document::{
     Actuals, Benchmark, CellInput, ChangelogEntry, Correlation, DefinedName, Funnel, InvestorView,
-    Layout, Plan, Rollup, RowFile, Scenario, Uncertainty, WorkbookFile,
+    Layout, Plan, Rollup, RowFile, Scenario, Target, Uncertainty, WorkbookFile,
 };
 use super::{names, scenario};
 use crate::formula::rewrite::{self, Structural};
@@ -255,6 +255,11 @@ pub enum Command {
     SetPlans {
         /// The plans.
         plans: Vec<Plan>,
+    },
+    /// Replaces the targets and their initiatives.
+    SetTargets {
+        /// The targets.
+        targets: Vec<Target>,
     },
     /// Replaces the workbook's funnels.
     SetFunnels {
@@ -888,6 +893,13 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             let old = std::mem::replace(&mut doc.plans, plans);
             Ok((vec![Command::SetPlans { plans: old }], Reach::Document))
         }
+        Command::SetTargets { targets } => {
+            for t in &targets {
+                super::targets::check(t, &doc.timeline).map_err(EditError::OutOfRange)?;
+            }
+            let old = std::mem::replace(&mut doc.targets, targets);
+            Ok((vec![Command::SetTargets { targets: old }], Reach::Document))
+        }
         Command::SetFunnels { funnels } => {
             let old = std::mem::replace(&mut doc.funnels, funnels);
             Ok((vec![Command::SetFunnels { funnels: old }], Reach::Document))
@@ -935,6 +947,7 @@ struct Keyed {
     correlations: Vec<Correlation>,
     actuals: Option<Box<Actuals>>,
     plans: Vec<Plan>,
+    targets: Vec<Target>,
 }
 
 impl Keyed {
@@ -944,6 +957,7 @@ impl Keyed {
             correlations: doc.correlations.clone(),
             actuals: doc.actuals.clone(),
             plans: doc.plans.clone(),
+            targets: doc.targets.clone(),
         }
     }
 
@@ -967,6 +981,11 @@ impl Keyed {
         }
         if doc.plans != self.plans {
             undo.push(Command::SetPlans { plans: self.plans });
+        }
+        if doc.targets != self.targets {
+            undo.push(Command::SetTargets {
+                targets: self.targets,
+            });
         }
         undo
     }

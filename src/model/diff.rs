@@ -1,13 +1,13 @@
 //! What changed between two versions of a model: rows added, removed and
 //! renamed, formulas, typed inputs, labels, units, formats, roll-ups,
 //! benchmarks and ranges, scenarios,
-//! the changelog, actuals and frozen plans (`lever diff OLD NEW`). Metrics
+//! the changelog, actuals, frozen plans and targets (`lever diff OLD NEW`). Metrics
 //! are matched by name (`Sheet!name` off the first sheet); a metric that
 //! disappears while one with the same label appears on the same sheet is
 //! a rename.
 
-use super::document::{CellInput, Format};
-use super::{Workbook, display, io, scenario, timeline};
+use super::document::{CellInput, Format, Target};
+use super::{Workbook, display, io, scenario, targets, timeline};
 
 /// One difference.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +36,9 @@ pub enum Change {
     Actuals(Vec<String>),
     /// A frozen plan added (true) or removed (false).
     Plan(bool, String),
+    /// A target added, removed or changed (its initiatives, its review):
+    /// (the target as typed, what).
+    Target(String, &'static str),
 }
 
 /// A metric in both versions: (old sheet, row), (new sheet, row), new key.
@@ -209,6 +212,24 @@ pub fn diff(old: &Workbook, new: &Workbook) -> Vec<Change> {
             out.push(Change::Plan(false, p.name.clone()));
         }
     }
+    let same = |a: &Target, b: &Target| a.metric == b.metric && a.period == b.period;
+    for t in &nd.targets {
+        let text = targets::target_text(new, t);
+        match od.targets.iter().find(|o| same(o, t)) {
+            None => out.push(Change::Target(text, "added")),
+            Some(o) if o.initiatives != t.initiatives => {
+                out.push(Change::Target(text, "initiatives changed"))
+            }
+            Some(o) if o.reviewed != t.reviewed => out.push(Change::Target(text, "reviewed")),
+            Some(o) if o != t => out.push(Change::Target(text, "changed")),
+            Some(_) => {}
+        }
+    }
+    for t in &od.targets {
+        if !nd.targets.iter().any(|n| same(n, t)) {
+            out.push(Change::Target(targets::target_text(old, t), "removed"));
+        }
+    }
     out
 }
 
@@ -268,5 +289,6 @@ pub fn describe(change: &Change) -> String {
         }
         Change::Actuals(ms) => format!("~ actuals booked for {}", ms.join(", ")),
         Change::Plan(added, n) => format!("{} plan `{n}`", if *added { "+" } else { "-" }),
+        Change::Target(t, what) => format!("~ target `{t}` {what}"),
     }
 }

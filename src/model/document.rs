@@ -52,6 +52,92 @@ pub struct WorkbookFile {
     /// actuals and forecasts are compared with.
     #[serde(default)]
     pub plans: Vec<Plan>,
+    /// Targets ("net revenue +10% in May 2026 vs April") and the
+    /// initiatives meant to reach them (see [`crate::model::targets`]).
+    #[serde(default)]
+    pub targets: Vec<Target>,
+}
+
+/// A target for one metric in one period, with the initiatives meant to
+/// reach it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Target {
+    /// The metric (`metric` or `Sheet!metric`).
+    pub metric: String,
+    /// The period, `"YYYY-MM"` (its first month).
+    pub period: String,
+    /// What the metric should reach.
+    pub goal: Goal,
+    /// Why, or anything else worth keeping with it.
+    pub note: String,
+    /// The day the review was written into the changelog, `"YYYY-MM-DD"`;
+    /// empty until then.
+    pub reviewed: String,
+    /// The initiatives, in the order they were added.
+    pub initiatives: Vec<Initiative>,
+}
+
+/// What a target's metric should reach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Goal {
+    /// This value.
+    Value(f64),
+    /// This many percent more (or less, when negative) than in the period
+    /// `vs` (`"YYYY-MM"`).
+    Growth {
+        /// The change in percent (`10` = +10%).
+        percent: f64,
+        /// The base period.
+        vs: String,
+    },
+    /// This much more (or less) than in the period `vs`.
+    Increase {
+        /// The change in the metric's own unit.
+        amount: f64,
+        /// The base period.
+        vs: String,
+    },
+}
+
+impl Default for Goal {
+    fn default() -> Goal {
+        Goal::Value(0.0)
+    }
+}
+
+/// One initiative under a target: who does what, and how much it should
+/// move which metric from when.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Initiative {
+    /// What is done, e.g. "Call reviews by team leads".
+    pub name: String,
+    /// Who answers for it.
+    pub owner: String,
+    /// The metric it moves (`metric` or `Sheet!metric`).
+    pub metric: String,
+    /// How much it should move it.
+    pub effect: Effect,
+    /// The first period it acts in, `"YYYY-MM"`; it acts from then on.
+    pub start: String,
+}
+
+/// How much an initiative moves its metric.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Percentage points, for a metric that is a percentage (`2` = +2 pp).
+    Points(f64),
+    /// Percent of the metric's value (`5` = +5%).
+    Percent(f64),
+    /// An amount in the metric's own unit.
+    Amount(f64),
+}
+
+impl Default for Effect {
+    fn default() -> Effect {
+        Effect::Percent(0.0)
+    }
 }
 
 /// The actual values booked so far, beside the plan.

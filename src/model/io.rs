@@ -17,9 +17,9 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::document::{
-    Benchmark, Better, CellInput, ChangelogEntry, Distribution, FORMAT_VERSION, Format, Funnel,
-    Grouping, InvestorView, Layout, Rollup, RowFile, Scenario, ScenarioOverride, SheetFile, Step,
-    Uncertainty, WorkbookFile,
+    Benchmark, Better, CellInput, ChangelogEntry, Distribution, Effect, FORMAT_VERSION, Format,
+    Funnel, Goal, Grouping, InvestorView, Layout, Rollup, RowFile, Scenario, ScenarioOverride,
+    SheetFile, Step, Target, Uncertainty, WorkbookFile,
 };
 
 /// Why a workbook could not be read or written.
@@ -225,6 +225,9 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
             file.timeline.periods,
         )?;
     }
+    for target in &file.targets {
+        super::targets::check(target, &file.timeline)?;
+    }
     Ok(())
 }
 
@@ -348,8 +351,76 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
         }
         out.push_str("    ],\n");
     }
+    if !file.targets.is_empty() {
+        out.push_str("    targets: [\n");
+        for target in &file.targets {
+            write_target(out, target)?;
+        }
+        out.push_str("    ],\n");
+    }
     out.push_str(")\n");
     Ok(())
+}
+
+/// One target over several lines, one initiative per line.
+fn write_target(out: &mut String, target: &Target) -> fmt::Result {
+    out.push_str("        (\n");
+    writeln!(out, "            metric: {},", quote(&target.metric))?;
+    writeln!(out, "            period: {},", quote(&target.period))?;
+    writeln!(out, "            goal: {},", goal_text(&target.goal))?;
+    if !target.note.is_empty() {
+        writeln!(out, "            note: {},", quote(&target.note))?;
+    }
+    if !target.reviewed.is_empty() {
+        writeln!(out, "            reviewed: {},", quote(&target.reviewed))?;
+    }
+    if target.initiatives.is_empty() {
+        out.push_str("            initiatives: [],\n");
+    } else {
+        out.push_str("            initiatives: [\n");
+        for i in &target.initiatives {
+            writeln!(
+                out,
+                "                (name: {}, owner: {}, metric: {}, effect: {}, start: {}),",
+                quote(&i.name),
+                quote(&i.owner),
+                quote(&i.metric),
+                effect_text(i.effect),
+                quote(&i.start)
+            )?;
+        }
+        out.push_str("            ],\n");
+    }
+    out.push_str("        ),\n");
+    Ok(())
+}
+
+fn goal_text(goal: &Goal) -> String {
+    match goal {
+        Goal::Value(v) => format!("Value({})", number_text(*v)),
+        Goal::Growth { percent, vs } => {
+            format!(
+                "Growth(percent: {}, vs: {})",
+                number_text(*percent),
+                quote(vs)
+            )
+        }
+        Goal::Increase { amount, vs } => {
+            format!(
+                "Increase(amount: {}, vs: {})",
+                number_text(*amount),
+                quote(vs)
+            )
+        }
+    }
+}
+
+fn effect_text(effect: Effect) -> String {
+    match effect {
+        Effect::Points(n) => format!("Points({})", number_text(n)),
+        Effect::Percent(n) => format!("Percent({})", number_text(n)),
+        Effect::Amount(n) => format!("Amount({})", number_text(n)),
+    }
 }
 
 /// `values: [...]` with one metric per line, at `indent`.

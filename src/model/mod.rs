@@ -25,6 +25,7 @@ pub mod ripple;
 pub mod rollup;
 pub mod scenario;
 pub mod simulate;
+pub mod targets;
 pub mod templates;
 pub mod timeline;
 pub mod uncertainty;

@@ -222,7 +222,8 @@ pub(crate) fn key_for(
     })
 }
 
-/// Rewrites the keys of overrides (and correlations, actuals, plans) of (sheet, row) to `new_name` (keeping a
+/// Rewrites the keys of overrides (and correlations, actuals, plans,
+/// targets) of (sheet, row) to `new_name` (keeping a
 /// `Sheet!` prefix); `names` are the names before the rename.
 pub(crate) fn rename_keys(
     doc: &mut WorkbookFile,
@@ -260,6 +261,12 @@ pub(crate) fn rename_keys(
     for plan in &mut doc.plans {
         for line in &mut plan.values {
             renamed(&mut line.metric);
+        }
+    }
+    for target in &mut doc.targets {
+        renamed(&mut target.metric);
+        for initiative in &mut target.initiatives {
+            renamed(&mut initiative.metric);
         }
     }
     doc.sheets = sheets;

@@ -45,6 +45,7 @@ pub fn blank() -> WorkbookFile {
         correlations: Vec::new(),
         actuals: None,
         plans: Vec::new(),
+        targets: Vec::new(),
     }
 }
 

@@ -406,7 +406,7 @@ type Visit = ((u32, u32), Vec<(u32, u32)>, usize);
 /// How far upstream each row sits: 0 for a row that reads no other row, else
 /// one more than the deepest row it reads (cycles between rows count as
 /// 0). Only rows upstream of `rows` are visited.
-fn depths(workbook: &Workbook, rows: &[(u32, u32)]) -> HashMap<(u32, u32), usize> {
+pub(super) fn depths(workbook: &Workbook, rows: &[(u32, u32)]) -> HashMap<(u32, u32), usize> {
     let precedents = |(s, r): (u32, u32)| -> Vec<(u32, u32)> {
         let mut out: Vec<(u32, u32)> = Vec::new();
         for p in 0..workbook.periods() {

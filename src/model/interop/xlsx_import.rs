@@ -451,6 +451,7 @@ pub fn import_bytes(
         correlations: Vec::new(),
         actuals: None,
         plans: Vec::new(),
+        targets: Vec::new(),
     };
     Ok((doc, report))
 }

@@ -8,12 +8,14 @@
 //! reaches a goal, `lever data-table` tabulates a target over input values,
 //! `lever funnel` reads a funnel, `lever export` writes the investor view and
 //! `lever new` starts a model from a template, `lever actuals import` books
-//! actuals, `lever variance` and `lever explain` review them. Errors go to stderr with the file,
+//! actuals, `lever variance` and `lever explain` review them, `lever
+//! targets` sets targets with initiatives and reviews them. Errors go to stderr with the file,
 //! line and column, and a non-zero exit code.
 
 mod founder;
 mod output;
 mod review;
+mod targets;
 
 pub use output::csv_value;
 
@@ -140,6 +142,36 @@ pub enum Command {
         /// `metric@Apr 2026` or `metric@total`: explain its change.
         #[arg(long)]
         target: Option<String>,
+    },
+    /// Targets and their initiatives: what the initiatives deliver through
+    /// the model, the gap that remains, each one's progress against the
+    /// actuals, and the review. `--add`, `--initiative` and `--review`
+    /// change the model (saved over the file, or to `--out`).
+    Targets {
+        /// The model (`.ron`).
+        file: PathBuf,
+        /// Add a target: `net_revenue@May 2026 = +10% vs Apr 2026`, `+2 pp
+        /// vs Apr 2026` or a value (`= 50,000,000`).
+        #[arg(long)]
+        add: Option<String>,
+        /// Add an initiative to the target just added (or the last one):
+        /// `NAME | OWNER | METRIC | EFFECT | START`, the effect `+2 pp`,
+        /// `+5%` or an amount (repeatable).
+        #[arg(long)]
+        initiative: Vec<String>,
+        /// Write the review of every target whose period is closed into the
+        /// changelog (once per target).
+        #[arg(long)]
+        review: bool,
+        /// The review's date, `YYYY-MM-DD` (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Write the model here instead of over `file`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
     },
     /// Freeze the model as it stands (actuals and forecast) as a named plan,
     /// which `variance --against` and `explain --against` compare with.
@@ -656,6 +688,27 @@ fn execute(args: Args) -> Result<ExitCode, String> {
         }
         Some(Command::Diff { old, new, target }) => {
             print!("{}", review::diff(&old, &new, target.as_deref())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Targets {
+            file,
+            add,
+            initiative,
+            review,
+            date,
+            out,
+            format,
+        }) => {
+            let changes = targets::Changes {
+                add: add.as_deref(),
+                initiatives: &initiative,
+                review: review.then(|| date.unwrap_or_else(crate::model::timeline::today)),
+                out: out.as_deref(),
+            };
+            print!(
+                "{}",
+                targets::targets(&file, &changes, format == OutputFormat::Csv)?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Freeze {

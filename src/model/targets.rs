@@ -19,8 +19,8 @@
 //! start on are put back to the plan: once the period has closed, the
 //! promise is still measured against what was known before.
 //!
-//! Progress compares each initiative's metric in the latest closed period
-//! with its before-state (the period before it started) and with the
+//! Progress compares each initiative's metric, as booked in the latest closed
+//! period, with its before-state (the period before it started) and with the
 //! promise; the review ([`review_edit`]) writes that comparison, initiative
 //! by initiative, into the changelog as one dated, undoable edit.
 
@@ -353,7 +353,7 @@ pub struct Progress {
     /// The period before the start, and the metric's value then.
     pub before: Option<(u32, f64)>,
     /// The latest closed period from the start to the target's period, and
-    /// the metric's value then (the actual where one is booked).
+    /// the metric's actual then; `None` until an actual is booked there.
     pub now: Option<(u32, f64)>,
 }
 
@@ -508,9 +508,11 @@ fn evaluate_shown(workbook: &mut Workbook, target: &Target) -> Result<Outcome, S
                 let before = start
                     .checked_sub(1)
                     .and_then(|p| number(workbook, s, r, p).map(|v| (p, v)));
+                // Only a booked actual tells what the initiative did.
                 let now = closed
                     .filter(|&c| c >= start)
                     .map(|c| c.min(period.max(start)))
+                    .filter(|&p| workbook.is_actual(s, r, p))
                     .and_then(|p| number(workbook, s, r, p).map(|v| (p, v)));
                 outcome.progress = Progress { before, now };
                 outcome.realised = match (before, now) {
@@ -715,14 +717,9 @@ pub fn review_text(workbook: &Workbook, target: &Target, outcome: &Outcome) -> S
         };
         let realised = match (o.realised, o.verdict(i)) {
             (Some(r), Some(v)) => {
-                let unit = match i.effect {
-                    Effect::Points(_) => effect_text(Effect::Points(round1(r))),
-                    Effect::Percent(_) => effect_text(Effect::Percent(round1(r))),
-                    Effect::Amount(_) => effect_text(Effect::Amount(round_amount(r))),
-                };
-                format!("realised {unit}: {}", v.text())
+                format!("realised {}: {}", measured_text(i.effect, r), v.text())
             }
-            _ => "not measured yet".into(),
+            _ => "no actual booked yet".into(),
         };
         text.push_str(&format!(
             " {}{owner}: {} expected {}, {realised}.",
@@ -732,6 +729,16 @@ pub fn review_text(workbook: &Workbook, target: &Target, outcome: &Outcome) -> S
         ));
     }
     text
+}
+
+/// A realised effect in its effect's unit, rounded as people read it:
+/// `+0.5 pp`, `+3.2%`, `-1250`.
+pub fn measured_text(effect: Effect, realised: f64) -> String {
+    match effect {
+        Effect::Points(_) => effect_text(Effect::Points(round1(realised))),
+        Effect::Percent(_) => effect_text(Effect::Percent(round1(realised))),
+        Effect::Amount(_) => effect_text(Effect::Amount(round_amount(realised))),
+    }
 }
 
 fn round1(x: f64) -> f64 {

@@ -129,7 +129,13 @@ fn progress_and_the_review_once_the_period_closes() {
     let start = w.to_text();
     let edit = targets::review_edit(&mut w, 0, "2026-05-04").expect("review");
     w.apply(edit).expect("applies");
-    let entry = w.document().changelog.last().expect("entry").clone();
+    let entry = w
+        .document()
+        .changelog
+        .iter()
+        .find(|e| e.area == "review")
+        .expect("entry")
+        .clone();
     assert_eq!(entry.date, "2026-05-04");
     assert_eq!(entry.area, "review");
     assert_eq!(entry.metrics, vec!["revenue", "conv", "price"]);

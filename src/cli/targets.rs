@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::output::{aligned, push_csv_line};
 use crate::model::targets::{self, Outcome};
-use crate::model::{Workbook, display, timeline};
+use crate::model::{Command, Workbook, display, timeline};
 
 /// What `lever targets` was asked to do besides listing.
 #[derive(Debug, Default)]
@@ -65,11 +65,12 @@ pub fn targets(file: &Path, changes: &Changes, csv: bool) -> Result<String, Stri
             }
             // Targets whose period is still open are left for later.
             if let Ok(edit) = targets::review_edit(&mut workbook, index, date) {
-                workbook.apply(edit).map_err(|e| e.to_string())?;
-                let entry = workbook.document().changelog.last().cloned();
-                if let Some(entry) = entry {
-                    notes.push_str(&format!("changelog {}: {}\n", entry.date, entry.text));
+                for command in &edit {
+                    if let Command::AddChangelogEntry { entry, .. } = command {
+                        notes.push_str(&format!("changelog {}: {}\n", entry.date, entry.text));
+                    }
                 }
+                workbook.apply(edit).map_err(|e| e.to_string())?;
             }
         }
         if notes.is_empty() {

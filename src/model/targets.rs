@@ -779,9 +779,15 @@ pub fn review_edit(workbook: &mut Workbook, index: usize, date: &str) -> Result<
     };
     let mut targets = workbook.document().targets.clone();
     targets[index].reviewed = date.to_string();
+    // The changelog stays in date order.
+    let changelog = &workbook.document().changelog;
+    let at = changelog
+        .iter()
+        .position(|e| e.date.as_str() > date)
+        .unwrap_or(changelog.len());
     Ok(vec![
         Command::AddChangelogEntry {
-            index: workbook.document().changelog.len() as u32,
+            index: at as u32,
             entry,
         },
         Command::SetTargets { targets },

@@ -14,6 +14,7 @@ use super::goal_seek::GoalSeekDialog;
 use super::panels::PanelEvent;
 use super::scenarios::ScenarioTool;
 use super::simulation::SimulationTool;
+use super::targets::TargetsTool;
 use super::theme::Theme;
 use super::tornado::SensitivityTool;
 use super::waterfall::WaterfallTool;
@@ -28,6 +29,8 @@ pub enum Tool {
     Simulation,
     /// Why a target differs between two states, driver by driver.
     Waterfall,
+    /// Targets, the initiatives meant to reach them, and their review.
+    Targets,
     /// Metrics over the timeline.
     Chart,
     /// Scenarios: manage and compare.
@@ -42,10 +45,11 @@ pub enum Tool {
 
 impl Tool {
     /// Every tool, in tab order.
-    pub const ALL: [Tool; 8] = [
+    pub const ALL: [Tool; 9] = [
         Tool::Sensitivity,
         Tool::Simulation,
         Tool::Waterfall,
+        Tool::Targets,
         Tool::Chart,
         Tool::Scenarios,
         Tool::DataTable,
@@ -59,6 +63,7 @@ impl Tool {
             Tool::Sensitivity => "Sensitivity",
             Tool::Simulation => "Simulation",
             Tool::Waterfall => "Waterfall",
+            Tool::Targets => "Targets",
             Tool::Chart => "Chart",
             Tool::Scenarios => "Scenarios",
             Tool::DataTable => "Data table",
@@ -79,6 +84,8 @@ pub struct Analysis {
     pub simulation: SimulationTool,
     /// The driver waterfall.
     pub waterfall: WaterfallTool,
+    /// Targets and initiatives.
+    pub targets: TargetsTool,
     /// Chart settings.
     pub chart: ChartTool,
     /// Scenario list and comparison.
@@ -151,7 +158,7 @@ impl Analysis {
                     self.data_table.target = format!("{name}@total");
                 }
             }
-            Tool::Funnel | Tool::Changelog => {}
+            Tool::Funnel | Tool::Changelog | Tool::Targets => {}
         }
     }
 
@@ -204,6 +211,7 @@ impl Analysis {
                             .ui(ui, workbook, &chart, at.sheet, theme, events)
                     }
                     Some(Tool::Waterfall) => self.waterfall.ui(ui, workbook, theme, events),
+                    Some(Tool::Targets) => self.targets.ui(ui, workbook, theme, events),
                     Some(Tool::Chart) => {
                         let overlays = if self.chart.overlay_scenarios {
                             self.overlays(workbook)

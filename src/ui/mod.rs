@@ -19,6 +19,7 @@ pub mod investor;
 pub mod panels;
 pub mod scenarios;
 pub mod simulation;
+pub mod targets;
 pub mod theme;
 pub mod tornado;
 pub mod trace;

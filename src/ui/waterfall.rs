@@ -247,16 +247,23 @@ impl WaterfallTool {
             .color(theme.muted_text),
         );
         ui.columns(2, |columns| {
-            waterfall_chart(&mut columns[0], result, format, theme);
+            waterfall_chart(&mut columns[0], result, format, None, theme);
             driver_table(&mut columns[1], workbook, result, &value, &share, events);
         });
     }
 }
 
 /// The waterfall: the reference value, a floating bar per driver, the
-/// other state's value. The axis starts near the lowest level reached, not
-/// at 0, so that drivers small against the totals still show.
-fn waterfall_chart(ui: &mut Ui, result: &Waterfall, format: crate::model::Format, theme: &Theme) {
+/// other state's value, and a dashed line at `goal` if given. The axis
+/// starts near the lowest level reached, not at 0, so that drivers small
+/// against the totals still show.
+pub(super) fn waterfall_chart(
+    ui: &mut Ui,
+    result: &Waterfall,
+    format: crate::model::Format,
+    goal: Option<f64>,
+    theme: &Theme,
+) {
     let mut levels = vec![result.from];
     let mut level = result.from;
     for d in &result.drivers {
@@ -264,6 +271,7 @@ fn waterfall_chart(ui: &mut Ui, result: &Waterfall, format: crate::model::Format
         levels.push(level);
     }
     levels.push(result.to);
+    levels.extend(goal);
     let lo = levels.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.25).max(hi.abs().max(lo.abs()) * 1e-6);
@@ -331,6 +339,13 @@ fn waterfall_chart(ui: &mut Ui, result: &Waterfall, format: crate::model::Format
                 "waterfall",
                 bars.into_iter().map(|b| b.width(0.7)).collect(),
             ));
+            if let Some(goal) = goal {
+                plot.hline(
+                    egui_plot::HLine::new("goal", goal)
+                        .color(theme.down)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
         });
 }
 

@@ -1,12 +1,13 @@
 //! load → save → load is the identity for random models: any labels, units,
 //! names, numbers, texts (quotes, backslashes, newlines, Unicode), booleans,
-//! formulas, empty cells and input ranges come back exactly, and the saved
-//! text is stable.
+//! formulas, empty cells, input ranges and targets with their initiatives
+//! come back exactly, and the saved text is stable.
 
 use lever::engine::Value;
 use lever::model::document::{
-    Benchmark, Better, CellInput, ChangelogEntry, Distribution, FORMAT_VERSION, Format, Rollup,
-    RowFile, Scenario, ScenarioOverride, SheetFile, Step, Timeline, Uncertainty, WorkbookFile,
+    Benchmark, Better, CellInput, ChangelogEntry, Distribution, Effect, FORMAT_VERSION, Format,
+    Goal, Initiative, Rollup, RowFile, Scenario, ScenarioOverride, SheetFile, Step, Target,
+    Timeline, Uncertainty, WorkbookFile,
 };
 use lever::model::generate::{self, Rng};
 use lever::model::{Command, Workbook, io};
@@ -145,6 +146,56 @@ fn rollup() -> impl Strategy<Value = Rollup> {
     ]
 }
 
+/// A month of a timeline of `periods` months from January 2026.
+fn month(periods: usize) -> impl Strategy<Value = String> {
+    (0..periods).prop_map(|p| format!("2026-{:02}", p + 1))
+}
+
+fn target(periods: usize) -> impl Strategy<Value = Target> {
+    let goal = prop_oneof![
+        (-1e9..1e9f64).prop_map(Goal::Value),
+        (-100.0..500.0f64, month(periods)).prop_map(|(percent, vs)| Goal::Growth { percent, vs }),
+        (-1e6..1e6f64, month(periods)).prop_map(|(amount, vs)| Goal::Increase { amount, vs }),
+    ];
+    let effect = prop_oneof![
+        (-50.0..50.0f64).prop_map(Effect::Points),
+        (-90.0..200.0f64).prop_map(Effect::Percent),
+        (-1e6..1e6f64).prop_map(Effect::Amount),
+    ];
+    let initiative = (
+        "[A-Za-z\"→][A-Za-z \"→]{0,11}",
+        text(),
+        "[a-z_]{1,6}",
+        effect,
+        month(periods),
+    )
+        .prop_map(|(name, owner, metric, effect, start)| Initiative {
+            name,
+            owner,
+            metric,
+            effect,
+            start,
+        });
+    (
+        "[a-z_]{1,6}",
+        month(periods),
+        goal,
+        text(),
+        prop::option::of(Just("2026-05-04".to_string())),
+        prop::collection::vec(initiative, 0..3),
+    )
+        .prop_map(
+            |(metric, period, goal, note, reviewed, initiatives)| Target {
+                metric,
+                period,
+                goal,
+                note,
+                reviewed: reviewed.unwrap_or_default(),
+                initiatives,
+            },
+        )
+}
+
 fn workbook() -> impl Strategy<Value = WorkbookFile> {
     (1usize..8).prop_flat_map(|periods| {
         (
@@ -165,56 +216,59 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                 ),
                 0..3,
             ),
+            prop::collection::vec(target(periods), 0..3),
         )
-            .prop_map(move |(sheets, scenarios, changelog)| WorkbookFile {
-                version: FORMAT_VERSION,
-                timeline: Timeline {
-                    start: "2026-01".into(),
-                    periods: periods as u32,
-                    step: Step::Month,
+            .prop_map(
+                move |(sheets, scenarios, changelog, targets)| WorkbookFile {
+                    version: FORMAT_VERSION,
+                    timeline: Timeline {
+                        start: "2026-01".into(),
+                        periods: periods as u32,
+                        step: Step::Month,
+                    },
+                    sheets: sheets
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (name, rows))| SheetFile {
+                            name: format!("{name} {i}"),
+                            layout: Default::default(),
+                            rows,
+                            excel_formats: Vec::new(),
+                        })
+                        .collect(),
+                    names: Vec::new(),
+                    correlations: Vec::new(),
+                    actuals: None,
+                    plans: Vec::new(),
+                    targets,
+                    scenarios: scenarios
+                        .into_iter()
+                        .map(|(name, note)| Scenario {
+                            name,
+                            note,
+                            overrides: vec![ScenarioOverride {
+                                metric: "price".into(),
+                                values: vec![
+                                    CellInput::Number(1.5),
+                                    CellInput::Empty,
+                                    CellInput::Number(2.0),
+                                ],
+                            }],
+                        })
+                        .collect(),
+                    changelog: changelog
+                        .into_iter()
+                        .map(|(date, area, text, metrics)| ChangelogEntry {
+                            date,
+                            area,
+                            text,
+                            metrics,
+                        })
+                        .collect(),
+                    funnels: Vec::new(),
+                    investor: None,
                 },
-                sheets: sheets
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (name, rows))| SheetFile {
-                        name: format!("{name} {i}"),
-                        layout: Default::default(),
-                        rows,
-                        excel_formats: Vec::new(),
-                    })
-                    .collect(),
-                names: Vec::new(),
-                correlations: Vec::new(),
-                actuals: None,
-                plans: Vec::new(),
-                targets: Vec::new(),
-                scenarios: scenarios
-                    .into_iter()
-                    .map(|(name, note)| Scenario {
-                        name,
-                        note,
-                        overrides: vec![ScenarioOverride {
-                            metric: "price".into(),
-                            values: vec![
-                                CellInput::Number(1.5),
-                                CellInput::Empty,
-                                CellInput::Number(2.0),
-                            ],
-                        }],
-                    })
-                    .collect(),
-                changelog: changelog
-                    .into_iter()
-                    .map(|(date, area, text, metrics)| ChangelogEntry {
-                        date,
-                        area,
-                        text,
-                        metrics,
-                    })
-                    .collect(),
-                funnels: Vec::new(),
-                investor: None,
-            })
+            )
     })
 }
 

@@ -257,3 +257,82 @@ fn targets_round_trip_byte_for_byte() {
     let again = Workbook::parse(&text, "again.ron").expect("reads");
     assert_eq!(again.to_text(), text);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// On random founder models with random initiatives (points, percent,
+    /// amounts on typed and computed metrics, some with actuals booked
+    /// after their start): the shares add up to what the initiatives
+    /// deliver together, and the model is left exactly as it was.
+    #[test]
+    fn shares_add_up_and_the_model_is_untouched_on_random_models(
+        seed in 0u64..10_000,
+        picks in proptest::collection::vec((0usize..60, 0u32..8, 0u8..3, -20.0f64..20.0), 1..6),
+        booked in proptest::collection::vec((0usize..60, 0u32..8, 0.5f64..1.5), 0..6),
+    ) {
+        let doc = lever::model::generate::founder_model(60, 8, seed);
+        let mut w = Workbook::new(doc);
+        let names: Vec<String> = (0..w.rows(0).len() as u32)
+            .map(|r| w.metric_name(0, r).to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        proptest::prop_assume!(names.len() > 1);
+        let mut edit = Vec::new();
+        for (pick, period, factor) in &booked {
+            let (s, r) = w.find_metric(&names[pick % names.len()]).expect("metric");
+            if let Some(n) = w.value(s, r, *period).as_number() {
+                edit.push(Command::SetActualCell { sheet: s, row: r, period: *period, input: lever::model::CellInput::Number(n * factor) });
+            }
+        }
+        if !edit.is_empty() {
+            w.apply(edit).expect("books");
+            let mut actuals = w.document().actuals.as_deref().cloned().expect("booked");
+            actuals.closed = "2026-05".into();
+            w.apply(vec![Command::SetActuals { actuals: Some(Box::new(actuals)) }]).expect("closes");
+        }
+        let tl = w.document().timeline.clone();
+        let initiatives = picks
+            .iter()
+            .enumerate()
+            .map(|(i, (pick, start, kind, size))| lever::model::document::Initiative {
+                name: format!("initiative {i}"),
+                owner: String::new(),
+                metric: names[pick % names.len()].clone(),
+                effect: match kind {
+                    0 => Effect::Points(*size),
+                    1 => Effect::Percent(*size),
+                    _ => Effect::Amount(*size * 100.0),
+                },
+                start: lever::model::timeline::period_month(&tl, *start),
+            })
+            .collect();
+        let target = lever::model::document::Target {
+            metric: names.last().expect("a metric").clone(),
+            period: "2026-07".into(),
+            goal: Goal::Growth { percent: 10.0, vs: "2026-06".into() },
+            initiatives,
+            ..Default::default()
+        };
+        w.apply(vec![Command::SetTargets { targets: vec![target] }]).expect("sets");
+        let before = w.to_text();
+        let values: Vec<Vec<lever::model::Value>> = (0..w.rows(0).len() as u32)
+            .map(|r| w.row_values(0, r).to_vec())
+            .collect();
+        match targets::evaluate(&mut w, 0) {
+            Ok(o) => {
+                let shares: f64 = o.initiatives.iter().map(|i| i.delivered).sum();
+                let scale = o.with.abs().max(o.without.abs()).max(1.0);
+                proptest::prop_assert!(
+                    (o.delivered() - shares).abs() <= 1e-9 * scale,
+                    "{} vs {}", o.delivered(), shares
+                );
+            }
+            Err(e) => proptest::prop_assert!(e.contains("not a number"), "{}", e),
+        }
+        proptest::prop_assert_eq!(w.to_text(), before);
+        for (r, row) in values.iter().enumerate() {
+            proptest::prop_assert_eq!(w.row_values(0, r as u32), row.as_slice());
+        }
+    }
+}

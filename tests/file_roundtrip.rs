@@ -206,7 +206,10 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                 ),
                 1..3,
             ),
-            prop::collection::vec((text(), text()), 0..3),
+            prop::collection::vec(
+                (text(), text(), prop::option::of(uncertainty(periods))),
+                0..3,
+            ),
             prop::collection::vec(
                 (
                     text(),
@@ -243,7 +246,7 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                     targets,
                     scenarios: scenarios
                         .into_iter()
-                        .map(|(name, note)| Scenario {
+                        .map(|(name, note, range)| Scenario {
                             name,
                             note,
                             overrides: vec![ScenarioOverride {
@@ -253,6 +256,7 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                                     CellInput::Empty,
                                     CellInput::Number(2.0),
                                 ],
+                                uncertainty: range.map(Box::new),
                             }],
                         })
                         .collect(),

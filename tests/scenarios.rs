@@ -117,6 +117,7 @@ fn input_edits_under_a_scenario_go_to_the_scenario() {
         ScenarioOverride {
             metric: "lead_to_contact".into(),
             values: vec![CellInput::Number(0.8)],
+            uncertainty: None,
         }
     );
     // 10,000 × 0.8 × 0.5 × 0.4 × 0.6 = 960.

@@ -431,3 +431,132 @@ fn a_simulation_under_a_scenario_puts_every_value_back() {
         assert_eq!(after, before, "seed {seed}");
     }
 }
+
+#[test]
+fn a_scenario_carries_its_own_range_in_place_of_the_rows() {
+    // Under "Wide", A has its own range (10 to 20, centre typed 15) in
+    // place of the row's 1 to 3: E[ab] = 15 × 4 = 60; the base keeps 8.
+    let tail = r#"scenarios: [(name: "Wide", note: "", overrides: [
+        (metric: "a", values: [15], uncertainty: (dist: Uniform(low: 10, high: 20))),
+    ])]"#;
+    let mut w = model_with(PRODUCT, 3, tail);
+    let text = w.to_text();
+    assert!(
+        text.contains(
+            r#"(metric: "a", values: [15], uncertainty: (dist: Uniform(low: 10, high: 20)))"#
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        Workbook::parse(&text, "again.ron")
+            .expect("reads")
+            .to_text(),
+        text
+    );
+    let base = sim(&mut w, "y@2", 4_000)
+        .expect("runs")
+        .summary
+        .expect("numbers");
+    assert!((base.mean - 8.0).abs() < 0.3, "base mean {}", base.mean);
+    w.set_active_scenario(Some(0)).expect("scenario");
+    let (s, a) = w.find_metric("a").expect("a");
+    assert!(matches!(
+        w.range(s, a).map(|u| &u.dist),
+        Some(Distribution::Uniform { low, .. }) if *low == 10.0
+    ));
+    let wide = sim(&mut w, "y@2", 4_000)
+        .expect("runs")
+        .summary
+        .expect("numbers");
+    // Var(ab) with a ~ U(10, 20), b ~ U(2, 6): E[a²]E[b²] − 60².
+    let variance = (225.0 + 100.0 / 12.0) * 52.0 / 3.0 - 3600.0;
+    let se = (variance / 4_000.0_f64).sqrt();
+    assert!(
+        (wide.mean - 60.0).abs() < 4.0 * se,
+        "scenario mean {}",
+        wide.mean
+    );
+    assert!(wide.p5 >= 20.0 && wide.p95 <= 120.0);
+}
+
+#[test]
+fn a_range_typed_under_a_scenario_goes_to_the_scenario_and_undoes_exactly() {
+    let tail = r#"scenarios: [(name: "Wide", note: "", overrides: [])]"#;
+    let mut w = model_with(PRODUCT, 3, tail);
+    let start = w.to_text();
+    w.set_active_scenario(Some(0)).expect("scenario");
+    let (s, b) = w.find_metric("b").expect("b");
+    let range = Uncertainty {
+        dist: Distribution::Uniform {
+            low: 3.0,
+            high: 9.0,
+        },
+        period: None,
+        per_period: false,
+    };
+    w.apply(vec![
+        Command::SetCell {
+            sheet: s,
+            row: b,
+            period: 0,
+            input: lever::model::CellInput::Number(6.0),
+        },
+        Command::SetUncertainty {
+            sheet: s,
+            row: b,
+            uncertainty: Some(Box::new(range.clone())),
+        },
+    ])
+    .expect("applies");
+    // The row keeps its own range; the scenario has the new one.
+    let row_range = w.rows(s)[b as usize]
+        .uncertainty
+        .as_deref()
+        .map(|u| u.dist.clone());
+    assert_eq!(
+        row_range,
+        Some(Distribution::Uniform {
+            low: 2.0,
+            high: 6.0
+        })
+    );
+    assert_eq!(w.range(s, b), Some(&range));
+    assert_eq!(w.range_carrier(s, b), Some(0));
+    let line = &w.document().scenarios[0].overrides[0];
+    assert_eq!(line.uncertainty.as_deref(), Some(&range));
+    // Removing it under the scenario falls back to the row's range.
+    w.apply(vec![Command::SetUncertainty {
+        sheet: s,
+        row: b,
+        uncertainty: None,
+    }])
+    .expect("removes");
+    assert_eq!(
+        w.range(s, b).map(|u| u.dist.clone()),
+        Some(Distribution::Uniform {
+            low: 2.0,
+            high: 6.0
+        })
+    );
+    // A bad range under the scenario is refused where it was typed.
+    let bad = Uncertainty {
+        dist: Distribution::Uniform {
+            low: 9.0,
+            high: 3.0,
+        },
+        period: None,
+        per_period: false,
+    };
+    let e = w
+        .apply(vec![Command::SetUncertainty {
+            sheet: s,
+            row: b,
+            uncertainty: Some(Box::new(bad)),
+        }])
+        .expect_err("refused");
+    assert!(e.to_string().contains("low"), "{e}");
+    w.undo().expect("undo");
+    w.undo().expect("undo");
+    w.set_active_scenario(None).expect("base");
+    assert_eq!(w.to_text(), start);
+}

@@ -205,3 +205,50 @@ fn a_second_range_on_a_row_is_refused_and_delete_takes_a_range_away() {
     );
     assert!(app.doc.workbook.can_undo());
 }
+
+#[test]
+fn a_range_typed_while_a_scenario_is_shown_belongs_to_the_scenario() {
+    let mut harness = harness(App::with_sample());
+    let before = harness.state().doc.workbook.to_text();
+    harness.get(by_label("Scenario")).click();
+    harness.run();
+    harness.get(by_label("Pessimistic")).click();
+    harness.run();
+    go_to(&mut harness, "approval_rate Jan 2026");
+    type_into_cell(&mut harness, "60% to 72%");
+    let app = harness.state();
+    assert!(app.view.editor.is_none(), "{}", app.view.status);
+    let workbook = &app.doc.workbook;
+    let (sheet, row) = workbook.find_metric("approval_rate").unwrap();
+    let shown = workbook.range(sheet, row).expect("a range is shown");
+    assert_eq!(
+        shown.dist,
+        Distribution::Uniform {
+            low: 0.6,
+            high: 0.72
+        }
+    );
+    // The base row keeps its own range; the scenario holds the new one.
+    let own = workbook.rows(sheet)[row as usize].uncertainty.as_deref();
+    assert_ne!(own.map(|u| &u.dist), Some(&shown.dist));
+    let scenario = workbook.active_scenario().expect("a scenario is shown");
+    assert!(
+        workbook.scenarios()[scenario]
+            .overrides
+            .iter()
+            .any(|o| o.metric == "approval_rate" && o.uncertainty.is_some())
+    );
+    // Editing the cell shows the scenario's range; one undo takes it away.
+    go_to(&mut harness, "approval_rate Jan 2026");
+    harness.key_press(Key::F2);
+    harness.run();
+    assert_eq!(
+        harness.state().view.editor.as_ref().map(|e| e.text.clone()),
+        Some("60% to 72%".to_string())
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.state_mut().undo();
+    harness.run();
+    assert_eq!(harness.state().doc.workbook.to_text(), before);
+}

@@ -41,6 +41,12 @@ pub fn check(actuals: &Actuals, timeline: &Timeline) -> Result<(), String> {
 /// period at most.
 pub fn check_series(what: &str, series: &[ScenarioOverride], periods: u32) -> Result<(), String> {
     for line in series {
+        if line.uncertainty.is_some() {
+            return Err(format!(
+                "{what}, `{}`: a range belongs on the model's row or a scenario, not here",
+                line.metric
+            ));
+        }
         if line.values.len() > periods as usize {
             return Err(format!(
                 "{what}, `{}`: {} values for {periods} periods",

@@ -227,6 +227,20 @@ pub enum Command {
         /// The uncertainty, or `None` to remove it.
         uncertainty: Option<Box<Uncertainty>>,
     },
+    /// Sets or removes a scenario's own range for a metric's input, which
+    /// replaces the row's range while the scenario is shown.
+    /// [`crate::model::Workbook::apply`] sends a [`Command::SetUncertainty`]
+    /// here while a scenario is shown.
+    SetScenarioUncertainty {
+        /// Which scenario.
+        scenario: usize,
+        /// Sheet index.
+        sheet: u32,
+        /// Row index.
+        row: u32,
+        /// The range, or `None` to remove the scenario's own range.
+        uncertainty: Option<Box<Uncertainty>>,
+    },
     /// Replaces the correlations between uncertain inputs.
     SetCorrelations {
         /// The correlations.
@@ -811,24 +825,9 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             uncertainty,
         } => {
             if let Some(u) = &uncertainty {
-                super::uncertainty::check(u, periods).map_err(EditError::Uncertainty)?;
                 let target = row_ref(doc, sheet, row)?;
                 let typed = |i: usize| matches!(target.values.get(i), Some(CellInput::Number(_)));
-                match u.period {
-                    Some(p) if !typed(p as usize - 1) => {
-                        return Err(EditError::Uncertainty(format!(
-                            "a range goes on a typed number, and period {p} of `{}` holds none",
-                            target.label
-                        )));
-                    }
-                    None if !(0..target.values.len()).any(typed) => {
-                        return Err(EditError::Uncertainty(format!(
-                            "a range goes on an input, and `{}` has no typed number (it is computed)",
-                            target.label
-                        )));
-                    }
-                    _ => {}
-                }
+                check_range_on_inputs(u, periods, &target.label, typed)?;
             }
             let target = row_mut(doc, sheet, row)?;
             let old = std::mem::replace(&mut target.uncertainty, uncertainty);
@@ -837,6 +836,60 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     sheet,
                     row,
                     uncertainty: old,
+                }],
+                Reach::Document,
+            ))
+        }
+        Command::SetScenarioUncertainty {
+            scenario: index,
+            sheet,
+            row,
+            uncertainty,
+        } => {
+            scenario_ref(doc, index)?;
+            let all_names = all_names(doc);
+            let key = series_key(
+                doc,
+                &all_names,
+                (sheet, row, 0),
+                "a scenario keeps its ranges",
+            )?;
+            let found = doc.scenarios[index].overrides.iter().position(|o| {
+                scenario::resolve_key(&doc.sheets, &all_names, &o.metric) == Some((sheet, row))
+            });
+            if let Some(u) = &uncertainty {
+                let base = &row_ref(doc, sheet, row)?.values;
+                let own = found.map(|at| &doc.scenarios[index].overrides[at].values);
+                // A typed number of the scenario's, else of the base model's.
+                let typed = |i: usize| match own.and_then(|v| v.get(i)) {
+                    Some(CellInput::Empty) | None => {
+                        matches!(base.get(i), Some(CellInput::Number(_)))
+                    }
+                    Some(v) => matches!(v, CellInput::Number(_)),
+                };
+                let label = row_ref(doc, sheet, row)?.label.clone();
+                check_range_on_inputs(u, periods, &label, typed)?;
+            }
+            let old = doc.scenarios[index].clone();
+            let lines = &mut doc.scenarios[index].overrides;
+            match (found, uncertainty) {
+                (Some(at), range) => {
+                    lines[at].uncertainty = range;
+                    if lines[at].values.is_empty() && lines[at].uncertainty.is_none() {
+                        lines.remove(at);
+                    }
+                }
+                (None, Some(range)) => lines.push(super::document::ScenarioOverride {
+                    metric: key,
+                    values: Vec::new(),
+                    uncertainty: Some(range),
+                }),
+                (None, None) => {}
+            }
+            Ok((
+                vec![Command::ReplaceScenario {
+                    index,
+                    scenario: old,
                 }],
                 Reach::Document,
             ))
@@ -1132,6 +1185,26 @@ fn no_entry(index: u32, len: usize) -> EditError {
         "there is no changelog entry {} (the changelog has {len})",
         index + 1
     ))
+}
+
+/// Checks a range, and that it sits on typed numbers of the row
+/// (`typed(period)`): its one period's, or at least one.
+fn check_range_on_inputs(
+    u: &Uncertainty,
+    periods: u32,
+    label: &str,
+    typed: impl Fn(usize) -> bool,
+) -> Result<(), EditError> {
+    super::uncertainty::check(u, periods).map_err(EditError::Uncertainty)?;
+    match u.period {
+        Some(p) if !typed(p as usize - 1) => Err(EditError::Uncertainty(format!(
+            "a range goes on a typed number, and period {p} of `{label}` holds none"
+        ))),
+        None if !(0..periods as usize).any(typed) => Err(EditError::Uncertainty(format!(
+            "a range goes on an input, and `{label}` has no typed number (it is computed)"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// True if `text` is a real calendar day written `YYYY-MM-DD`.

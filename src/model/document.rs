@@ -480,6 +480,10 @@ pub struct ScenarioOverride {
     pub metric: String,
     /// Per-period inputs, as in [`RowFile::values`]; empty cells keep the base.
     pub values: Vec<CellInput>,
+    /// In a scenario, the range the metric's input takes under it, for
+    /// simulations: it replaces the row's own range while the scenario is
+    /// shown. Not used by actuals and plans.
+    pub uncertainty: Option<Box<Uncertainty>>,
 }
 
 /// A dated note of a business change.

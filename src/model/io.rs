@@ -212,6 +212,14 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
             }
         }
     }
+    for scenario in &file.scenarios {
+        for o in &scenario.overrides {
+            if let Some(u) = &o.uncertainty {
+                super::uncertainty::check(u, file.timeline.periods)
+                    .map_err(|e| format!("scenario `{}`, `{}`: {e}", scenario.name, o.metric))?;
+            }
+        }
+    }
     for c in &file.correlations {
         super::uncertainty::check_correlation(c)?;
     }
@@ -624,8 +632,13 @@ fn scenario_line(s: &Scenario) -> String {
         .overrides
         .iter()
         .map(|o| {
+            let range = o
+                .uncertainty
+                .as_deref()
+                .map(|u| format!(", uncertainty: {}", uncertainty_text(u)))
+                .unwrap_or_default();
             format!(
-                "(metric: {}, values: {})",
+                "(metric: {}, values: {}{range})",
                 quote(&o.metric),
                 cells_text(&o.values)
             )

@@ -465,6 +465,62 @@ impl Workbook {
             .is_formula(CellAddr::new(sheet, row, FIRST_PERIOD_COL + period))
     }
 
+    /// A metric row's range as shown: the active scenario's own range for
+    /// it, else the row's.
+    pub fn range(&self, sheet: u32, row: u32) -> Option<&Uncertainty> {
+        let own = self.rows(sheet).get(row as usize)?.uncertainty.as_deref();
+        let Some(scenario) = self.active.and_then(|i| self.doc.scenarios.get(i)) else {
+            return own;
+        };
+        scenario
+            .overrides
+            .iter()
+            .find(|o| {
+                scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
+                    == Some((sheet, row))
+            })
+            .and_then(|o| o.uncertainty.as_deref())
+            .or(own)
+    }
+
+    /// The number typed into a period cell under the scenario shown (its
+    /// override, else the base model's), actuals aside.
+    pub fn planned_number(&self, sheet: u32, row: u32, period: u32) -> Option<f64> {
+        match self
+            .scenario_input(sheet, row, period)
+            .unwrap_or_else(|| self.input(sheet, row, period))
+        {
+            CellInput::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The period cell where the row's range (as shown) is typed and
+    /// marked: its one period, or the first typed number.
+    pub fn range_carrier(&self, sheet: u32, row: u32) -> Option<u32> {
+        let u = self.range(sheet, row)?;
+        match u.period {
+            Some(p) => Some(p - 1),
+            None => (0..self.periods()).find(|&p| self.planned_number(sheet, row, p).is_some()),
+        }
+    }
+
+    /// True if the row's range (as shown) sets period cell `period` in a
+    /// simulation: its one period, every period of a row drawn per period,
+    /// or every typed number of a row moving together.
+    pub fn range_covers(&self, sheet: u32, row: u32, period: u32) -> bool {
+        match self.range(sheet, row) {
+            None => false,
+            Some(Uncertainty {
+                period: Some(p), ..
+            }) => *p == period + 1,
+            Some(Uncertainty {
+                per_period: true, ..
+            }) => true,
+            Some(_) => self.planned_number(sheet, row, period).is_some(),
+        }
+    }
+
     /// True if a value or formula of the cell's own overrides its row formula.
     pub fn is_override(&self, sheet: u32, row: u32, period: u32) -> bool {
         self.rows(sheet)
@@ -612,7 +668,7 @@ impl Workbook {
     }
 
     /// Sends `SetCell`s on cells that show an actual to the actuals, and
-    /// those on input cells to the active scenario.
+    /// those on input cells (and ranges) to the active scenario.
     fn route(&self, edit: Edit) -> Edit {
         edit.into_iter()
             .map(|command| match command {
@@ -627,6 +683,18 @@ impl Workbook {
                     period,
                     input,
                 },
+                Command::SetUncertainty {
+                    sheet,
+                    row,
+                    uncertainty,
+                } if self.active.is_some() && !self.metric_name(sheet, row).is_empty() => {
+                    Command::SetScenarioUncertainty {
+                        scenario: self.active.unwrap_or_default(),
+                        sheet,
+                        row,
+                        uncertainty,
+                    }
+                }
                 Command::SetCell {
                     sheet,
                     row,

@@ -342,7 +342,7 @@ pub(crate) fn series_cells(
 
 /// Sets one period cell of (sheet, row) in a keyed series: the row's line
 /// is found by its key (or added as `key`), trailing empty cells are
-/// dropped, and a line left empty is removed.
+/// dropped, and a line left empty (no values, no range) is removed.
 pub(crate) fn set_series_cell(
     lines: &mut Vec<ScenarioOverride>,
     sheets: &[SheetFile],
@@ -360,7 +360,7 @@ pub(crate) fn set_series_cell(
         None => {
             lines.push(ScenarioOverride {
                 metric: key,
-                values: Vec::new(),
+                ..ScenarioOverride::default()
             });
             lines.len() - 1
         }
@@ -374,7 +374,7 @@ pub(crate) fn set_series_cell(
     while values.last() == Some(&CellInput::Empty) {
         values.pop();
     }
-    if values.is_empty() {
+    if values.is_empty() && lines[at].uncertainty.is_none() {
         lines.remove(at);
     }
 }

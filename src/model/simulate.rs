@@ -386,8 +386,11 @@ fn collect_inputs(workbook: &Workbook) -> Result<Vec<Input>, String> {
             continue;
         }
         for (row, info) in workbook.rows(sheet).iter().enumerate() {
-            let Some(u) = &info.uncertainty else { continue };
             let row = row as u32;
+            // The scenario shown may give the row a range of its own.
+            let Some(u) = workbook.range(sheet, row) else {
+                continue;
+            };
             let name = || {
                 let name = workbook.metric_name(sheet, row);
                 if name.is_empty() {
@@ -416,7 +419,7 @@ fn collect_inputs(workbook: &Workbook) -> Result<Vec<Input>, String> {
                     .map(|v| v.as_number().unwrap_or(0.0))
                     .collect();
                 // Scaled against the cell that shows the range.
-                let at = super::uncertainty::carrier(info).unwrap_or(0) as usize;
+                let at = workbook.range_carrier(sheet, row).unwrap_or(0) as usize;
                 let first = numbers.get(at).copied().unwrap_or(0.0);
                 (0..workbook.periods())
                     .map(|p| (p, Scale::relative(numbers[p as usize], first)))

@@ -2,7 +2,9 @@
 //! guess (`18% to 24%`), what they mean, how they are typed and checked, and
 //! how a value is drawn from one.
 //!
-//! An [`Uncertainty`] sits on a metric row. It covers either one period cell
+//! An [`Uncertainty`] sits on a metric row, or on a scenario's override of
+//! it (which replaces the row's range while the scenario is shown; see
+//! [`crate::model::Workbook::range`]). It covers either one period cell
 //! (`period: Some(n)`, the cell must hold a typed number) or the whole row:
 //!
 //! - **moving together** (the default), one draw `d` per run: the row's
@@ -19,39 +21,9 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::document::{CellInput, RowFile};
+use super::document::CellInput;
 pub use super::document::{Correlation, Distribution, Uncertainty};
 use super::io::number_text;
-
-/// The period cell (0-based) where a row's range is typed and shown: its
-/// one period, or the row's first typed number.
-pub fn carrier(row: &RowFile) -> Option<u32> {
-    let u = row.uncertainty.as_ref()?;
-    match u.period {
-        Some(p) => Some(p - 1),
-        None => row
-            .values
-            .iter()
-            .position(|v| matches!(v, CellInput::Number(_)))
-            .map(|p| p as u32),
-    }
-}
-
-/// True if the row's range sets period cell `period` (0-based) in a
-/// simulation: its one period, every typed number of a row moving
-/// together, or every period of a row drawn per period.
-pub fn covers(row: &RowFile, period: u32) -> bool {
-    match row.uncertainty.as_deref() {
-        None => false,
-        Some(Uncertainty {
-            period: Some(p), ..
-        }) => *p == period + 1,
-        Some(Uncertainty {
-            per_period: true, ..
-        }) => true,
-        Some(_) => matches!(row.values.get(period as usize), Some(CellInput::Number(_))),
-    }
-}
 
 /// How far a discrete distribution's probabilities may miss 1 in all.
 const PROBABILITY_SLACK: f64 = 1e-6;

@@ -381,6 +381,7 @@ pub fn freeze_plan(workbook: &Workbook, name: &str, date: &str) -> Result<super:
             values.push(super::document::ScenarioOverride {
                 metric: scenario::key_for(workbook.document(), names, s, r).unwrap_or_default(),
                 values: line,
+                uncertainty: None,
             });
         }
     }

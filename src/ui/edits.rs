@@ -60,8 +60,8 @@ pub fn range_text(workbook: &Workbook, sheet: u32, cell: GridCell) -> Option<Str
         return None;
     }
     let row = workbook.rows(sheet).get(cell.row as usize)?;
-    let u = row.uncertainty.as_ref()?;
-    (uncertainty::carrier(row) == Some(period))
+    let u = workbook.range(sheet, cell.row)?;
+    (workbook.range_carrier(sheet, cell.row) == Some(period))
         .then(|| u.dist.typed(&|x| typed_number(row.format, x)))
 }
 
@@ -80,8 +80,9 @@ pub fn commit_range(
         return None;
     }
     let period = editor.cell.period()?;
-    let row = workbook.rows(sheet).get(editor.cell.row as usize)?;
-    let carries = uncertainty::carrier(row) == Some(period);
+    let r = editor.cell.row;
+    let row = workbook.rows(sheet).get(r as usize)?;
+    let carries = workbook.range_carrier(sheet, r) == Some(period);
     let remove = Command::SetUncertainty {
         sheet,
         row: editor.cell.row,
@@ -102,9 +103,13 @@ pub fn commit_range(
     }
     // A range goes on a typed number, or on an empty cell of a row without
     // a formula (a plain input row).
-    let is_input = match row.values.get(period as usize) {
-        Some(CellInput::Number(_)) => true,
-        None | Some(CellInput::Empty) => row.formula.is_empty(),
+    // (Under a scenario, its own inputs count first.)
+    let planned = workbook
+        .scenario_input(sheet, r, period)
+        .unwrap_or_else(|| workbook.input(sheet, r, period));
+    let is_input = match planned {
+        CellInput::Number(_) => true,
+        CellInput::Empty => row.formula.is_empty(),
         _ => false,
     };
     if !is_input {
@@ -113,8 +118,8 @@ pub fn commit_range(
             row.label
         )));
     }
-    let existing = row.uncertainty.as_deref();
-    if let (Some(_), Some(at), false) = (existing, uncertainty::carrier(row), carries) {
+    let existing = workbook.range(sheet, r);
+    if let (Some(_), Some(at), false) = (existing, workbook.range_carrier(sheet, r), carries) {
         return Some(Err(format!(
             "Range: `{}` already has a range, typed in {}; change it there, or clear that cell first",
             row.label,
@@ -124,11 +129,8 @@ pub fn commit_range(
     if carries && existing.is_some_and(|u| u.dist == dist) {
         return Some(Ok(Vec::new()));
     }
-    let others = row
-        .values
-        .iter()
-        .enumerate()
-        .any(|(i, v)| i != period as usize && matches!(v, CellInput::Number(_)));
+    let others = (0..workbook.periods())
+        .any(|p| p != period && workbook.planned_number(sheet, r, p).is_some());
     let uncertainty = match existing {
         Some(u) if carries => uncertainty::Uncertainty { dist, ..u.clone() },
         _ => uncertainty::Uncertainty {
@@ -261,17 +263,13 @@ pub fn clear(workbook: &Workbook, sheet: u32, from: GridCell, to: GridCell) -> O
             }
         }
         // A range whose typed numbers are all cleared goes with them.
-        if let Some(info) = workbook.rows(sheet).get(row as usize)
-            && let Some(u) = info.uncertainty.as_deref()
-        {
+        if let Some(u) = workbook.range(sheet, row) {
             let cleared = |p: usize| (from.col..=to.col).contains(&(FIRST_PERIOD_COL + p as u32));
             let left = match u.period {
                 Some(p) => !cleared(p as usize - 1),
-                None => info
-                    .values
-                    .iter()
-                    .enumerate()
-                    .any(|(p, v)| matches!(v, CellInput::Number(_)) && !cleared(p)),
+                None => (0..workbook.periods()).any(|p| {
+                    workbook.planned_number(sheet, row, p).is_some() && !cleared(p as usize)
+                }),
             };
             if !left {
                 edit.push(Command::SetUncertainty {

@@ -543,8 +543,8 @@ impl egui_table::TableDelegate for Grid<'_> {
             ));
         }
         // A cell a simulation draws (it carries a range): `±` in its corner.
-        if let (Some(period), Some(info)) = (period, row_info)
-            && crate::model::uncertainty::covers(info, period)
+        if let (Some(period), Some(_)) = (period, row_info)
+            && workbook.range_covers(sheet, row, period)
         {
             painter.text(
                 rect.left_bottom() + vec2(2.0, -1.0),

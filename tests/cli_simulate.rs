@@ -109,3 +109,42 @@ fn bad_conditions_and_run_counts_are_explained() {
         stderr(&output)
     );
 }
+
+#[test]
+fn the_table_draws_a_histogram_of_the_runs_with_the_plan_marked() {
+    let args = [
+        "simulate",
+        SAMPLE,
+        "--target",
+        "ebitda@Dec 2026",
+        "--runs",
+        "500",
+    ];
+    let output = lever(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let histogram: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("histogram of the runs"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(histogram.len(), 12, "{text}");
+    let shares: f64 = histogram
+        .iter()
+        .map(|l| {
+            let pct = l
+                .split_whitespace()
+                .find(|w| w.ends_with('%'))
+                .expect("a share");
+            pct.trim_end_matches('%').parse::<f64>().expect("a number")
+        })
+        .sum();
+    assert!((shares - 100.0).abs() < 0.7, "{shares}");
+    assert_eq!(
+        histogram.iter().filter(|l| l.ends_with("← plan")).count(),
+        1,
+        "{text}"
+    );
+    assert!(histogram.iter().any(|l| l.contains('█')));
+}

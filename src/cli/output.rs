@@ -562,6 +562,7 @@ pub fn simulation_table(workbook: &Workbook, outcome: &Outcome) -> String {
     if errors > 0 {
         let _ = writeln!(out, "{errors} runs gave no number for {name}");
     }
+    out.push_str(&text_histogram(outcome, &number));
     if let Some(c) = &outcome.condition {
         let _ = write!(out, "\nP({}) = {:.1}%", c.text, c.probability * 100.0);
         if let Some(p) = c.most_often() {
@@ -588,6 +589,41 @@ pub fn simulation_table(workbook: &Workbook, outcome: &Outcome) -> String {
     for line in &lines {
         let pad = " ".repeat(widths[0].saturating_sub(line[0].chars().count()));
         let _ = writeln!(out, "  {}{pad}  {:>w$}", line[0], line[1], w = widths[1]);
+    }
+    out
+}
+
+/// The target's runs as a text histogram: one line per bin with its range,
+/// a bar and the share of runs; the plan's bin is marked.
+fn text_histogram(outcome: &Outcome, number: &dyn Fn(f64) -> String) -> String {
+    const BINS: usize = 12;
+    const BAR: usize = 40;
+    let Some(h) = crate::model::simulate::Histogram::of(&outcome.samples, BINS) else {
+        return String::new();
+    };
+    let total: usize = h.counts.iter().sum();
+    let most = h.counts.iter().copied().max().unwrap_or(1).max(1);
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    for (i, &n) in h.counts.iter().enumerate() {
+        let (from, to) = (h.from(i), h.from(i + 1));
+        let plan = outcome
+            .base
+            .is_some_and(|b| b >= from && (b < to || (i == h.counts.len() - 1 && b <= to)));
+        lines.push(vec![
+            number(from),
+            "–".into(),
+            number(to),
+            format!(
+                "{:<BAR$} {:>5.1}%{}",
+                "█".repeat((n * BAR).div_ceil(most).min(BAR) * usize::from(n > 0)),
+                n as f64 / total.max(1) as f64 * 100.0,
+                if plan { "  ← plan" } else { "" }
+            ),
+        ]);
+    }
+    let mut out = String::from("\nhistogram of the runs:\n");
+    for line in aligned(&lines, &|c| c == 3).lines() {
+        let _ = writeln!(out, "  {}", line.trim_end());
     }
     out
 }

@@ -187,6 +187,46 @@ pub struct Outcome {
     pub condition: Option<ConditionResult>,
 }
 
+/// The runs of a target counted into equal-width bins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// The lowest value (the first bin's left edge).
+    pub min: f64,
+    /// Each bin's width.
+    pub width: f64,
+    /// Runs per bin, lowest first.
+    pub counts: Vec<usize>,
+}
+
+impl Histogram {
+    /// Counts the finite values of `samples` into `bins` bins from the
+    /// lowest to the highest; `None` if none is finite.
+    pub fn of(samples: &[f64], bins: usize) -> Option<Histogram> {
+        let bins = bins.max(1);
+        let (min, max) = samples
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        if min > max {
+            return None;
+        }
+        let width = ((max - min) / bins as f64).max(f64::MIN_POSITIVE);
+        let mut counts = vec![0usize; bins];
+        for v in samples.iter().filter(|v| v.is_finite()) {
+            let bin = (((v - min) / width) as usize).min(bins - 1);
+            counts[bin] += 1;
+        }
+        Some(Histogram { min, width, counts })
+    }
+
+    /// Bin `i`'s left edge.
+    pub fn from(&self, i: usize) -> f64 {
+        self.min + self.width * i as f64
+    }
+}
+
 impl Outcome {
     /// The results of one metric, if it was recorded.
     pub fn metric(&self, sheet: u32, row: u32) -> Option<&MetricResult> {
@@ -862,6 +902,18 @@ mod tests {
         let down: Vec<f64> = y.iter().map(|v| -v).collect();
         assert_eq!(rank_correlation(&x, &down), Some(-1.0));
         assert_eq!(rank_correlation(&x, &[3.0; 5]), None);
+    }
+
+    #[test]
+    fn histograms_count_every_finite_run_once() {
+        let h = Histogram::of(&[0.0, 1.0, 2.0, 3.0, 4.0, f64::NAN], 4).expect("numbers");
+        assert_eq!((h.min, h.width), (0.0, 1.0));
+        // The highest value falls in the last bin.
+        assert_eq!(h.counts, vec![1, 1, 1, 2]);
+        assert_eq!(h.from(4), 4.0);
+        let same = Histogram::of(&[5.0, 5.0], 3).expect("numbers");
+        assert_eq!(same.counts.iter().sum::<usize>(), 2);
+        assert_eq!(Histogram::of(&[f64::NAN], 3), None);
     }
 
     #[test]

@@ -316,33 +316,17 @@ fn summary_lines(ui: &mut Ui, view: &SimulationView, theme: &Theme) {
 
 /// The histogram of the target's runs, with the plan and P10/P50/P90.
 fn histogram(ui: &mut Ui, view: &SimulationView) {
-    let values: Vec<f64> = view
-        .outcome
-        .samples
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .collect();
-    let (min, max) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
-    if values.is_empty() {
+    let Some(h) = crate::model::simulate::Histogram::of(&view.outcome.samples, BINS) else {
         return;
-    }
-    let width = ((max - min) / BINS as f64).max(f64::MIN_POSITIVE);
-    let mut counts = [0usize; BINS];
-    for v in &values {
-        let bin = (((v - min) / width) as usize).min(BINS - 1);
-        counts[bin] += 1;
-    }
+    };
+    let width = h.width;
     let format = view.format;
-    let bars: Vec<Bar> = counts
+    let bars: Vec<Bar> = h
+        .counts
         .iter()
         .enumerate()
         .map(|(i, &n)| {
-            let from = min + width * i as f64;
+            let from = h.from(i);
             Bar::new(from + width / 2.0, n as f64)
                 .width(width * 0.95)
                 .name(format!(

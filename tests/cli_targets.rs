@@ -161,3 +161,44 @@ fn a_bad_target_is_refused_and_writes_nothing() {
         assert_eq!(std::fs::read_to_string(&model).expect("reads"), before);
     }
 }
+
+#[test]
+fn a_review_date_is_checked_and_nothing_to_review_writes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let model = copy_of_sample(&dir);
+    let m = model.to_str().expect("path");
+    let before = std::fs::read_to_string(&model).expect("reads");
+    let run = lever(&["targets", m, "--date", "2026-05-06"]);
+    assert!(!run.status.success());
+    assert!(
+        stderr(&run).contains("use it with --review"),
+        "{}",
+        stderr(&run)
+    );
+    let run = lever(&["targets", m, "--review", "--date", "2026-13-01"]);
+    assert!(!run.status.success());
+    assert!(stderr(&run).contains("is not a day"), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&model).expect("reads"), before);
+    // Review once; the second run finds nothing and leaves the file alone.
+    assert!(
+        lever(&["targets", m, "--review", "--date", "2026-05-06"])
+            .status
+            .success()
+    );
+    let reviewed = std::fs::read_to_string(&model).expect("reads");
+    let modified = std::fs::metadata(&model)
+        .expect("meta")
+        .modified()
+        .expect("time");
+    let run = lever(&["targets", m, "--review", "--date", "2026-05-07"]);
+    assert!(run.status.success());
+    assert!(!stdout(&run).contains("saved"), "{}", stdout(&run));
+    assert_eq!(std::fs::read_to_string(&model).expect("reads"), reviewed);
+    assert_eq!(
+        std::fs::metadata(&model)
+            .expect("meta")
+            .modified()
+            .expect("time"),
+        modified
+    );
+}

@@ -448,3 +448,26 @@ fn aggregates_of_single_cells_follow_excel_on_blanks_and_text() {
     assert_eq!(number(&w, 5, 0), 2.68);
     assert_eq!(number(&w, 6, 0), -2.0);
 }
+
+#[test]
+fn state_ids_tell_documents_apart_and_come_back_with_undo() {
+    let mut a = workbook(2, vec![metric("Price", "", &[10.0])]);
+    let b = workbook(2, vec![metric("Price", "", &[10.0])]);
+    // Two files just opened are two states, so a view's cache of one is
+    // never taken for the other's.
+    assert_ne!(a.state_id(), b.state_id());
+    let opened = a.state_id();
+    a.apply(vec![Command::SetCell {
+        sheet: 0,
+        row: 0,
+        period: 0,
+        input: CellInput::Number(12.0),
+    }])
+    .expect("applies");
+    let edited = a.state_id();
+    assert!(edited != opened && edited != b.state_id());
+    a.undo().expect("undo");
+    assert_eq!(a.state_id(), opened);
+    a.redo().expect("redo");
+    assert_eq!(a.state_id(), edited);
+}

@@ -65,8 +65,8 @@ fn initiatives_deliver_through_the_model_as_computed_by_hand() {
     let t = &w.document().targets[0].clone();
     assert_eq!(
         targets::summary(&w, t, &o),
-        "without the initiatives the model gives +0.0%; the initiatives deliver +7.1% \
-         of the +10.0%; 2.9% is not covered"
+        "goal +10.0%; without the initiatives the model gives +0.0%; the initiatives \
+         deliver +7.1%; 2.9% is not covered"
     );
     assert_eq!(o.achieved, None);
     // Nothing changed in the model.
@@ -186,6 +186,18 @@ fn targets_are_typed_as_people_say_them() {
         ("revenue@May 2030 = 5", "no period `May 2030`"),
         ("revenue@May 2026 = +10%", "say against which period"),
         ("revenue@May 2026 = lots", "not a number"),
+        ("revenue@May 2026 = -10%", "say against which period"),
+        ("revenue@May 2026 = 10%", "is not one"),
+        (
+            "revenue@May 2026 = +2 pp vs Apr 2026",
+            "points (pp) are for a percentage",
+        ),
+        // A character whose lower case has another length must not split
+        // the text in the wrong place.
+        (
+            "revenue@May 2026 = \u{212A}\u{212A}+10% vs Apr 2026",
+            "is not an effect",
+        ),
     ] {
         let e = targets::parse_target(&w, bad).expect_err(bad);
         assert!(e.contains(says), "{bad}: {e}");
@@ -335,4 +347,88 @@ proptest::proptest! {
             proptest::prop_assert_eq!(w.row_values(0, r as u32), row.as_slice());
         }
     }
+}
+
+#[test]
+fn goals_read_in_their_own_unit_and_direction() {
+    // A cost target: lower is better, so a value above the goal is short.
+    let rows = r#"
+        (label: "Support cost per customer", name: "support_cost", formula: "=support_cost[-1]", values: [100]),
+        (label: "Lead → paid", name: "conv", format: Percent(1), formula: "=conv[-1]", values: [0.2]),
+    "#;
+    let tail = r#"targets: [
+        (metric: "support_cost", period: "2026-03", goal: Growth(percent: -10, vs: "2026-02"),
+         initiatives: [(name: "Self-service help", metric: "support_cost", effect: Percent(-4), start: "2026-03")]),
+        (metric: "conv", period: "2026-03", goal: Increase(amount: 0.02, vs: "2026-02"),
+         initiatives: [(name: "Script", metric: "conv", effect: Points(1.5), start: "2026-03")]),
+    ]"#;
+    let mut w = model_with(rows, 4, tail);
+    let cost = targets::evaluate(&mut w, 0).expect("evaluates");
+    assert!(close(cost.with, 96.0) && close(cost.goal, 90.0));
+    assert!(!targets::covered(&w, &cost));
+    assert!(close(targets::shortfall(&w, &cost), 6.0));
+    let t = w.document().targets[0].clone();
+    assert_eq!(
+        targets::summary(&w, &t, &cost),
+        "goal -10.0%; without the initiatives the model gives +0.0%; the initiatives \
+         deliver -4.0%; 6.0% is not covered"
+    );
+    let conv = targets::evaluate(&mut w, 1).expect("evaluates");
+    let t = w.document().targets[1].clone();
+    assert_eq!(
+        targets::summary(&w, &t, &conv),
+        "goal +2.0 pp; without the initiatives the model gives +0.0 pp; the initiatives \
+         deliver +1.5 pp; 0.5 pp is not covered"
+    );
+}
+
+#[test]
+fn an_amount_on_a_blank_row_counts_from_zero() {
+    let rows = r#"
+        (label: "Partner deals", name: "partner"),
+        (label: "Deals", formula: "=10 + partner"),
+    "#;
+    let tail = r#"targets: [(metric: "deals", period: "2026-03", goal: Value(100),
+        initiatives: [(name: "Reseller", metric: "partner", effect: Amount(50), start: "2026-02")])]"#;
+    let mut w = model_with(rows, 4, tail);
+    let o = targets::evaluate(&mut w, 0).expect("evaluates");
+    assert_eq!((o.without, o.with), (10.0, 60.0));
+    assert_eq!(o.initiatives[0].error, None);
+}
+
+#[test]
+fn the_forecast_measured_against_is_anchored_at_the_base_period() {
+    // Actuals booked after the base (March) do not move what the model
+    // gives without the initiatives, however the initiatives are dated.
+    let mut w = model_with(REVENUE, 6, TARGET);
+    import(&mut w, "metric,Mar 2026,Apr 2026\nleads,1000,1300\n", None);
+    let o = targets::evaluate(&mut w, 0).expect("evaluates");
+    assert_eq!(o.without, 20_000.0);
+    assert!(close(o.with, 21_420.0));
+    // April closed with 1300 leads: 1300 × 20% × 100 = 26,000.
+    assert!(close(o.achieved.expect("closed"), 26_000.0));
+    // An initiative dated before the base is already in it: it acts from
+    // April on, and the others' shares stay as they were.
+    let mut early = w.document().targets.clone();
+    early[0].initiatives[1].start = "2026-02".into();
+    w.apply(vec![Command::SetTargets { targets: early }])
+        .expect("sets");
+    let o2 = targets::evaluate(&mut w, 0).expect("evaluates");
+    assert_eq!(o2.without, o.without);
+    assert!(close(o2.initiatives[0].delivered, 1_000.0));
+    // An initiative that starts after the target's month says so.
+    let mut late = w.document().targets.clone();
+    late[0].initiatives[0].start = "2026-05".into();
+    w.apply(vec![Command::SetTargets { targets: late }])
+        .expect("sets");
+    let o3 = targets::evaluate(&mut w, 0).expect("evaluates");
+    assert!(
+        o3.initiatives[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("starts after Apr 2026")),
+        "{:?}",
+        o3.initiatives[0].error
+    );
+    assert_eq!(o3.initiatives[0].delivered, 0.0);
 }

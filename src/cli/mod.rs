@@ -699,6 +699,9 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             out,
             format,
         }) => {
+            if date.is_some() && !review {
+                return Err("--date is the review's date: use it with --review".into());
+            }
             let changes = targets::Changes {
                 add: add.as_deref(),
                 initiatives: &initiative,

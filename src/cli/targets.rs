@@ -23,12 +23,6 @@ pub struct Changes<'a> {
     pub out: Option<&'a Path>,
 }
 
-impl Changes<'_> {
-    fn any(&self) -> bool {
-        self.add.is_some() || !self.initiatives.is_empty() || self.review.is_some()
-    }
-}
-
 /// `lever targets`: applies `changes` (saving the model if there were any),
 /// then reports every target.
 pub fn targets(file: &Path, changes: &Changes, csv: bool) -> Result<String, String> {
@@ -58,26 +52,39 @@ pub fn targets(file: &Path, changes: &Changes, csv: bool) -> Result<String, Stri
             targets::change_target_edit(&workbook, index, |t| t.initiatives.push(initiative))?;
         workbook.apply(edit).map_err(|e| e.to_string())?;
     }
+    let mut changed = changes.add.is_some() || !changes.initiatives.is_empty();
     if let Some(date) = &changes.review {
+        if !crate::model::command::valid_date(date) {
+            return Err(format!("the date `{date}` is not a day like 2026-06-03"));
+        }
         for index in 0..workbook.document().targets.len() {
             if !workbook.document().targets[index].reviewed.is_empty() {
                 continue;
             }
-            // Targets whose period is still open are left for later.
-            if let Ok(edit) = targets::review_edit(&mut workbook, index, date) {
-                for command in &edit {
-                    if let Command::AddChangelogEntry { entry, .. } = command {
-                        notes.push_str(&format!("changelog {}: {}\n", entry.date, entry.text));
-                    }
+            match targets::evaluate(&mut workbook, index) {
+                // Targets whose period is still open are left for later.
+                Ok(outcome) if outcome.achieved.is_none() => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    let text = targets::target_text(&workbook, &workbook.document().targets[index]);
+                    notes.push_str(&format!("cannot review `{text}`: {e}\n"));
+                    continue;
                 }
-                workbook.apply(edit).map_err(|e| e.to_string())?;
             }
+            let edit = targets::review_edit(&mut workbook, index, date)?;
+            for command in &edit {
+                if let Command::AddChangelogEntry { entry, .. } = command {
+                    notes.push_str(&format!("changelog {}: {}\n", entry.date, entry.text));
+                }
+            }
+            workbook.apply(edit).map_err(|e| e.to_string())?;
+            changed = true;
         }
-        if notes.is_empty() {
+        if !changed {
             notes.push_str("no target to review: none has its period closed and no review yet\n");
         }
     }
-    if changes.any() {
+    if changed {
         let target = changes.out.unwrap_or(file);
         workbook.save(target).map_err(|e| e.to_string())?;
         notes.push_str(&format!("saved {}\n", target.display()));
@@ -125,8 +132,15 @@ fn report_csv(workbook: &Workbook, outcomes: &[Result<Outcome, String>]) -> Stri
     let num = display::shortest_number;
     for (target, outcome) in doc.targets.iter().zip(outcomes) {
         let text = targets::target_text(workbook, target);
-        let Ok(o) = outcome else {
-            continue;
+        let o = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                let mut fields = vec![text, "error".to_string()];
+                fields.extend(std::iter::repeat_n(String::new(), 7));
+                fields.push(e.clone());
+                push_csv_line(&mut out, &fields);
+                continue;
+            }
         };
         let line = |out: &mut String, fields: [String; 9]| {
             let mut all = vec![text.clone()];
@@ -179,7 +193,10 @@ fn report_csv(workbook: &Workbook, outcomes: &[Result<Outcome, String>]) -> Stri
                     num(io.delivered),
                     share(o, io.delivered),
                     io.realised.map(num).unwrap_or_default(),
-                    io.verdict(i).map(|v| v.text()).unwrap_or_default().into(),
+                    match &io.error {
+                        Some(e) => format!("error: {e}"),
+                        None => io.verdict(i).map(|v| v.text()).unwrap_or_default().into(),
+                    },
                 ],
             );
         }

@@ -76,6 +76,12 @@ pub const FIRST_PERIOD_COL: u32 = 2;
 /// One undoable step: the commands applied together.
 pub type Edit = Vec<Command>;
 
+/// A new state id, never handed out before in this process.
+fn next_serial() -> u64 {
+    static SERIALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A workbook open for editing.
 #[derive(Debug)]
 pub struct Workbook {
@@ -86,7 +92,8 @@ pub struct Workbook {
     kept_formats: Vec<std::collections::HashMap<(u32, u32), usize>>,
     undo: Vec<(Edit, u64)>,
     redo: Vec<(Edit, u64)>,
-    next_serial: u64,
+    /// The state id of the document as opened (see [`Workbook::state_id`]).
+    opened: u64,
     active: Option<usize>,
     /// Whether booked actuals replace the model's values up to the closed
     /// period (view state, on by default).
@@ -105,7 +112,7 @@ impl Workbook {
             kept_formats,
             undo: Vec::new(),
             redo: Vec::new(),
-            next_serial: 1,
+            opened: next_serial(),
             active: None,
             actuals_shown: true,
         };
@@ -611,8 +618,7 @@ impl Workbook {
     pub fn apply(&mut self, edit: Edit) -> Result<Ripple, EditError> {
         let edit = self.route(edit);
         let (inverse, ripple) = self.apply_commands(edit)?;
-        self.undo.push((inverse, self.next_serial));
-        self.next_serial += 1;
+        self.undo.push((inverse, next_serial()));
         self.redo.clear();
         Ok(ripple)
     }
@@ -799,9 +805,11 @@ impl Workbook {
 
     /// Identifies the document's current state in the undo history: equal
     /// ids mean equal documents (used to tell whether there are unsaved
-    /// changes).
+    /// changes, and by views that cache what they computed). Ids are
+    /// unique across workbooks, so a cache never mistakes another file's
+    /// state for this one's.
     pub fn state_id(&self) -> u64 {
-        self.undo.last().map_or(0, |(_, serial)| *serial)
+        self.undo.last().map_or(self.opened, |(_, serial)| *serial)
     }
 
     /// True if there is an edit to undo.

@@ -15,9 +15,11 @@
 //! read) first, then in their listed order, so each one's share is how much
 //! the target moved when it was added, and the shares add up exactly to what
 //! they deliver together. The model without the initiatives is the forecast
-//! as it stands, except that actuals booked from the first initiative's
-//! start on are put back to the plan: once the period has closed, the
-//! promise is still measured against what was known before.
+//! as it stands, except that actuals booked after the base period (for a
+//! change goal; from the first initiative's start for a value goal) are put
+//! back to the plan: once those months close, the promise is still measured
+//! against what was known when it was made. An initiative that started by
+//! then is already in that state and acts from there on.
 //!
 //! Progress compares each initiative's metric, as booked in the latest closed
 //! period, with its before-state (the period before it started) and with the
@@ -27,7 +29,7 @@
 use super::document::{
     CellInput, ChangelogEntry, Effect, Format, Goal, Initiative, Target, Timeline,
 };
-use super::{Command, Edit, Workbook, actuals, display, scenario, timeline, waterfall};
+use super::{Command, Edit, Value, Workbook, actuals, display, scenario, timeline, waterfall};
 
 /// How far a realised effect may fall short of, or exceed, the promise
 /// and still count as what was expected: ±20%.
@@ -191,13 +193,21 @@ pub fn parse_target(workbook: &Workbook, text: &str) -> Result<Target, String> {
             .ok_or_else(|| format!("no period `{}` on the timeline", text.trim()))
     };
     let period = month(period)?;
-    let lower = goal.to_lowercase();
+    let percent_metric = matches!(format_of(workbook, &key), Format::Percent(_));
+    // ASCII lowering keeps byte offsets, so `at` indexes `goal` too.
+    let lower = goal.to_ascii_lowercase();
     let goal = match lower.find(" vs ") {
         Some(at) => {
             let change = goal[..at].trim();
             let vs = month(&goal[at + 4..])?;
             match parse_effect(change)? {
                 Effect::Percent(percent) => Goal::Growth { percent, vs },
+                Effect::Points(_) if !percent_metric => {
+                    return Err(format!(
+                        "`{change}`: points (pp) are for a percentage, and `{metric}` is not one; \
+                         write `+10%` or an amount"
+                    ));
+                }
                 Effect::Points(points) => Goal::Increase {
                     amount: points / 100.0,
                     vs,
@@ -206,9 +216,17 @@ pub fn parse_target(workbook: &Workbook, text: &str) -> Result<Target, String> {
             }
         }
         None => {
-            if goal.starts_with('+') {
+            let lowered = goal.to_ascii_lowercase();
+            if goal.starts_with(['+', '-']) || lowered.ends_with("pp") {
                 return Err(format!(
                     "`{goal}` is a change: say against which period, e.g. `{goal} vs Apr 2026`"
+                ));
+            }
+            if goal.ends_with('%') && !percent_metric {
+                return Err(format!(
+                    "`{goal}` is a percentage, and `{metric}` is not one: for growth write \
+                     `+{} vs Apr 2026`, for a value the amount",
+                    goal.trim_start_matches('+')
                 ));
             }
             match CellInput::from_typed(goal) {
@@ -532,18 +550,34 @@ fn evaluate_shown(workbook: &mut Workbook, target: &Target) -> Result<Outcome, S
         }
         outcomes.push(outcome);
     }
-    // The forecast as it stood before the initiatives: actuals from the
-    // first start on go back to the plan.
-    let first = resolved
-        .iter()
-        .flatten()
-        .map(|(_, start)| *start)
-        .min()
-        .unwrap_or(period);
+    // The forecast the promise is measured against: actuals after the base
+    // period (for a change goal) or from the first initiative's start (for
+    // a value goal) go back to the plan.
+    let anchor = match base {
+        Some((b, _)) => b + 1,
+        None => resolved
+            .iter()
+            .flatten()
+            .map(|(_, start)| *start)
+            .min()
+            .unwrap_or(period)
+            .min(period),
+    };
+    for (i, r) in resolved.iter_mut().enumerate() {
+        if let Some((_, start)) = r
+            && *start > period
+        {
+            outcomes[i].error = Some(format!(
+                "starts after {}, the target's month",
+                timeline::period_label(&tl, period)
+            ));
+            *r = None;
+        }
+    }
     let reset: Vec<((u32, u32, u32), CellInput)> = workbook
         .actual_cells()
         .into_iter()
-        .filter(|&(_, _, p)| p >= first)
+        .filter(|&(_, _, p)| p >= anchor)
         .map(|(s, r, p)| {
             let plan = workbook
                 .scenario_input(s, r, p)
@@ -572,12 +606,24 @@ fn evaluate_shown(workbook: &mut Workbook, target: &Target) -> Result<Outcome, S
             continue;
         };
         let effect = target.initiatives[i].effect;
-        let cells: Vec<((u32, u32, u32), CellInput)> = (start..periods)
+        // An initiative that started by the anchor is already in the state
+        // measured against; it acts from the anchor on. A blank cell counts
+        // as 0 (so `+50` on a row left blank gives 50).
+        let cells: Vec<((u32, u32, u32), CellInput)> = (start.max(anchor)..periods)
             .filter_map(|p| {
-                number(workbook, s, r, p)
-                    .map(|v| ((s, r, p), CellInput::Number(apply_effect(effect, v))))
+                let v = match workbook.value(s, r, p) {
+                    Value::Empty => Some(0.0),
+                    v => v.as_number(),
+                };
+                v.map(|v| ((s, r, p), CellInput::Number(apply_effect(effect, v))))
             })
             .collect();
+        if cells.is_empty() {
+            outcomes[i].error = Some(format!(
+                "{} holds no number from its start to move",
+                outcomes[i].metric_label
+            ));
+        }
         touched.extend(cells.iter().map(|(c, _)| *c));
         workbook.substitute(&cells);
         let now = number(workbook, sheet, row, period);
@@ -615,6 +661,9 @@ pub fn change_text(workbook: &Workbook, target: &Target, outcome: &Outcome, amou
     let format = workbook.rows(s)[r as usize].format;
     match (&target.goal, outcome.of_base(amount)) {
         (Goal::Growth { .. }, Some(share)) => format!("{:+.1}%", share * 100.0),
+        (Goal::Increase { .. }, _) if matches!(format, Format::Percent(_)) => {
+            format!("{:+.1} pp", amount * 100.0)
+        }
         _ => {
             let text = display::format_number(amount, format);
             if amount > 0.0 {
@@ -626,48 +675,47 @@ pub fn change_text(workbook: &Workbook, target: &Target, outcome: &Outcome, amou
     }
 }
 
-/// The one-line answer: what the model gives without the initiatives,
-/// what they deliver, and what is not covered.
+/// How far the model with the initiatives falls short of the goal, in the
+/// metric's good direction: positive while the goal is not covered (for a
+/// lower-is-better metric, while the value is above it).
+pub fn shortfall(workbook: &Workbook, outcome: &Outcome) -> f64 {
+    let (s, r) = outcome.cell_row;
+    match crate::model::variance::better(workbook, s, r) {
+        super::document::Better::Higher => outcome.gap(),
+        super::document::Better::Lower => -outcome.gap(),
+    }
+}
+
+/// True if the model with the initiatives reaches the goal.
+pub fn covered(workbook: &Workbook, outcome: &Outcome) -> bool {
+    shortfall(workbook, outcome) <= 1e-9 * outcome.goal.abs().max(1.0)
+}
+
+/// The one-line answer: the goal, what the model gives without the
+/// initiatives, what they deliver, and what is not covered — as changes
+/// against the base period for a change goal, else as values.
 pub fn summary(workbook: &Workbook, target: &Target, outcome: &Outcome) -> String {
     let change = |x: f64| change_text(workbook, target, outcome, x);
     let (s, r) = outcome.cell_row;
     let format = workbook.rows(s)[r as usize].format;
-    let mut parts = Vec::new();
-    let goal_change = match outcome.base {
-        Some((_, b)) => outcome.goal - b,
-        None => outcome.goal - outcome.without,
+    let (goal, without) = match outcome.base {
+        Some((_, b)) => (change(outcome.goal - b), change(outcome.without - b)),
+        None => (
+            display::format_number(outcome.goal, format),
+            display::format_number(outcome.without, format),
+        ),
     };
-    if let Some((_, b)) = outcome.base {
-        parts.push(format!(
-            "without the initiatives the model gives {}",
-            change(outcome.without - b)
-        ));
+    let rest = if covered(workbook, outcome) {
+        "the goal is covered".to_string()
     } else {
-        parts.push(format!(
-            "without the initiatives the model gives {}",
-            display::format_number(outcome.without, format)
-        ));
-    }
-    parts.push(format!(
-        "the initiatives deliver {} of the {}",
-        change(outcome.delivered()),
-        change(goal_change)
-    ));
-    let gap = outcome.gap();
-    // For a lower-is-better metric the goal is covered when the value is
-    // at or below it.
-    let lower_better =
-        crate::model::variance::better(workbook, s, r) == super::document::Better::Lower;
-    let short = if lower_better { -gap } else { gap };
-    if short > 1e-9 * outcome.goal.abs().max(1.0) {
-        parts.push(format!(
-            "{} is not covered",
-            change(gap).trim_start_matches('+')
-        ));
-    } else {
-        parts.push("the goal is covered".into());
-    }
-    parts.join("; ")
+        let short = shortfall(workbook, outcome).abs();
+        format!("{} is not covered", change(short).trim_start_matches('+'))
+    };
+    format!(
+        "goal {goal}; without the initiatives the model gives {without}; \
+         the initiatives deliver {}; {rest}",
+        change(outcome.delivered())
+    )
 }
 
 /// Whether the closing value met the goal (respecting "lower is better").

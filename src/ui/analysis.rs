@@ -211,7 +211,7 @@ impl Analysis {
                             .ui(ui, workbook, &chart, at.sheet, theme, events)
                     }
                     Some(Tool::Waterfall) => self.waterfall.ui(ui, workbook, theme, events),
-                    Some(Tool::Targets) => self.targets.ui(ui, workbook, theme, events),
+                    Some(Tool::Targets) => self.targets.ui(ui, workbook, at.sheet, theme, events),
                     Some(Tool::Chart) => {
                         let overlays = if self.chart.overlay_scenarios {
                             self.overlays(workbook)

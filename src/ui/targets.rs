@@ -88,6 +88,7 @@ impl TargetsTool {
         &mut self,
         ui: &mut Ui,
         workbook: &mut Workbook,
+        sheet: u32,
         theme: &Theme,
         events: &mut Vec<PanelEvent>,
     ) {
@@ -122,6 +123,12 @@ impl TargetsTool {
         // Not written back: a target added this frame is chosen next frame.
         let chosen = self.selected.min(count - 1);
         let outcomes = self.outcomes(workbook).to_vec();
+        if outcomes.len() != count {
+            // Computed for another document; the next frame computes again.
+            self.outcomes = None;
+            ui.ctx().request_repaint();
+            return;
+        }
         ui.separator();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
@@ -132,7 +139,9 @@ impl TargetsTool {
             ui.vertical(|ui| {
                 let index = chosen;
                 match &outcomes[index] {
-                    Ok(outcome) => self.target_detail(ui, workbook, index, outcome, theme, events),
+                    Ok(outcome) => {
+                        self.target_detail(ui, workbook, (sheet, index), outcome, theme, events)
+                    }
                     Err(e) => {
                         ui.colored_label(theme.error, format!("Cannot evaluate: {e}"));
                         if ui.button("Delete target").clicked() {
@@ -165,9 +174,15 @@ impl TargetsTool {
                 Ok(o) => match targets::met(workbook, o) {
                     Some(true) => "met".to_string(),
                     Some(false) => "missed".to_string(),
-                    None if o.gap() > 0.0 => format!(
+                    None if !targets::covered(workbook, o) => format!(
                         "gap {}",
-                        targets::change_text(workbook, target, o, o.gap()).trim_start_matches('+')
+                        targets::change_text(
+                            workbook,
+                            target,
+                            o,
+                            targets::shortfall(workbook, o).abs()
+                        )
+                        .trim_start_matches('+')
                     ),
                     None => "covered".to_string(),
                 },
@@ -196,7 +211,7 @@ impl TargetsTool {
         &mut self,
         ui: &mut Ui,
         workbook: &Workbook,
-        index: usize,
+        (sheet, index): (u32, usize),
         outcome: &Outcome,
         theme: &Theme,
         events: &mut Vec<PanelEvent>,
@@ -236,7 +251,7 @@ impl TargetsTool {
         egui::ScrollArea::vertical()
             .id_salt("targets_detail")
             .show(ui, |ui| {
-                self.initiative_table(ui, workbook, index, outcome, theme, events);
+                self.initiative_table(ui, workbook, (sheet, index), outcome, theme, events);
                 self.initiative_form(ui, workbook, index, events);
                 ui.separator();
                 ui.horizontal(|ui| {
@@ -293,7 +308,7 @@ impl TargetsTool {
         &mut self,
         ui: &mut Ui,
         workbook: &Workbook,
-        index: usize,
+        (sheet, index): (u32, usize),
         outcome: &Outcome,
         theme: &Theme,
         events: &mut Vec<PanelEvent>,
@@ -352,12 +367,13 @@ impl TargetsTool {
                             };
                             ui.label(&initiative.name);
                             match o.cell_row {
-                                Some((_, row)) => {
+                                // A metric on the sheet shown selects its row.
+                                Some((s, row)) if s == sheet => {
                                     if ui.link(&o.metric_label).clicked() {
                                         events.push(PanelEvent::SelectRow(row));
                                     }
                                 }
-                                None => {
+                                _ => {
                                     ui.label(&o.metric_label);
                                 }
                             }

@@ -18,9 +18,9 @@ use lever::model::goal_seek;
 use lever::model::input_ref::{InputRef, parse_input};
 use lever::model::simulate::{self, Sampler};
 use lever::model::variance::Basis;
-use lever::model::waterfall;
 use lever::model::what_if::{self, Target, parse_target, target_value};
 use lever::model::{CellInput, Command, Edit, Workbook};
+use lever::model::{targets, waterfall};
 
 fn sample() -> Workbook {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/edtech-growth.ron");
@@ -274,12 +274,85 @@ fn waterfall_36_inputs(c: &mut Criterion) {
     group.finish();
 }
 
+/// The sample's targets (two, with three initiatives each) evaluated as
+/// the Targets tab does after every edit, next to the same substitutions
+/// made as ordinary edits with a full recalculation each.
+fn targets_sample(c: &mut Criterion) {
+    let mut workbook = sample();
+    let mut group = c.benchmark_group("what_if");
+    group.bench_function("targets_sample", |b| {
+        b.iter(|| black_box(targets::evaluate_all(&mut workbook).len()))
+    });
+    let mut plain = sample();
+    let steps: Vec<(Target, Vec<Edit>)> = plain
+        .document()
+        .targets
+        .clone()
+        .iter()
+        .map(|t| {
+            let target = parse_target(
+                &plain,
+                &format!("{}@{}", t.metric, period_label(&plain, &t.period)),
+            )
+            .expect("target");
+            let edits = t
+                .initiatives
+                .iter()
+                .map(|i| {
+                    let (s, r) = plain.find_metric(&i.metric).expect("metric");
+                    let start =
+                        lever::model::timeline::month_period(&plain.document().timeline, &i.start)
+                            .expect("start");
+                    (start..plain.periods())
+                        .filter_map(|p| {
+                            plain.value(s, r, p).as_number().map(|v| Command::SetCell {
+                                sheet: s,
+                                row: r,
+                                period: p,
+                                input: CellInput::Number(targets::apply_effect(i.effect, v)),
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            (target, edits)
+        })
+        .collect();
+    group.bench_function("targets_sample_full_recalc_baseline", |b| {
+        b.iter(|| {
+            let mut sum = 0.0;
+            for (target, edits) in &steps {
+                for edit in edits {
+                    plain.apply(edit.clone()).expect("applies");
+                    plain.recalc_all();
+                    sum += target_value(&plain, target).unwrap_or(0.0);
+                }
+                for _ in edits {
+                    plain.undo().expect("undo");
+                }
+                plain.recalc_all();
+            }
+            black_box(sum)
+        })
+    });
+    group.finish();
+}
+
+fn period_label(workbook: &Workbook, month: &str) -> String {
+    let tl = &workbook.document().timeline;
+    lever::model::timeline::period_label(
+        tl,
+        lever::model::timeline::month_period(tl, month).expect("month"),
+    )
+}
+
 criterion_group!(
     benches,
     tornado,
     data_table_20x20,
     goal_seek_price,
     simulation_10k,
-    waterfall_36_inputs
+    waterfall_36_inputs,
+    targets_sample
 );
 criterion_main!(benches);

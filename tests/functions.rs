@@ -163,3 +163,26 @@ fn every_function_of_the_table_has_a_case() {
         .collect();
     assert!(missing.is_empty(), "functions without a case: {missing:?}");
 }
+
+#[test]
+fn the_readme_lists_every_function() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let start = readme
+        .find("#### Every function")
+        .expect("the README has a function list");
+    let list = &readme[start..];
+    let list = &list[..list[5..].find("\n#").map_or(list.len(), |i| i + 5)];
+    let listed: std::collections::BTreeSet<&str> = list
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let missing: Vec<&str> = lever::model::function_names()
+        .filter(|name| !listed.contains(name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "functions the README does not list: {missing:?}"
+    );
+}

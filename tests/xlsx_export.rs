@@ -203,3 +203,42 @@ fn cli_converts_ron_to_xlsx_and_refuses_other_formats() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.ron"));
 }
+
+#[test]
+fn let_exports_as_excel_stores_it_and_imports_back() {
+    let text = r#"(version: 1, timeline: (start: "2026-01", periods: 2, step: Month), sheets: [(name: "Model", rows: [
+        (label: "Price", formula: "=price[-1]", values: [10]),
+        (label: "Units", formula: "=units[-1]", values: [3]),
+        (label: "Revenue", formula: "=LET(p, price * 2, gross, p * units, gross - p)"),
+    ])])"#;
+    let workbook = Workbook::parse(text, "let.ron").expect("parses");
+    let (s, r) = workbook.find_metric("revenue").expect("metric");
+    // (10 × 2) × 3 − 20 = 40.
+    assert_eq!(workbook.value(s, r, 1), &Value::Number(40.0));
+    let formula = excel_formula(
+        &workbook,
+        s,
+        1,
+        true,
+        "=LET(p, price * 2, gross, p * units, gross - p)",
+    );
+    assert_eq!(
+        formula,
+        "_xlfn.LET(_xlpm.p, D2 * 2, _xlpm.gross, _xlpm.p * D3, _xlpm.gross - _xlpm.p)"
+    );
+    // Written and read back, the workbook computes the same.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("let.xlsx");
+    export_xlsx(&workbook, &out).unwrap_or_else(|e| panic!("{e}"));
+    let (imported, _) = Workbook::open_any(&out).unwrap_or_else(|e| panic!("{e}"));
+    let revenue = imported
+        .document()
+        .sheets
+        .iter()
+        .position(|sh| sh.name == "Model")
+        .expect("sheet") as u32;
+    assert_eq!(
+        imported.cell_value(revenue, r + HEADER_ROWS, FIRST_PERIOD_COL + 1),
+        &Value::Number(40.0)
+    );
+}

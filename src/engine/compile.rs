@@ -3,6 +3,7 @@
 //! each bare metric name is decided to mean "this period" or "the whole row"
 //! from where it stands.
 
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use crate::engine::functions::{self, Array, FunctionSpec};
@@ -97,9 +98,18 @@ pub fn compile(expr: &Expr, sheet: u32, anchor_col: u32, resolver: &dyn Resolver
         sheet,
         anchor_col,
         resolver,
+        scope: RefCell::new(Vec::new()),
+        visible: Cell::new(0),
+        substitutions: Cell::new(0),
     };
     compiler.node(expr, Position::Scalar)
 }
+
+/// How many times a formula's `LET` names may be replaced by what they
+/// stand for: a name's expression is compiled again at each use, so names
+/// built from names (`b, a+a, c, b+b, …`) grow exponentially; past this the
+/// formula is `#VALUE!` instead of exhausting memory.
+const MAX_LET_SUBSTITUTIONS: usize = 10_000;
 
 /// Where an expression stands, which decides what a bare metric name means.
 /// Shared with the Excel export, which must read names the same way.
@@ -142,6 +152,14 @@ struct Compiler<'a> {
     sheet: u32,
     anchor_col: u32,
     resolver: &'a dyn Resolver,
+    /// The names bound by the `LET`s being compiled, innermost last, with
+    /// what they stand for.
+    scope: RefCell<Vec<(String, Expr)>>,
+    /// How many of `scope`'s names the expression being compiled sees (a
+    /// name's own expression sees only the names bound before it).
+    visible: Cell<usize>,
+    /// Uses of `LET` names replaced so far (see [`MAX_LET_SUBSTITUTIONS`]).
+    substitutions: Cell<usize>,
 }
 
 impl Compiler<'_> {
@@ -193,6 +211,9 @@ impl Compiler<'_> {
     }
 
     fn call(&self, name: &str, args: &[Expr], position: Position) -> Node {
+        if name.eq_ignore_ascii_case("LET") {
+            return self.let_(args, position);
+        }
         let Some(function) = functions::lookup(name) else {
             return error(ErrorKind::Name, format!("unknown function {name}"));
         };
@@ -222,7 +243,105 @@ impl Compiler<'_> {
         Node::Call { function, args }
     }
 
+    /// `LET(name1, value1, [name2, value2, …], calculation)`: each name
+    /// stands for its value in the values after it and in the calculation.
+    /// A name's value is compiled where the name is used (so a range stays
+    /// a range in `SUM(name)`), with the names bound before it in sight.
+    fn let_(&self, args: &[Expr], position: Position) -> Node {
+        if args.len() < 3 || args.len().is_multiple_of(2) {
+            return error(
+                ErrorKind::Value,
+                format!(
+                    "LET takes names with values and then a calculation (an odd number of \
+                     arguments, at least 3), got {}",
+                    args.len()
+                ),
+            );
+        }
+        // Names out of sight here (bound after the value being compiled)
+        // are set aside while this LET binds its own.
+        let visible = self.visible.get();
+        let hidden = {
+            let mut scope = self.scope.borrow_mut();
+            let keep = visible.min(scope.len());
+            scope.split_off(keep)
+        };
+        let base = self.scope.borrow().len();
+        let mut failed = None;
+        for pair in args[..args.len() - 1].chunks(2) {
+            let [name, value] = pair else { continue };
+            match name {
+                Expr::Reference(Reference::Metric {
+                    sheet: None,
+                    name,
+                    offset: 0,
+                    explicit_offset: false,
+                }) => {
+                    let name = name.strip_prefix("_xlpm.").unwrap_or(name).to_string();
+                    self.scope.borrow_mut().push((name, value.clone()));
+                }
+                other => {
+                    failed = Some(error(
+                        ErrorKind::Value,
+                        format!(
+                            "LET needs a name where `{}` is",
+                            crate::formula::print(other)
+                        ),
+                    ));
+                    break;
+                }
+            }
+        }
+        let node = failed.unwrap_or_else(|| {
+            self.visible.set(self.scope.borrow().len());
+            self.node(&args[args.len() - 1], position)
+        });
+        let mut scope = self.scope.borrow_mut();
+        scope.truncate(base);
+        scope.extend(hidden);
+        self.visible.set(visible);
+        node
+    }
+
+    /// What a `LET` name in sight stands for, compiled here; `None` if
+    /// `name` is not one.
+    fn let_name(&self, name: &str, position: Position) -> Option<Node> {
+        let visible = self.visible.get();
+        let (index, expr) = {
+            let scope = self.scope.borrow();
+            let bound = scope[..visible.min(scope.len())]
+                .iter()
+                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))?;
+            (bound, scope[bound].1.clone())
+        };
+        let used = self.substitutions.get() + 1;
+        self.substitutions.set(used);
+        if used > MAX_LET_SUBSTITUTIONS {
+            return Some(error(
+                ErrorKind::Value,
+                "LET names used too many times over (names built from names); \
+                 simplify the formula"
+                    .into(),
+            ));
+        }
+        // The name's own value sees only the names bound before it.
+        self.visible.set(index);
+        let node = self.node(&expr, position);
+        self.visible.set(visible);
+        Some(node)
+    }
+
     fn reference(&self, reference: &Reference, position: Position) -> Node {
+        if let Reference::Metric {
+            sheet: None,
+            name,
+            offset: 0,
+            explicit_offset: false,
+        } = reference
+            && let Some(node) = self.let_name(name, position)
+        {
+            return node;
+        }
         match reference {
             Reference::Invalid => Node::Const(Value::error(ErrorKind::Ref)),
             Reference::Cell { sheet, cell } => match self.sheet_index(sheet.as_deref()) {
@@ -377,7 +496,14 @@ pub fn takes_range(name: &str, index: usize) -> bool {
         "SUM" | "SUMPRODUCT" | "COUNT" | "COUNTA" | "COUNTBLANK" | "AVERAGE" | "MIN" | "MAX"
         | "MEDIAN" | "PRODUCT" | "AND" | "OR" | "XOR" | "CONCAT" | "STDEV" | "STDEV.S"
         | "STDEV.P" | "STDEVP" | "VAR" | "VAR.S" | "VAR.P" | "VARP" | "SUMSQ" | "AVERAGEA"
-        | "MINA" | "MAXA" | "MODE" | "MODE.SNGL" => true,
+        | "MINA" | "MAXA" | "MODE" | "MODE.SNGL" | "AVEDEV" | "STDEVA" | "STDEVPA" | "VARA"
+        | "VARPA" | "DEVSQ" | "GEOMEAN" | "HARMEAN" | "KURT" | "SKEW" | "SKEW.P" | "GCD"
+        | "LCM" | "MULTINOMIAL" => true,
+        "COVARIANCE.P" | "COVARIANCE.S" | "COVAR" | "PEARSON" | "RSQ" | "STEYX" | "SUMX2MY2"
+        | "SUMX2PY2" | "SUMXMY2" | "PROB" => index <= 1,
+        "PERCENTRANK" | "PERCENTRANK.INC" | "PERCENTRANK.EXC" | "TRIMMEAN" => index == 0,
+        "RANK.AVG" | "FVSCHEDULE" => index == 1,
+        "NETWORKDAYS.INTL" | "WORKDAY.INTL" | "SERIESSUM" => index == 3,
         "SUMIF" | "AVERAGEIF" => index == 0 || index == 2,
         "COUNTIF" | "LARGE" | "SMALL" | "INDEX" | "IRR" | "ROWS" | "COLUMNS" | "MIRR"
         | "PERCENTILE" | "PERCENTILE.INC" | "PERCENTILE.EXC" | "QUARTILE" | "QUARTILE.INC"

@@ -58,9 +58,13 @@ pub fn shift_formula(text: &str, rows: i64, cols: i64) -> String {
     crate::formula::rewrite::shift_relative(text, rows, cols).unwrap_or_else(|| text.to_string())
 }
 
-/// The names of every spreadsheet function Lever knows, for completions.
+/// The names of every spreadsheet function Lever knows, for completions:
+/// the function table's, and `LET` (which the compiler handles itself).
 pub fn function_names() -> impl Iterator<Item = &'static str> {
-    crate::engine::functions::FUNCTIONS.iter().map(|f| f.name)
+    crate::engine::functions::FUNCTIONS
+        .iter()
+        .map(|f| f.name)
+        .chain(["LET"])
 }
 
 use crate::engine::{self, CellAddr, Engine, Input, Periods, SheetSpec};

@@ -36,7 +36,9 @@ and the Excel result is written instead; the `LibreOffice:` part is refreshed
 on every run, and a warning is printed if LibreOffice now agrees with Excel.
 
 Cases are added by appending `formula<TAB>` lines (expected may be left
-empty) and rerunning the script.
+empty) and rerunning the script. `--from-line N` rewrites only the cases on
+line N of the file and after (for new cases, when the LibreOffice at hand is
+older than the one the checked-in values were made with).
 """
 
 import os
@@ -172,9 +174,13 @@ def result_text(cell):
 
 
 def main():
+    from_line = 1
+    if len(sys.argv) == 3 and sys.argv[1] == "--from-line":
+        from_line = int(sys.argv[2])
     with open(CASES, encoding="utf-8") as f:
         lines = [l.rstrip("\n") for l in f]
-    cases = [i for i, l in enumerate(lines) if l and not l.startswith("#")]
+    cases = [i for i, l in enumerate(lines)
+             if l and not l.startswith("#") and i + 1 >= from_line]
     proc, ctx = connect()
     try:
         desktop = ctx.ServiceManager.createInstanceWithContext(

@@ -1,11 +1,15 @@
 //! Dates as Excel serial numbers (1900 date system, including Excel's
-//! fictitious 1900-02-29 = serial 60) and the date functions `DATE`, `YEAR`,
-//! `MONTH`, `DAY`, `EDATE`, `EOMONTH`, `DAYS`, `WEEKDAY`, `WEEKNUM`,
-//! `WORKDAY`, `NETWORKDAYS`, `YEARFRAC`, `DATEDIF`, `DATEVALUE`; also
-//! the parsing of date/time text used by coercion.
+//! fictitious 1900-02-29 = serial 60) and times as fractions of a day; the
+//! date functions `DATE`, `YEAR`, `MONTH`, `DAY`, `EDATE`, `EOMONTH`,
+//! `DAYS`, `DAYS360`, `WEEKDAY`, `WEEKNUM`, `ISOWEEKNUM`, `WORKDAY`,
+//! `WORKDAY.INTL`, `NETWORKDAYS`, `NETWORKDAYS.INTL`, `YEARFRAC`,
+//! `DATEDIF`, `DATEVALUE`; the time functions `TIME`, `TIMEVALUE`, `HOUR`,
+//! `MINUTE`, `SECOND`; also the parsing of date/time text used by coercion.
 
 use crate::engine::functions::args::Arg;
-use crate::engine::functions::helpers::{fail, num_arg, opt_num_arg, trunc_i64};
+use crate::engine::functions::helpers::{
+    fail, is_given, num_arg, opt_bool_arg, opt_num_arg, scalar, trunc_i64,
+};
 use crate::engine::value::{CellError, ErrorKind, Value};
 
 /// Largest serial Excel accepts: 9999-12-31.
@@ -238,9 +242,20 @@ fn iso_week(serial: f64) -> Result<f64, CellError> {
     // The Thursday of the same Monday-based week decides the year.
     let monday0 = (weekday_index(serial) + 6) % 7;
     let thursday = serial - monday0 as f64 + 3.0;
-    let year = serial_to_ymd(thursday.max(1.0))?.year;
-    let jan1 = date_serial(year, 1, 1)?;
+    // The first days of 1900 can belong to the last week of 1899, whose
+    // January 1 is 365 days before serial 1.
+    let jan1 = if thursday < 1.0 {
+        -364.0
+    } else {
+        date_serial(serial_to_ymd(thursday)?.year, 1, 1)?
+    };
     Ok(((thursday - jan1) / 7.0).floor() + 1.0)
+}
+
+/// `ISOWEEKNUM(date)`: the ISO 8601 week number (weeks from Monday, week 1
+/// holding the year's first Thursday).
+pub fn isoweeknum(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    iso_week(serial_arg(args, 0)?.floor())
 }
 
 /// The holidays argument of `WORKDAY`/`NETWORKDAYS` (argument `i`), as
@@ -274,21 +289,76 @@ fn holidays(args: &[Arg<'_>], i: usize) -> Result<Vec<f64>, CellError> {
     Ok(days)
 }
 
-/// True if a whole serial is a Monday–Friday that is not a holiday.
-fn is_workday(serial: f64, holidays: &[f64]) -> bool {
-    let weekday = weekday_index(serial);
-    (1..=5).contains(&weekday) && holidays.binary_search_by(|h| h.total_cmp(&serial)).is_err()
+/// The days of the week that are not working days, indexed by
+/// [`weekday_index`] (0 = Sunday).
+type Weekend = [bool; 7];
+
+/// Saturday and Sunday, the weekend of `WORKDAY` and `NETWORKDAYS`.
+const SATURDAY_SUNDAY: Weekend = [true, false, false, false, false, false, true];
+
+/// The weekend argument `i` of `WORKDAY.INTL`/`NETWORKDAYS.INTL`: absent or
+/// empty is Saturday–Sunday; a number 1–7 (two days: 1 Saturday–Sunday,
+/// 2 Sunday–Monday, …, 7 Friday–Saturday) or 11–17 (one day: 11 Sunday, 12
+/// Monday, …, 17 Saturday), other numbers `#NUM!`; or a text of seven
+/// `0`/`1` characters for Monday…Sunday (1 = weekend), other text
+/// `#VALUE!`.
+fn weekend_arg(args: &[Arg<'_>], i: usize) -> Result<Weekend, CellError> {
+    if !is_given(args, i) {
+        return Ok(SATURDAY_SUNDAY);
+    }
+    let mut weekend = [false; 7];
+    match scalar(args, i) {
+        Value::Text(t) => {
+            let bits: Vec<char> = t.chars().collect();
+            if bits.len() != 7 {
+                return fail(ErrorKind::Value);
+            }
+            for (monday0, bit) in bits.iter().enumerate() {
+                weekend[(monday0 + 1) % 7] = match bit {
+                    '1' => true,
+                    '0' => false,
+                    _ => return fail(ErrorKind::Value),
+                };
+            }
+        }
+        v => {
+            let code = trunc_i64(crate::engine::coerce::to_number(&v)?);
+            match code {
+                // 1 = Saturday + Sunday, 2 = Sunday + Monday, …
+                1..=7 => {
+                    let first = (code + 5) % 7;
+                    weekend[first as usize] = true;
+                    weekend[((first + 1) % 7) as usize] = true;
+                }
+                // 11 = Sunday, 12 = Monday, …, 17 = Saturday.
+                11..=17 => weekend[(code - 11) as usize] = true,
+                _ => return fail(ErrorKind::Num),
+            }
+        }
+    }
+    Ok(weekend)
 }
 
-/// `WORKDAY(start, days, [holidays])`: the date `days` working days (Monday
-/// to Friday, not holidays) after (or before, if negative) the start date.
-/// `#NUM!` if the result is not a valid date.
-pub fn workday(args: &[Arg<'_>]) -> Result<f64, CellError> {
-    let start = serial_arg(args, 0)?.floor();
-    let days = num_arg(args, 1)?.trunc();
-    let holidays = holidays(args, 2)?;
+/// True if a whole serial is not a weekend day and not a holiday.
+fn is_workday(serial: f64, weekend: &Weekend, holidays: &[f64]) -> bool {
+    !weekend[weekday_index(serial) as usize]
+        && holidays.binary_search_by(|h| h.total_cmp(&serial)).is_err()
+}
+
+/// The date `days` working days after (or before, if negative) `start`.
+/// `#NUM!` if the result is not a valid date, `#VALUE!` if every day of the
+/// week is a weekend day.
+fn add_workdays(
+    start: f64,
+    days: f64,
+    weekend: &Weekend,
+    holidays: &[f64],
+) -> Result<f64, CellError> {
     if days.abs() > MAX_SERIAL {
         return fail(ErrorKind::Num);
+    }
+    if weekend.iter().all(|w| *w) {
+        return fail(ErrorKind::Value);
     }
     let step = if days < 0.0 { -1.0 } else { 1.0 };
     let mut left = days.abs();
@@ -298,37 +368,103 @@ pub fn workday(args: &[Arg<'_>]) -> Result<f64, CellError> {
         if !(0.0..=MAX_SERIAL).contains(&serial) {
             return fail(ErrorKind::Num);
         }
-        if is_workday(serial, &holidays) {
+        if is_workday(serial, weekend, holidays) {
             left -= 1.0;
         }
     }
     Ok(serial)
 }
 
-/// `NETWORKDAYS(start, end, [holidays])`: the working days from start to
-/// end, both included; negative if the end is before the start.
-pub fn networkdays(args: &[Arg<'_>]) -> Result<f64, CellError> {
+/// `WORKDAY(start, days, [holidays])`: the date `days` working days (Monday
+/// to Friday, not holidays) after (or before, if negative) the start date.
+/// `#NUM!` if the result is not a valid date.
+pub fn workday(args: &[Arg<'_>]) -> Result<f64, CellError> {
     let start = serial_arg(args, 0)?.floor();
-    let end = serial_arg(args, 1)?.floor();
+    let days = num_arg(args, 1)?.trunc();
     let holidays = holidays(args, 2)?;
+    add_workdays(start, days, &SATURDAY_SUNDAY, &holidays)
+}
+
+/// `WORKDAY.INTL(start, days, [weekend=1], [holidays])`: `WORKDAY` with the
+/// weekend days given by a number or a `"0000011"` string (see
+/// [`weekend_arg`]); a weekend of all seven days is `#VALUE!`.
+pub fn workday_intl(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let start = serial_arg(args, 0)?.floor();
+    let days = num_arg(args, 1)?.trunc();
+    let weekend = weekend_arg(args, 2)?;
+    let holidays = holidays(args, 3)?;
+    add_workdays(start, days, &weekend, &holidays)
+}
+
+/// The working days from `start` to `end`, both included; negative if the
+/// end is before the start.
+fn count_workdays(start: f64, end: f64, weekend: &Weekend, holidays: &[f64]) -> f64 {
     let (low, high, sign) = if end < start {
         (end, start, -1.0)
     } else {
         (start, end, 1.0)
     };
-    // Whole weeks hold five working days; the rest are counted one by one.
+    let per_week = weekend.iter().filter(|w| !**w).count() as f64;
+    // Whole weeks hold the same working days; the rest are counted one by one.
     let weeks = ((high - low + 1.0) / 7.0).floor();
-    let mut count = weeks * 5.0;
+    let mut count = weeks * per_week;
     let mut serial = low + weeks * 7.0;
     while serial <= high {
-        count += f64::from(u8::from((1..=5).contains(&weekday_index(serial))));
+        count += f64::from(u8::from(!weekend[weekday_index(serial) as usize]));
         serial += 1.0;
     }
     let holidays_inside = holidays
         .iter()
-        .filter(|h| (low..=high).contains(*h) && (1..=5).contains(&weekday_index(**h)))
+        .filter(|h| (low..=high).contains(*h) && !weekend[weekday_index(**h) as usize])
         .count();
-    Ok(sign * (count - holidays_inside as f64))
+    sign * (count - holidays_inside as f64)
+}
+
+/// `NETWORKDAYS(start, end, [holidays])`: the working days (Monday to
+/// Friday, not holidays) from start to end, both included; negative if the
+/// end is before the start.
+pub fn networkdays(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let start = serial_arg(args, 0)?.floor();
+    let end = serial_arg(args, 1)?.floor();
+    let holidays = holidays(args, 2)?;
+    Ok(count_workdays(start, end, &SATURDAY_SUNDAY, &holidays))
+}
+
+/// `NETWORKDAYS.INTL(start, end, [weekend=1], [holidays])`: `NETWORKDAYS`
+/// with the weekend days given by a number or a `"0000011"` string (see
+/// [`weekend_arg`]); `"1111111"` gives 0.
+pub fn networkdays_intl(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let start = serial_arg(args, 0)?.floor();
+    let end = serial_arg(args, 1)?.floor();
+    let weekend = weekend_arg(args, 2)?;
+    let holidays = holidays(args, 3)?;
+    Ok(count_workdays(start, end, &weekend, &holidays))
+}
+
+/// `DAYS360(start, end, [european=FALSE])`: the days between two dates in
+/// a 360-day year of twelve 30-day months; negative if the end is first.
+/// The US (NASD) method, as Excel applies it: a start on the 31st or on the
+/// last day of February counts as the 30th; an end on the 31st counts as
+/// the 30th only if the start (so adjusted) is the 30th. The European
+/// method counts every 31st as the 30th.
+pub fn days360(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let d1 = serial_to_ymd(serial_arg(args, 0)?)?;
+    let d2 = serial_to_ymd(serial_arg(args, 1)?)?;
+    let european = opt_bool_arg(args, 2, false)?;
+    let (mut day1, mut day2) = (d1.day, d2.day);
+    if european {
+        day1 = day1.min(30);
+        day2 = day2.min(30);
+    } else {
+        if day1 == 31 || last_of_february(d1) {
+            day1 = 30;
+        }
+        if day2 == 31 && day1 == 30 {
+            day2 = 30;
+        }
+    }
+    let months = (d2.year - d1.year) * 12 + i64::from(d2.month) - i64::from(d1.month);
+    Ok(months as f64 * 30.0 + f64::from(day2) - f64::from(day1))
 }
 
 /// True if `date` is the last day of February.
@@ -445,9 +581,64 @@ pub fn datevalue(args: &[Arg<'_>]) -> Result<f64, CellError> {
     }
 }
 
+/// `TIME(hour, minute, second)`: the fraction of a day of a time. Each
+/// part is truncated and must lie in -32768..=32767 (else `#NUM!`); parts
+/// beyond a day carry over (`TIME(0, 90, 0)` is 1:30) and the total wraps
+/// at 24 hours. A negative total is `#NUM!`.
+pub fn time(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let mut seconds = 0;
+    for (i, unit) in [3600, 60, 1].into_iter().enumerate() {
+        let part = num_arg(args, i)?.trunc();
+        if !(-32768.0..=32767.0).contains(&part) {
+            return fail(ErrorKind::Num);
+        }
+        seconds += part as i64 * unit;
+    }
+    if seconds < 0 {
+        return fail(ErrorKind::Num);
+    }
+    Ok((seconds % 86_400) as f64 / 86_400.0)
+}
+
+/// `TIMEVALUE(text)`: the time of day (fraction of a day) of a time or
+/// date-time written as text (`"18:45"`, `"6:45 PM"`, `"2026-01-15
+/// 06:00"`); a date alone is 0. Anything but text is `#VALUE!`.
+pub fn timevalue(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    match scalar(args, 0) {
+        Value::Text(t) => parse_date_time_text(t.trim())
+            .map(|serial| serial - serial.floor())
+            .ok_or_else(|| CellError::new(ErrorKind::Value)),
+        Value::Error(e) => Err(e),
+        _ => fail(ErrorKind::Value),
+    }
+}
+
+/// Reads argument 0 of `HOUR`/`MINUTE`/`SECOND` as a serial (time text is
+/// converted) and splits its time of day, rounded to the second.
+fn time_of_day_arg(args: &[Arg<'_>]) -> Result<(u32, u32, u32), CellError> {
+    Ok(time_parts(serial_arg(args, 0)?))
+}
+
+/// `HOUR(serial)`: the hour 0–23 of the time part; a negative serial is
+/// `#NUM!`.
+pub fn hour(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(f64::from(time_of_day_arg(args)?.0))
+}
+
+/// `MINUTE(serial)`: the minute 0–59 of the time part.
+pub fn minute(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(f64::from(time_of_day_arg(args)?.1))
+}
+
+/// `SECOND(serial)`: the second 0–59 of the time part (rounded).
+pub fn second(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    Ok(f64::from(time_of_day_arg(args)?.2))
+}
+
 /// Parses a date and/or time written as text: `yyyy-mm-dd`, `yyyy/mm/dd`,
 /// `m/d/yyyy`, optionally followed by ` hh:mm[:ss]` (or `T`), or a time
-/// alone. Gives the serial number (time as the fraction of a day).
+/// alone; a time may end in `AM`/`PM`. Gives the serial number (time as
+/// the fraction of a day).
 pub fn parse_date_time_text(t: &str) -> Option<f64> {
     let t = t.trim();
     if let Some(time) = parse_time(t) {
@@ -491,8 +682,18 @@ fn parse_date(t: &str) -> Option<f64> {
     date_serial(y, m, d).ok()
 }
 
-/// `hh:mm` or `hh:mm:ss[.fff]` as a fraction of a day.
+/// `hh:mm` or `hh:mm:ss[.fff]`, optionally followed by `AM` or `PM` (any
+/// case, with or without a space; the hour is then 0–12), as a fraction of
+/// a day.
 fn parse_time(t: &str) -> Option<f64> {
+    let upper = t.to_ascii_uppercase();
+    let meridiem = ["AM", "PM"]
+        .into_iter()
+        .position(|suffix| upper.ends_with(suffix));
+    let t = match meridiem {
+        Some(_) => t.get(..t.len() - 2)?.trim_end(),
+        None => t,
+    };
     let parts: Vec<&str> = t.split(':').collect();
     let (h, m, s) = match parts.as_slice() {
         [h, m] => (*h, *m, "0"),
@@ -505,7 +706,11 @@ fn parse_time(t: &str) -> Option<f64> {
             .flatten()
             .filter(|v| *v <= max)
     };
-    let h = int(h, 23)?;
+    let h = match meridiem {
+        // 12 AM is midnight, 12 PM noon.
+        Some(pm) => int(h, 12)? % 12 + 12 * pm as u32,
+        None => int(h, 23)?,
+    };
     let m = int(m, 59)?;
     let s: f64 = if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !s.is_empty() {
         s.parse().ok().filter(|v| *v < 60.0)?
@@ -615,6 +820,158 @@ mod tests {
         assert_eq!(
             dif(d(2002, 8, 15), d(2001, 6, 20), "D"),
             fail(ErrorKind::Num)
+        );
+    }
+
+    #[test]
+    fn times() {
+        let close = |r: Result<f64, CellError>, want: f64| {
+            let got = r.unwrap();
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        };
+        close(time(&[n(12.0), n(0.0), n(0.0)]), 0.5);
+        close(time(&[n(0.0), n(90.0), n(0.0)]), 0.0625);
+        close(time(&[n(25.0), n(0.0), n(0.0)]), 1.0 / 24.0);
+        close(time(&[n(1.0), n(-30.0), n(0.9)]), 1.0 / 48.0);
+        close(time(&[n(0.0), n(0.0), n(32767.0)]), 32767.0 / 86400.0 % 1.0);
+        assert_eq!(time(&[n(0.0), n(-1.0), n(0.0)]), fail(ErrorKind::Num));
+        assert_eq!(time(&[n(32768.0), n(0.0), n(0.0)]), fail(ErrorKind::Num));
+        let t = |s: &str| Arg::Value(Value::text(s));
+        close(timevalue(&[t("6:45 PM")]), 0.78125);
+        close(timevalue(&[t("18:45")]), 0.78125);
+        close(timevalue(&[t("12:30 am")]), 0.5 / 24.0);
+        close(timevalue(&[t("12:00PM")]), 0.5);
+        close(timevalue(&[t("2026-01-15 06:00")]), 0.25);
+        close(timevalue(&[t("2026-01-15 6:00 PM")]), 0.75);
+        close(timevalue(&[t("2026-01-15")]), 0.0);
+        assert_eq!(timevalue(&[t("13:00 PM")]), fail(ErrorKind::Value));
+        assert_eq!(timevalue(&[t("noon")]), fail(ErrorKind::Value));
+        assert_eq!(timevalue(&[n(0.5)]), fail(ErrorKind::Value));
+        let at = n(46037.0 + 0.78125 + 3.0 / 86400.0);
+        assert_eq!(hour(std::slice::from_ref(&at)), Ok(18.0));
+        assert_eq!(minute(std::slice::from_ref(&at)), Ok(45.0));
+        assert_eq!(second(&[at]), Ok(3.0));
+        assert_eq!(hour(&[t("6:45 PM")]), Ok(18.0));
+        assert_eq!(minute(&[n(0.0)]), Ok(0.0));
+        assert_eq!(hour(&[n(-0.5)]), fail(ErrorKind::Num));
+        assert_eq!(second(&[t("x")]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn iso_weeks_and_days360() {
+        let d = |y, m, day| date_serial(y, m, day).unwrap();
+        assert_eq!(isoweeknum(&[n(d(2026, 1, 1))]), Ok(1.0));
+        assert_eq!(isoweeknum(&[n(d(2027, 1, 1) + 0.5)]), Ok(53.0));
+        assert_eq!(isoweeknum(&[n(d(2024, 12, 30))]), Ok(1.0));
+        assert_eq!(isoweeknum(&[n(0.0)]), Ok(52.0));
+        assert_eq!(isoweeknum(&[n(2.0)]), Ok(1.0));
+        assert_eq!(isoweeknum(&[n(-1.0)]), fail(ErrorKind::Num));
+        let d360 = |a: f64, b: f64, eu: bool| days360(&[n(a), n(b), Arg::Value(Value::Bool(eu))]);
+        assert_eq!(d360(d(2011, 1, 30), d(2011, 2, 1), false), Ok(1.0));
+        assert_eq!(d360(d(2011, 1, 1), d(2011, 12, 31), false), Ok(360.0));
+        assert_eq!(d360(d(2011, 1, 1), d(2011, 12, 31), true), Ok(359.0));
+        assert_eq!(d360(d(2011, 2, 28), d(2011, 3, 31), false), Ok(30.0));
+        assert_eq!(d360(d(2011, 2, 28), d(2011, 3, 31), true), Ok(32.0));
+        assert_eq!(d360(d(2012, 2, 28), d(2012, 3, 31), false), Ok(33.0));
+        assert_eq!(d360(d(2011, 1, 15), d(2011, 2, 28), false), Ok(43.0));
+        assert_eq!(d360(d(2011, 12, 31), d(2011, 1, 1), false), Ok(-359.0));
+        assert_eq!(days360(&[n(d(2011, 1, 1)), n(d(2011, 12, 31))]), Ok(360.0));
+        assert_eq!(days360(&[n(-1.0), n(1.0)]), fail(ErrorKind::Num));
+    }
+
+    #[test]
+    fn international_weekends() {
+        use crate::engine::functions::args::Array;
+        let d = |y, m, day| date_serial(y, m, day).unwrap();
+        let t = |s: &str| Arg::Value(Value::text(s));
+        let holidays = Arg::Array(Array {
+            rows: 1,
+            cols: 2,
+            data: vec![Value::text("2006/1/2"), Value::text("2006/1/16")],
+        });
+        let (jan1, jan31, feb1, feb28) =
+            (d(2006, 1, 1), d(2006, 1, 31), d(2006, 2, 1), d(2006, 2, 28));
+        assert_eq!(networkdays_intl(&[n(jan1), n(jan31)]), Ok(22.0));
+        assert_eq!(networkdays_intl(&[n(feb28), n(jan31)]), Ok(-21.0));
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(feb1), n(7.0), holidays.clone()]),
+            Ok(22.0)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(feb1), t("0010001"), holidays.clone()]),
+            Ok(20.0)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(jan31), t("1111111")]),
+            Ok(0.0)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(jan31), t("0000000")]),
+            Ok(31.0)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(jan31), Arg::Value(Value::Empty), holidays]),
+            Ok(20.0)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(jan31), n(0.0)]),
+            fail(ErrorKind::Num)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(jan31), n(8.0)]),
+            fail(ErrorKind::Num)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(jan31), t("000001")]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(
+            networkdays_intl(&[n(jan1), n(jan31), t("00000x1")]),
+            fail(ErrorKind::Value)
+        );
+        // Every weekend code agrees with counting day by day.
+        for code in (1..=7).chain(11..=17) {
+            let weekend = weekend_arg(&[n(f64::from(code))], 0).unwrap();
+            assert_eq!(
+                weekend.iter().filter(|w| **w).count(),
+                if code < 10 { 2 } else { 1 }
+            );
+            let (start, end) = (45000.0, 45123.0);
+            let by_day = (45000..=45123)
+                .filter(|s| !weekend[weekday_index(f64::from(*s)) as usize])
+                .count() as f64;
+            assert_eq!(
+                networkdays_intl(&[n(start), n(end), n(f64::from(code))]),
+                Ok(by_day)
+            );
+        }
+        let jan1_2012 = d(2012, 1, 1);
+        assert_eq!(workday_intl(&[n(jan1_2012), n(90.0), n(11.0)]), Ok(41013.0));
+        assert_eq!(
+            workday_intl(&[n(jan1_2012), n(30.0), n(17.0)]),
+            Ok(d(2012, 2, 5))
+        );
+        assert_eq!(
+            workday_intl(&[n(jan1_2012), n(30.0), n(0.0)]),
+            fail(ErrorKind::Num)
+        );
+        assert_eq!(
+            workday_intl(&[n(jan1_2012), n(1.0), t("1111111")]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(
+            workday_intl(&[n(jan1_2012), n(0.0), t("1111110")]),
+            Ok(jan1_2012)
+        );
+        // 2012-01-01 is a Sunday: with only Sundays working, 2 days on is
+        // 2012-01-15.
+        assert_eq!(
+            workday_intl(&[n(jan1_2012), n(2.0), t("1111110")]),
+            Ok(d(2012, 1, 15))
+        );
+        assert_eq!(
+            workday_intl(&[n(d(2026, 1, 19)), n(-1.0)]),
+            Ok(d(2026, 1, 16))
         );
     }
 }

@@ -1,12 +1,15 @@
 //! Financial functions: discounted cash flows (`NPV`, `XNPV`, `IRR`,
 //! `XIRR`, `MIRR`), the annuity family (`PMT`, `IPMT`, `PPMT`, `CUMIPMT`,
 //! `CUMPRINC`, `PV`, `FV`, `NPER`, `RATE`) with Excel's `[fv]`, `[type]`
-//! arguments, depreciation (`SLN`, `DB`, `DDB`) and `EFFECT`/`NOMINAL`.
+//! arguments, `ISPMT`, depreciation (`SLN`, `DB`, `DDB`), rates and growth
+//! (`EFFECT`, `NOMINAL`, `FVSCHEDULE`, `PDURATION`, `RRI`), fractional
+//! dollar prices (`DOLLARDE`, `DOLLARFR`) and Treasury bills (`TBILLEQ`,
+//! `TBILLPRICE`, `TBILLYIELD`).
 //! Root finding is Newton's method with a bracketing bisection fallback;
 //! every loop is bounded.
 
 use crate::engine::functions::args::Arg;
-use crate::engine::functions::date::MAX_SERIAL;
+use crate::engine::functions::date::{MAX_SERIAL, date_serial, days_in_month, serial_to_ymd};
 use crate::engine::functions::helpers::{
     aggregate_numbers, fail, num_arg, opt_num_arg, sum_of, values_of,
 };
@@ -582,6 +585,161 @@ pub fn rate(args: &[Arg<'_>]) -> Result<f64, CellError> {
     solve_rate(f, guess).ok_or_else(|| CellError::new(ErrorKind::Num))
 }
 
+/// Shared body of `DOLLARDE`/`DOLLARFR`: `fraction` is truncated; below 0
+/// is `#NUM!`, below 1 `#DIV/0!`. The fractional part of `dollar` is
+/// rescaled from `from` to `to` parts, where one side is `fraction` and the
+/// other the power of ten with as many digits (16 ↔ 100).
+fn rescale_dollar(args: &[Arg<'_>], to_decimal: bool) -> Result<f64, CellError> {
+    let dollar = num_arg(args, 0)?;
+    let fraction = num_arg(args, 1)?.trunc();
+    if fraction < 0.0 {
+        return fail(ErrorKind::Num);
+    }
+    if fraction < 1.0 {
+        return fail(ErrorKind::Div0);
+    }
+    let digits = 10f64.powf(fraction.log10().ceil());
+    let (from, to) = if to_decimal {
+        (fraction, digits)
+    } else {
+        (digits, fraction)
+    };
+    let whole = dollar.trunc();
+    Ok(whole + (dollar - whole) * to / from)
+}
+
+/// `DOLLARDE(fractional_dollar, fraction)`: a price written as whole
+/// dollars and a fraction's numerator after the point (1.02 with fraction
+/// 16 is 1 2/16) as a decimal number (1.125).
+pub fn dollarde(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    rescale_dollar(args, true)
+}
+
+/// `DOLLARFR(decimal_dollar, fraction)`: the inverse of `DOLLARDE`
+/// (1.125 with fraction 16 is 1.02).
+pub fn dollarfr(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    rescale_dollar(args, false)
+}
+
+/// `FVSCHEDULE(principal, schedule)`: the principal compounded at each
+/// rate of the schedule in turn. Blank cells are rates of 0; text or
+/// booleans in the schedule are `#VALUE!`, errors propagate.
+pub fn fvschedule(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let principal = num_arg(args, 0)?;
+    let Some(schedule) = args.get(1) else {
+        return fail(ErrorKind::Value);
+    };
+    if let Arg::Value(v) = schedule {
+        return Ok(principal * (1.0 + crate::engine::coerce::to_number(v)?));
+    }
+    let mut value = principal;
+    let mut problem = None;
+    schedule.for_each_non_blank(|v| {
+        if problem.is_some() {
+            return;
+        }
+        match v {
+            Value::Number(rate) => value *= 1.0 + rate,
+            Value::Empty => {}
+            Value::Error(e) => problem = Some(e.clone()),
+            Value::Text(_) | Value::Bool(_) => problem = Some(CellError::new(ErrorKind::Value)),
+        }
+    });
+    match problem {
+        Some(e) => Err(e),
+        None => Ok(value),
+    }
+}
+
+/// `ISPMT(rate, per, nper, pv)`: the interest paid in period `per` of a loan
+/// repaid in equal principal parts (`pv · rate · (per/nper − 1)`); `nper`
+/// of 0 is `#DIV/0!`.
+pub fn ispmt(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let per = num_arg(args, 1)?;
+    let nper = num_arg(args, 2)?;
+    let pv = num_arg(args, 3)?;
+    if nper == 0.0 {
+        return fail(ErrorKind::Div0);
+    }
+    Ok(pv * rate * (per / nper - 1.0))
+}
+
+/// `PDURATION(rate, pv, fv)`: the periods an investment takes to grow from
+/// `pv` to `fv` at `rate`; any argument ≤ 0 is `#NUM!`.
+pub fn pduration(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let rate = num_arg(args, 0)?;
+    let pv = num_arg(args, 1)?;
+    let fv = num_arg(args, 2)?;
+    if rate <= 0.0 || pv <= 0.0 || fv <= 0.0 {
+        return fail(ErrorKind::Num);
+    }
+    Ok((fv.ln() - pv.ln()) / rate.ln_1p())
+}
+
+/// `RRI(nper, pv, fv)`: the equivalent interest rate per period for growth
+/// from `pv` to `fv` in `nper` periods; `nper` ≤ 0 or `pv` of 0 is `#NUM!`.
+pub fn rri(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let nper = num_arg(args, 0)?;
+    let pv = num_arg(args, 1)?;
+    let fv = num_arg(args, 2)?;
+    if nper <= 0.0 || pv == 0.0 {
+        return fail(ErrorKind::Num);
+    }
+    let growth = (fv / pv).powf(1.0 / nper) - 1.0;
+    if growth.is_finite() {
+        Ok(growth)
+    } else {
+        fail(ErrorKind::Num)
+    }
+}
+
+/// The settlement and maturity of a Treasury bill (truncated) and the
+/// actual days between them, with the third argument; `#NUM!` for a date
+/// outside the calendar, a maturity not after the settlement or more than
+/// one calendar year after it, or a third argument ≤ 0.
+fn treasury_bill(args: &[Arg<'_>]) -> Result<(f64, f64), CellError> {
+    let settlement = num_arg(args, 0)?.trunc();
+    let maturity = num_arg(args, 1)?.trunc();
+    let third = num_arg(args, 2)?;
+    let valid = |d: f64| (0.0..=MAX_SERIAL).contains(&d);
+    if !valid(settlement) || !valid(maturity) || settlement >= maturity || third <= 0.0 {
+        return fail(ErrorKind::Num);
+    }
+    // One calendar year on, the day clamped to the month's end (Feb 29).
+    let start = serial_to_ymd(settlement)?;
+    let next_year = start.year + 1;
+    let day = start.day.clamp(1, days_in_month(next_year, start.month));
+    let year_later =
+        date_serial(next_year, i64::from(start.month), i64::from(day)).unwrap_or(f64::INFINITY);
+    if maturity > year_later {
+        return fail(ErrorKind::Num);
+    }
+    Ok((maturity - settlement, third))
+}
+
+/// `TBILLPRICE(settlement, maturity, discount)`: the price per 100 face
+/// value, `100 · (1 − discount · days / 360)`.
+pub fn tbillprice(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let (days, discount) = treasury_bill(args)?;
+    Ok(100.0 * (1.0 - discount * days / 360.0))
+}
+
+/// `TBILLYIELD(settlement, maturity, price)`: the yield,
+/// `(100 − price) / price · 360 / days`.
+pub fn tbillyield(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let (days, price) = treasury_bill(args)?;
+    Ok((100.0 - price) / price * 360.0 / days)
+}
+
+/// `TBILLEQ(settlement, maturity, discount)`: the bond-equivalent yield,
+/// `365 · discount / (360 − discount · days)`, the formula Excel documents
+/// (and applies for bills of more than half a year too).
+pub fn tbilleq(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    let (days, discount) = treasury_bill(args)?;
+    Ok(365.0 * discount / (360.0 - discount * days))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -735,6 +893,101 @@ mod tests {
         assert_eq!(
             mirr(&[col(&[1.0, 2.0]), n(0.1), n(0.1)]),
             fail(ErrorKind::Div0)
+        );
+    }
+
+    #[test]
+    fn dollar_fractions_and_growth() {
+        close(dollarde(&[n(1.02), n(16.0)]), 1.125);
+        close(dollarde(&[n(1.1), n(32.0)]), 1.3125);
+        close(dollarde(&[n(-1.02), n(16.9)]), -1.125);
+        close(dollarde(&[n(1.5), n(1.0)]), 1.5);
+        close(dollarde(&[n(1.09), n(10.0)]), 1.09);
+        close(dollarfr(&[n(1.125), n(16.0)]), 1.02);
+        close(dollarfr(&[n(1.125), n(32.0)]), 1.04);
+        close(dollarfr(&[n(-1.125), n(16.0)]), -1.02);
+        assert_eq!(dollarde(&[n(1.02), n(0.5)]), fail(ErrorKind::Div0));
+        assert_eq!(dollarfr(&[n(1.02), n(-1.0)]), fail(ErrorKind::Num));
+        close(fvschedule(&[n(1.0), col(&[0.09, 0.11, 0.1])]), 1.330_89);
+        close(fvschedule(&[n(100.0), n(0.5)]), 150.0);
+        let with = |v: Value| {
+            fvschedule(&[
+                n(1.0),
+                Arg::Array(Array {
+                    rows: 1,
+                    cols: 2,
+                    data: vec![Value::Number(0.5), v],
+                }),
+            ])
+        };
+        close(with(Value::Empty), 1.5);
+        assert_eq!(with(Value::text("0.1")), fail(ErrorKind::Value));
+        assert_eq!(with(Value::Bool(true)), fail(ErrorKind::Value));
+        assert_eq!(with(Value::error(ErrorKind::NA)), fail(ErrorKind::NA));
+        close(
+            ispmt(&[n(0.1 / 12.0), n(1.0), n(36.0), n(8_000_000.0)]),
+            -64_814.814_814_814_81,
+        );
+        close(
+            ispmt(&[n(0.1), n(1.0), n(3.0), n(8_000_000.0)]),
+            -533_333.333_333_333_4,
+        );
+        assert_eq!(
+            ispmt(&[n(0.1), n(1.0), n(0.0), n(1.0)]),
+            fail(ErrorKind::Div0)
+        );
+        close(
+            pduration(&[n(0.025), n(2000.0), n(2200.0)]),
+            3.859_866_162_622_648,
+        );
+        close(
+            pduration(&[n(0.025 / 12.0), n(1000.0), n(1200.0)]),
+            87.605_476_419_375_62,
+        );
+        assert_eq!(pduration(&[n(0.0), n(1.0), n(2.0)]), fail(ErrorKind::Num));
+        assert_eq!(pduration(&[n(0.1), n(-1.0), n(2.0)]), fail(ErrorKind::Num));
+        close(
+            rri(&[n(96.0), n(10000.0), n(11000.0)]),
+            0.000_993_307_376_291_330_3,
+        );
+        close(rri(&[n(2.0), n(100.0), n(0.0)]), -1.0);
+        assert_eq!(rri(&[n(0.0), n(1.0), n(2.0)]), fail(ErrorKind::Num));
+        assert_eq!(rri(&[n(1.0), n(0.0), n(2.0)]), fail(ErrorKind::Num));
+        assert_eq!(rri(&[n(2.0), n(-1.0), n(2.0)]), fail(ErrorKind::Num));
+    }
+
+    #[test]
+    fn treasury_bills() {
+        // Microsoft's examples: settlement 2008-03-31, maturity 2008-06-01.
+        let (s, m) = (39538.0, 39600.0);
+        close(tbillprice(&[n(s), n(m), n(0.09)]), 98.45);
+        close(tbilleq(&[n(s), n(m), n(0.0914)]), 0.094_151_493_565_943_02);
+        close(
+            tbillyield(&[n(s), n(m), n(98.45)]),
+            0.091_416_962_925_342_64,
+        );
+        close(tbillprice(&[n(s + 0.9), n(m + 0.5), n(0.09)]), 98.45);
+        assert_eq!(tbillprice(&[n(m), n(s), n(0.09)]), fail(ErrorKind::Num));
+        assert_eq!(tbillprice(&[n(s), n(s), n(0.09)]), fail(ErrorKind::Num));
+        assert_eq!(tbillprice(&[n(s), n(m), n(0.0)]), fail(ErrorKind::Num));
+        assert_eq!(tbillyield(&[n(s), n(m), n(-1.0)]), fail(ErrorKind::Num));
+        assert_eq!(tbilleq(&[n(-1.0), n(m), n(0.09)]), fail(ErrorKind::Num));
+        // One calendar year is the limit: 2008-03-31 to 2009-03-31.
+        let year = 39903.0;
+        close(
+            tbillyield(&[n(s), n(year), n(95.0)]),
+            5.0 / 95.0 * 360.0 / 365.0,
+        );
+        assert_eq!(
+            tbillyield(&[n(s), n(year + 1.0), n(95.0)]),
+            fail(ErrorKind::Num)
+        );
+        // From a February 29 the year ends on February 28.
+        let feb29 = 39507.0;
+        assert!(tbillyield(&[n(feb29), n(feb29 + 365.0), n(95.0)]).is_ok());
+        assert_eq!(
+            tbillyield(&[n(feb29), n(feb29 + 366.0), n(95.0)]),
+            fail(ErrorKind::Num)
         );
     }
 }

@@ -1,7 +1,7 @@
-//! Logical functions: `IF`, `IFS`, `IFERROR`, `IFNA`, `AND`, `OR`, `XOR`,
-//! `NOT`, `TRUE`, `FALSE`.
+//! Logical functions: `IF`, `IFS`, `SWITCH`, `IFERROR`, `IFNA`, `AND`,
+//! `OR`, `XOR`, `NOT`, `TRUE`, `FALSE`.
 
-use crate::engine::coerce::to_bool;
+use crate::engine::coerce::{to_bool, values_equal};
 use crate::engine::functions::args::Arg;
 use crate::engine::functions::helpers::{fail, scalar};
 use crate::engine::value::{CellError, ErrorKind, Value};
@@ -31,6 +31,34 @@ pub fn ifs(args: &[Arg<'_>]) -> Result<Value, CellError> {
         }
     }
     fail(ErrorKind::NA)
+}
+
+/// `SWITCH(expression, value1, result1, [value2, result2, …], [default])`:
+/// the result paired with the first value equal to the expression (the
+/// comparison of `=`: same type, text case-insensitive), else the default
+/// (a last unpaired argument), else `#N/A`. An error as the expression, or
+/// met as a value before a match, is returned.
+pub fn switch(args: &[Arg<'_>]) -> Result<Value, CellError> {
+    let target = scalar(args, 0);
+    if let Value::Error(e) = target {
+        return Err(e);
+    }
+    let cases = args.get(1..).unwrap_or_default();
+    let pairs = cases.chunks_exact(2);
+    let default = pairs.remainder().first();
+    for pair in pairs {
+        if let [value, result] = pair {
+            match value.scalar() {
+                Value::Error(e) => return Err(e),
+                v if values_equal(&v, &target) => return Ok(result.scalar()),
+                _ => {}
+            }
+        }
+    }
+    match default {
+        Some(d) => Ok(d.scalar()),
+        None => fail(ErrorKind::NA),
+    }
 }
 
 /// `IFERROR(value, value_if_error)`.
@@ -157,5 +185,54 @@ mod tests {
         });
         assert_eq!(or(&[texts]), fail(ErrorKind::Value));
         assert_eq!(not(&[v(Value::Number(0.0))]), Ok(true));
+    }
+
+    #[test]
+    fn switching() {
+        let n = |x| v(Value::Number(x));
+        let t = |s: &str| v(Value::text(s));
+        assert_eq!(
+            switch(&[n(2.0), n(1.0), t("one"), n(2.0), t("two")]),
+            Ok(Value::text("two"))
+        );
+        assert_eq!(
+            switch(&[n(3.0), n(1.0), t("one"), n(2.0), t("two")]),
+            fail(ErrorKind::NA)
+        );
+        assert_eq!(
+            switch(&[n(3.0), n(1.0), t("one"), t("other")]),
+            Ok(Value::text("other"))
+        );
+        assert_eq!(
+            switch(&[t("B"), t("a"), n(1.0), t("b"), n(2.0)]),
+            Ok(Value::Number(2.0))
+        );
+        // No conversion between types: 1 is not "1" nor TRUE.
+        assert_eq!(
+            switch(&[n(1.0), t("1"), n(1.0), v(Value::Bool(true)), n(2.0), n(0.0)]),
+            Ok(Value::Number(0.0))
+        );
+        assert_eq!(
+            switch(&[v(Value::error(ErrorKind::Div0)), n(1.0), n(1.0), n(0.0)]),
+            fail(ErrorKind::Div0)
+        );
+        assert_eq!(
+            switch(&[
+                n(1.0),
+                v(Value::error(ErrorKind::Ref)),
+                n(1.0),
+                n(1.0),
+                n(2.0)
+            ]),
+            fail(ErrorKind::Ref)
+        );
+        assert_eq!(
+            switch(&[n(1.0), n(1.0), v(Value::error(ErrorKind::NA))]),
+            Ok(Value::error(ErrorKind::NA))
+        );
+        assert_eq!(
+            switch(&[v(Value::Empty), n(0.0), t("zero")]),
+            Ok(Value::text("zero"))
+        );
     }
 }

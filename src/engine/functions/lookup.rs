@@ -1,13 +1,13 @@
 //! Lookup and reference functions: `MATCH`, `VLOOKUP`, `HLOOKUP`, `XLOOKUP`,
 //! `INDEX`, `CHOOSE`, with Excel's exact (wildcard) and approximate
-//! (sorted) matching.
+//! (sorted) matching; `ADDRESS`, which writes a cell address as text.
 
 use std::cmp::Ordering;
 
 use crate::engine::coerce::{Wildcard, compare, values_equal};
 use crate::engine::functions::args::{Arg, implicit_intersection};
 use crate::engine::functions::helpers::{
-    fail, is_given, num_arg, opt_bool_arg, opt_num_arg, resized, scalar, trunc_i64,
+    fail, is_given, num_arg, opt_bool_arg, opt_num_arg, resized, scalar, text_arg, trunc_i64,
 };
 use crate::engine::value::{CellError, ErrorKind, Value};
 
@@ -485,6 +485,84 @@ pub fn choose(args: &[Arg<'_>]) -> Result<Value, CellError> {
     }
 }
 
+/// Rows of an Excel sheet, the largest row `ADDRESS` writes.
+const MAX_ROWS: f64 = 1_048_576.0;
+/// Columns of an Excel sheet (`XFD`), the largest column `ADDRESS` writes.
+const MAX_COLS: f64 = 16_384.0;
+
+/// `ADDRESS(row, column, [abs_num=1], [a1=TRUE], [sheet_text])`: the address
+/// of a cell as text. `abs_num` 1 is `$C$2`, 2 `C$2`, 3 `$C2`, 4 `C2`; with
+/// `a1` FALSE the R1C1 style is written (`R2C3`, relative parts in brackets:
+/// `R2C[3]`). A sheet name is prefixed with `!`, quoted when it is not a
+/// plain name (`'My sheet'!$A$1`, a workbook prefix `[Book1]Sheet1` as is).
+/// Skipped optional arguments take their defaults. A row outside
+/// 1..=1048576, a column outside 1..=16384 or another `abs_num` is
+/// `#VALUE!`.
+pub fn address(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let row = num_arg(args, 0)?.trunc();
+    let col = num_arg(args, 1)?.trunc();
+    let abs_num = if is_given(args, 2) {
+        num_arg(args, 2)?
+    } else {
+        1.0
+    };
+    let a1 = if is_given(args, 3) {
+        opt_bool_arg(args, 3, true)?
+    } else {
+        true
+    };
+    let sheet = if is_given(args, 4) {
+        Some(text_arg(args, 4)?)
+    } else {
+        None
+    };
+    if !(1.0..=MAX_ROWS).contains(&row) || !(1.0..=MAX_COLS).contains(&col) {
+        return fail(ErrorKind::Value);
+    }
+    let (row_abs, col_abs) = match trunc_i64(abs_num) {
+        1 => (true, true),
+        2 => (true, false),
+        3 => (false, true),
+        4 => (false, false),
+        _ => return fail(ErrorKind::Value),
+    };
+    let (row, col) = (row as u32, col as u32);
+    let cell = if a1 {
+        let dollar = |abs: bool| if abs { "$" } else { "" };
+        format!(
+            "{}{}{}{row}",
+            dollar(col_abs),
+            crate::engine::column_letters(col - 1),
+            dollar(row_abs)
+        )
+    } else {
+        let part = |n: u32, abs: bool| if abs { n.to_string() } else { format!("[{n}]") };
+        format!("R{}C{}", part(row, row_abs), part(col, col_abs))
+    };
+    Ok(match sheet {
+        None => cell,
+        Some(name) => format!("{}{cell}", sheet_prefix(&name)),
+    })
+}
+
+/// The sheet part of an `ADDRESS`, with its `!`: quoted if the name is not
+/// a plain name, a leading `[workbook]` kept outside the test; an empty
+/// name gives a bare `!`, as in Excel.
+fn sheet_prefix(name: &str) -> String {
+    if name.is_empty() {
+        return "!".to_string();
+    }
+    let sheet = match name.strip_prefix('[').and_then(|rest| rest.split_once(']')) {
+        Some((_, sheet)) if !sheet.is_empty() => sheet,
+        _ => name,
+    };
+    if crate::formula::print::sheet_prefix(sheet).starts_with('\'') {
+        format!("'{}'!", name.replace('\'', "''"))
+    } else {
+        format!("{name}!")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -667,5 +745,76 @@ mod tests {
         assert_eq!(rows(std::slice::from_ref(&table)), Ok(2.0));
         assert_eq!(columns(&[table]), Ok(3.0));
         assert_eq!(rows(&[a(Value::error(ErrorKind::NA))]), fail(ErrorKind::NA));
+    }
+
+    #[test]
+    fn addresses() {
+        let addr = |args: Vec<Value>| {
+            let args: Vec<Arg<'static>> = args.into_iter().map(a).collect();
+            address(&args)
+        };
+        let b = |x: bool| Value::Bool(x);
+        assert_eq!(addr(vec![n(2.0), n(3.0)]), Ok("$C$2".into()));
+        assert_eq!(addr(vec![n(2.0), n(3.0), n(2.0)]), Ok("C$2".into()));
+        assert_eq!(addr(vec![n(2.0), n(3.0), n(3.0)]), Ok("$C2".into()));
+        assert_eq!(addr(vec![n(2.9), n(3.9), n(4.0)]), Ok("C2".into()));
+        assert_eq!(addr(vec![n(77.0), n(300.0)]), Ok("$KN$77".into()));
+        assert_eq!(
+            addr(vec![n(1_048_576.0), n(16_384.0), n(4.0)]),
+            Ok("XFD1048576".into())
+        );
+        assert_eq!(
+            addr(vec![n(2.0), n(3.0), n(1.0), b(false)]),
+            Ok("R2C3".into())
+        );
+        assert_eq!(
+            addr(vec![n(2.0), n(3.0), n(2.0), b(false)]),
+            Ok("R2C[3]".into())
+        );
+        assert_eq!(
+            addr(vec![n(2.0), n(3.0), n(3.0), b(false)]),
+            Ok("R[2]C3".into())
+        );
+        assert_eq!(
+            addr(vec![n(2.0), n(3.0), n(4.0), n(0.0)]),
+            Ok("R[2]C[3]".into())
+        );
+        assert_eq!(
+            addr(vec![
+                n(1.0),
+                n(1.0),
+                Value::Empty,
+                Value::Empty,
+                t("Sheet2")
+            ]),
+            Ok("Sheet2!$A$1".into())
+        );
+        assert_eq!(
+            addr(vec![n(2.0), n(3.0), n(1.0), b(false), t("EXCEL SHEET")]),
+            Ok("'EXCEL SHEET'!R2C3".into())
+        );
+        assert_eq!(
+            addr(vec![n(2.0), n(3.0), n(1.0), b(false), t("[Book1]Sheet1")]),
+            Ok("[Book1]Sheet1!R2C3".into())
+        );
+        assert_eq!(
+            addr(vec![n(1.0), n(1.0), n(4.0), b(true), t("Bob's")]),
+            Ok("'Bob''s'!A1".into())
+        );
+        assert_eq!(
+            addr(vec![n(1.0), n(1.0), n(1.0), b(true), t("")]),
+            Ok("!$A$1".into())
+        );
+        assert_eq!(addr(vec![n(0.0), n(1.0)]), fail(ErrorKind::Value));
+        assert_eq!(addr(vec![n(1.0), n(16_385.0)]), fail(ErrorKind::Value));
+        assert_eq!(addr(vec![n(1_048_577.0), n(1.0)]), fail(ErrorKind::Value));
+        assert_eq!(addr(vec![n(1.0), n(1.0), n(5.0)]), fail(ErrorKind::Value));
+        assert_eq!(addr(vec![n(1.0), n(1.0), n(1.5)]), Ok("$A$1".into()));
+        assert_eq!(addr(vec![n(1.0), n(1.0), n(0.0)]), fail(ErrorKind::Value));
+        assert_eq!(addr(vec![t("x"), n(1.0)]), fail(ErrorKind::Value));
+        assert_eq!(
+            addr(vec![n(1.0), n(1.0), n(1.0), t("maybe")]),
+            fail(ErrorKind::Value)
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! Text functions: lengths and slices (`LEN`, `LEFT`, `RIGHT`, `MID`, counted
 //! in Unicode scalar values), joining (`CONCAT`, `CONCATENATE`, `TEXTJOIN`,
-//! `REPT`), case and spacing (`UPPER`, `LOWER`, `TRIM`), searching
-//! (`FIND`, `SEARCH`, `EXACT`, `SUBSTITUTE`, `TEXTBEFORE`, `TEXTAFTER`),
-//! numbers to and from text
-//! (`VALUE`, `NUMBERVALUE`, `FIXED`, `DOLLAR`). `TEXT` lives in `format.rs`.
+//! `REPT`), case and spacing (`UPPER`, `LOWER`, `PROPER`, `TRIM`, `CLEAN`),
+//! searching and editing (`FIND`, `SEARCH`, `EXACT`, `SUBSTITUTE`,
+//! `REPLACE`, `TEXTBEFORE`, `TEXTAFTER`), character codes (`CHAR`, `CODE`
+//! in Excel's Windows-1252 character set, `UNICHAR`, `UNICODE`), numbers
+//! and values to and from text (`VALUE`, `NUMBERVALUE`, `FIXED`, `DOLLAR`,
+//! `VALUETOTEXT`). `TEXT` lives in `format.rs`.
 
 use crate::engine::coerce::{Wildcard, parse_number_text, to_bool, to_text};
 use crate::engine::functions::args::Arg;
@@ -487,6 +489,153 @@ pub fn textafter(args: &[Arg<'_>]) -> Result<Value, CellError> {
     split_at_delimiter(args, true)
 }
 
+/// The characters of Windows-1252 (Excel's `CHAR`/`CODE` character set on
+/// Windows) for the bytes 0x80–0x9F; the other bytes are Latin-1. The five
+/// unassigned bytes map to the C1 control characters, as Windows does.
+const CP1252_HIGH: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
+    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
+/// The Windows-1252 character of a byte.
+fn cp1252_char(byte: u8) -> char {
+    match byte {
+        0x80..=0x9F => CP1252_HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
+/// The Windows-1252 byte of a character; 63 (`?`) for characters outside
+/// the set, as Windows converts them.
+fn cp1252_byte(c: char) -> u8 {
+    match u8::try_from(u32::from(c)) {
+        Ok(b) if !(0x80..=0x9F).contains(&b) => b,
+        _ => CP1252_HIGH
+            .iter()
+            .position(|h| *h == c)
+            .and_then(|i| u8::try_from(i + 0x80).ok())
+            .unwrap_or(b'?'),
+    }
+}
+
+/// `CHAR(number)`: the character of a code 1–255 (truncated) in the
+/// Windows-1252 set; other codes are `#VALUE!`.
+pub fn char_(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let code = num_arg(args, 0)?.trunc();
+    if !(1.0..=255.0).contains(&code) {
+        return fail(ErrorKind::Value);
+    }
+    Ok(cp1252_char(code as u8).to_string())
+}
+
+/// `CODE(text)`: the Windows-1252 code of the first character (63 for a
+/// character outside that set); empty text is `#VALUE!`.
+pub fn code(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    match text_arg(args, 0)?.chars().next() {
+        Some(c) => Ok(f64::from(cp1252_byte(c))),
+        None => fail(ErrorKind::Value),
+    }
+}
+
+/// `UNICHAR(number)`: the character of a Unicode code point (truncated);
+/// 0 or beyond U+10FFFF is `#VALUE!`, a surrogate code point `#N/A`.
+pub fn unichar(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let code = num_arg(args, 0)?.trunc();
+    if !(1.0..=1_114_111.0).contains(&code) {
+        return fail(ErrorKind::Value);
+    }
+    match char::from_u32(code as u32) {
+        Some(c) => Ok(c.to_string()),
+        None => fail(ErrorKind::NA),
+    }
+}
+
+/// `UNICODE(text)`: the code point of the first character; empty text is
+/// `#VALUE!`.
+pub fn unicode(args: &[Arg<'_>]) -> Result<f64, CellError> {
+    match text_arg(args, 0)?.chars().next() {
+        Some(c) => Ok(f64::from(u32::from(c))),
+        None => fail(ErrorKind::Value),
+    }
+}
+
+/// `CLEAN(text)`: the text without the control characters 0–31 (Excel
+/// removes only those, not 127 or the C1 controls).
+pub fn clean(args: &[Arg<'_>]) -> Result<String, CellError> {
+    Ok(text_arg(args, 0)?
+        .chars()
+        .filter(|c| u32::from(*c) >= 32)
+        .collect())
+}
+
+/// `PROPER(text)`: every letter that follows a non-letter (or starts the
+/// text) upper-cased, every other letter lower-cased: `"it's 2-way"` →
+/// `"It'S 2-Way"`.
+pub fn proper(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    let mut out = String::with_capacity(s.len());
+    let mut after_letter = false;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if after_letter {
+                out.extend(c.to_lowercase());
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            after_letter = true;
+        } else {
+            out.push(c);
+            after_letter = false;
+        }
+    }
+    Ok(out)
+}
+
+/// `REPLACE(old_text, start, count, new_text)`: `count` characters from the
+/// 1-based `start` replaced by `new_text` (a start past the end appends).
+/// A start below 1 or a negative count is `#VALUE!`.
+pub fn replace(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let s = text_arg(args, 0)?;
+    let start = num_arg(args, 1)?;
+    if !(1.0..).contains(&start) {
+        return fail(ErrorKind::Value);
+    }
+    let start = usize::try_from(trunc_i64(start)).unwrap_or(usize::MAX) - 1;
+    let count = count_arg(args, 2, 0.0)?;
+    let new = text_arg(args, 3)?;
+    let head: String = s.chars().take(start).collect();
+    let tail: String = s.chars().skip(start.saturating_add(count)).collect();
+    limited(format!("{head}{new}{tail}"))
+}
+
+/// `VALUETOTEXT(value, [format=0])`: the value as text, errors included
+/// (`"#N/A"`, not the error). Format 0 (concise) gives text as is; format 1
+/// (strict) puts text in double quotes (inner quotes doubled), as typed in a
+/// formula. Numbers are in "General" form and booleans `TRUE`/`FALSE` in
+/// both; a blank is `""`. Other formats are `#VALUE!`.
+pub fn valuetotext(args: &[Arg<'_>]) -> Result<String, CellError> {
+    let format = if is_given(args, 1) {
+        num_arg(args, 1)?.trunc()
+    } else {
+        0.0
+    };
+    let strict = if format == 0.0 {
+        false
+    } else if format == 1.0 {
+        true
+    } else {
+        return fail(ErrorKind::Value);
+    };
+    let text = match scalar(args, 0) {
+        Value::Text(t) if strict => format!("\"{}\"", t.replace('"', "\"\"")),
+        Value::Error(e) => e.kind.as_str().to_string(),
+        v => to_text(&v)?,
+    };
+    limited(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -600,6 +749,98 @@ mod tests {
         assert_eq!(
             textafter(&[t("ab"), t("b"), n(1.0), n(2.0)]),
             fail(ErrorKind::Value)
+        );
+    }
+
+    #[test]
+    fn character_codes() {
+        assert_eq!(char_(&[n(65.0)]), Ok("A".into()));
+        assert_eq!(char_(&[n(65.9)]), Ok("A".into()));
+        assert_eq!(char_(&[n(128.0)]), Ok("€".into()));
+        assert_eq!(char_(&[n(233.0)]), Ok("é".into()));
+        assert_eq!(char_(&[n(0.0)]), fail(ErrorKind::Value));
+        assert_eq!(char_(&[n(256.0)]), fail(ErrorKind::Value));
+        assert_eq!(code(&[t("Abc")]), Ok(65.0));
+        assert_eq!(code(&[t("€")]), Ok(128.0));
+        assert_eq!(code(&[t("é")]), Ok(233.0));
+        assert_eq!(code(&[t("\u{0081}")]), Ok(129.0));
+        assert_eq!(code(&[t("Ω")]), Ok(63.0));
+        assert_eq!(code(&[t("")]), fail(ErrorKind::Value));
+        assert_eq!(code(&[n(12.0)]), Ok(49.0));
+        for byte in 1..=255u8 {
+            assert_eq!(cp1252_byte(cp1252_char(byte)), byte);
+        }
+        assert_eq!(unichar(&[n(937.0)]), Ok("Ω".into()));
+        assert_eq!(unichar(&[n(128_512.0)]), Ok("😀".into()));
+        assert_eq!(unichar(&[n(0.0)]), fail(ErrorKind::Value));
+        assert_eq!(unichar(&[n(1_114_112.0)]), fail(ErrorKind::Value));
+        assert_eq!(unichar(&[n(55_296.0)]), fail(ErrorKind::NA));
+        assert_eq!(unicode(&[t("😀x")]), Ok(128_512.0));
+        assert_eq!(unicode(&[t("")]), fail(ErrorKind::Value));
+    }
+
+    #[test]
+    fn cleaning_casing_and_replacing() {
+        assert_eq!(clean(&[t("a\u{7}b\nc\u{7f}")]), Ok("abc\u{7f}".into()));
+        assert_eq!(
+            proper(&[t("this is a TITLE")]),
+            Ok("This Is A Title".into())
+        );
+        assert_eq!(
+            proper(&[t("2-way street, it's 76budget")]),
+            Ok("2-Way Street, It'S 76Budget".into())
+        );
+        assert_eq!(proper(&[t("éLAN")]), Ok("Élan".into()));
+        assert_eq!(
+            replace(&[t("abcdefghijk"), n(6.0), n(5.0), t("*")]),
+            Ok("abcde*k".into())
+        );
+        assert_eq!(
+            replace(&[t("2009"), n(3.0), n(2.0), t("10")]),
+            Ok("2010".into())
+        );
+        assert_eq!(
+            replace(&[t("abc"), n(10.0), n(1.0), t("!")]),
+            Ok("abc!".into())
+        );
+        assert_eq!(
+            replace(&[t("abc"), n(1.0), n(0.0), t(">")]),
+            Ok(">abc".into())
+        );
+        assert_eq!(
+            replace(&[t("héllo"), n(2.0), n(1e300), t("")]),
+            Ok("h".into())
+        );
+        assert_eq!(
+            replace(&[t("abc"), n(0.0), n(1.0), t("x")]),
+            fail(ErrorKind::Value)
+        );
+        assert_eq!(
+            replace(&[t("abc"), n(1.0), n(-1.0), t("x")]),
+            fail(ErrorKind::Value)
+        );
+    }
+
+    #[test]
+    fn values_to_text() {
+        let e = Arg::Value(Value::error(ErrorKind::Div0));
+        assert_eq!(valuetotext(&[t("a\"b")]), Ok("a\"b".into()));
+        assert_eq!(valuetotext(&[t("a\"b"), n(1.0)]), Ok("\"a\"\"b\"".into()));
+        assert_eq!(valuetotext(&[n(1234.5), n(1.0)]), Ok("1234.5".into()));
+        assert_eq!(
+            valuetotext(&[Arg::Value(Value::Bool(true)), n(1.0)]),
+            Ok("TRUE".into())
+        );
+        assert_eq!(valuetotext(std::slice::from_ref(&e)), Ok("#DIV/0!".into()));
+        assert_eq!(valuetotext(&[e, n(1.0)]), Ok("#DIV/0!".into()));
+        assert_eq!(
+            valuetotext(&[Arg::Value(Value::Empty), n(1.0)]),
+            Ok(String::new())
+        );
+        assert_eq!(valuetotext(&[t("x"), n(2.0)]), fail(ErrorKind::Value));
+        assert_eq!(
+            valuetotext(&[t("x"), Arg::Value(Value::error(ErrorKind::NA))]),
+            fail(ErrorKind::NA)
         );
     }
 }

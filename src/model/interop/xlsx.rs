@@ -285,6 +285,7 @@ fn defined_name_target(workbook: &Workbook, names: &Names, refers_to: &str) -> S
         period: 0,
         anchor_col: 0,
         grid_col: Some(0),
+        let_names: Default::default(),
     };
     formula::print(&context.translate(&expr, Position::RangeParam))
 }
@@ -382,6 +383,7 @@ fn grid_formula(workbook: &Workbook, names: &Names, sheet: u32, col: u32, text: 
         period: col.saturating_sub(FIRST_PERIOD_COL),
         anchor_col: col,
         grid_col: Some(col),
+        let_names: Default::default(),
     };
     formula::print(&context.translate(&expr, Position::Scalar))
 }
@@ -443,6 +445,7 @@ fn write_row(
                     period,
                     anchor_col,
                     grid_col: None,
+                    let_names: Default::default(),
                 };
                 formula::print(&context.translate(&expr, Position::Scalar))
             }
@@ -564,6 +567,16 @@ impl Names {
     }
 }
 
+/// A `LET` name as Excel writes it, `_xlpm.name`.
+fn let_name_expr(name: &str) -> Expr {
+    Expr::Reference(Reference::Metric {
+        sheet: None,
+        name: format!("_xlpm.{}", name.strip_prefix("_xlpm.").unwrap_or(name)),
+        offset: 0,
+        explicit_offset: false,
+    })
+}
+
 /// One period cell's formula being translated.
 struct Context<'a> {
     workbook: &'a Workbook,
@@ -576,6 +589,9 @@ struct Context<'a> {
     /// For a formula on a grid sheet, its column (relative columns stay as
     /// written; metric names are read at this column).
     grid_col: Option<u32>,
+    /// The names bound by the `LET`s being translated (written `_xlpm.name`,
+    /// as Excel stores them).
+    let_names: std::cell::RefCell<Vec<String>>,
 }
 
 /// Translates Lever formula `text` (with or without `=`) as it is computed in
@@ -605,6 +621,7 @@ pub fn excel_formula(
             FIRST_PERIOD_COL + period
         },
         grid_col: None,
+        let_names: Default::default(),
     };
     formula::print(&context.translate(&expr, Position::Scalar))
 }
@@ -638,6 +655,9 @@ impl Context<'_> {
     }
 
     fn call(&self, name: &str, args: &[Expr], position: Position) -> Expr {
+        if name.eq_ignore_ascii_case("LET") && args.len() >= 3 && args.len() % 2 == 1 {
+            return self.let_(args, position);
+        }
         let Some(function) = functions::lookup(name) else {
             // Unknown in Lever (#NAME?); Excel says the same of an unknown name.
             return Expr::Error(ErrorKind::Name);
@@ -657,7 +677,44 @@ impl Context<'_> {
         }
     }
 
+    /// `LET` as Excel stores it: `_xlfn.LET(_xlpm.x, …)`, its names written
+    /// `_xlpm.x` wherever they are used.
+    fn let_(&self, args: &[Expr], position: Position) -> Expr {
+        let outer = self.let_names.borrow().len();
+        let mut out = Vec::with_capacity(args.len());
+        for pair in args[..args.len() - 1].chunks(2) {
+            let [name, value] = pair else { continue };
+            let Expr::Reference(Reference::Metric {
+                sheet: None, name, ..
+            }) = name
+            else {
+                self.let_names.borrow_mut().truncate(outer);
+                return Expr::Error(ErrorKind::Value);
+            };
+            // A value sees only the names bound before it.
+            out.push(let_name_expr(name));
+            out.push(self.translate(value, position));
+            self.let_names.borrow_mut().push(name.to_lowercase());
+        }
+        out.push(self.translate(&args[args.len() - 1], position));
+        self.let_names.borrow_mut().truncate(outer);
+        Expr::Call {
+            name: "_xlfn.LET".into(),
+            args: out,
+        }
+    }
+
     fn reference(&self, reference: &Reference, position: Position) -> Expr {
+        if let Reference::Metric {
+            sheet: None,
+            name,
+            offset: 0,
+            explicit_offset: false,
+        } = reference
+            && self.let_names.borrow().contains(&name.to_lowercase())
+        {
+            return let_name_expr(name);
+        }
         match reference {
             Reference::Invalid => Expr::Error(ErrorKind::Ref),
             Reference::Cell { sheet, cell } => {

@@ -383,7 +383,7 @@ pub fn import_bytes(
                             if cross_check::is_volatile(function) {
                                 volatile.insert((cell.row, cell.col));
                             }
-                            if functions::lookup(function).is_none() {
+                            if !functions::is_known(function) {
                                 unknown_functions
                                     .entry(function.to_uppercase())
                                     .or_default()
@@ -936,9 +936,9 @@ fn constant(value: &DataRef<'_>) -> (CellInput, bool) {
 
 /// Excel formula text (as stored, without `=`) as a Lever formula: with
 /// `=`, and without the `_xlfn.`/`_xlws.`/`_xludf.` prefixes Excel writes
-/// before newer functions. Text inside string literals is left alone.
+/// before newer functions and the `_xlpm.` it writes before `LET` names. Text inside string literals is left alone.
 pub fn excel_to_lever(text: &str) -> String {
-    const PREFIXES: [&str; 3] = ["_xlfn.", "_xlws.", "_xludf."];
+    const PREFIXES: [&str; 4] = ["_xlfn.", "_xlws.", "_xludf.", "_xlpm."];
     let text = text.trim();
     let text = text.strip_prefix('=').unwrap_or(text);
     let mut out = String::with_capacity(text.len() + 1);

@@ -252,3 +252,113 @@ fn a_range_typed_while_a_scenario_is_shown_belongs_to_the_scenario() {
     harness.run();
     assert_eq!(harness.state().doc.workbook.to_text(), before);
 }
+
+#[test]
+fn the_range_dialog_sets_how_periods_move_and_a_correlation_in_one_edit() {
+    let mut harness = harness(App::with_sample());
+    let before = harness.state().doc.workbook.to_text();
+    go_to(&mut harness, "refund_rate Jan 2026");
+    harness.get(by_label("Rows")).click();
+    harness.run();
+    harness.get_by_label_contains("Range…").click();
+    harness.run();
+    // The dialog shows the row's range as typed in a cell.
+    let shown = harness
+        .state()
+        .range
+        .as_ref()
+        .expect("the dialog opens")
+        .range
+        .clone();
+    assert!(shown.starts_with("normal("), "{shown}");
+    let field = |label: &'static str| {
+        By::new().predicate(move |node| {
+            node.role() == egui::accesskit::Role::TextInput
+                && node.label().as_deref() == Some(label)
+        })
+    };
+    harness.get(field("Range")).click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get(field("Range")).type_text("6% to 10%");
+    harness.run();
+    // Drawn each period on its own, it cannot move with approval_rate
+    // (drawn once per run): the dialog says so and stays open.
+    harness
+        .get(by_label("Each period drawn on its own"))
+        .click();
+    harness.run();
+    harness.get(field("Moves with")).click();
+    harness.run();
+    harness.get(field("Moves with")).type_text("approval_rate");
+    harness.run();
+    harness.get(field("Rank correlation")).click();
+    harness.run();
+    harness.get(field("Rank correlation")).type_text("-0.3");
+    harness.run();
+    harness.get(by_label("Set range")).click();
+    harness.run();
+    let error = harness.state().range.as_ref().and_then(|d| d.error.clone());
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("drawn the same way")),
+        "{error:?}"
+    );
+    harness
+        .get(by_label("Move together (one draw per run)"))
+        .click();
+    harness.run();
+    harness.get(by_label("Set range")).click();
+    harness.run();
+    let app = harness.state();
+    assert!(
+        app.range.is_none(),
+        "the dialog closes: {:?}",
+        app.range.as_ref().map(|d| &d.error)
+    );
+    let workbook = &app.doc.workbook;
+    let (sheet, row) = workbook.find_metric("refund_rate").unwrap();
+    let range = workbook.range(sheet, row).expect("a range");
+    assert_eq!(
+        range.dist,
+        Distribution::Uniform {
+            low: 0.06,
+            high: 0.1
+        }
+    );
+    assert!(!range.per_period && range.period.is_none());
+    assert!(
+        workbook
+            .document()
+            .correlations
+            .iter()
+            .any(|c| { c.a == "refund_rate" && c.b == "approval_rate" && c.rho == -0.3 })
+    );
+    // One edit: one undo takes the range and the correlation back.
+    harness.state_mut().undo();
+    harness.run();
+    assert_eq!(harness.state().doc.workbook.to_text(), before);
+}
+
+#[test]
+fn the_range_dialog_refuses_a_bad_range_and_changes_nothing() {
+    let mut harness = harness(App::with_sample());
+    let before = harness.state().doc.workbook.to_text();
+    go_to(&mut harness, "approval_rate Jan 2026");
+    harness.get(by_label("Rows")).click();
+    harness.run();
+    harness.get_by_label_contains("Range…").click();
+    harness.run();
+    harness.state_mut().range.as_mut().expect("open").range = "24% to 18%".into();
+    harness.run();
+    harness.get(by_label("Set range")).click();
+    harness.run();
+    let dialog = harness.state().range.as_ref().expect("still open");
+    assert!(
+        dialog.error.as_deref().is_some_and(|e| e.contains("low")),
+        "{:?}",
+        dialog.error
+    );
+    assert_eq!(harness.state().doc.workbook.to_text(), before);
+}

@@ -17,6 +17,7 @@ pub mod goal_seek;
 pub mod grid;
 pub mod investor;
 pub mod panels;
+pub mod range_dialog;
 pub mod scenarios;
 pub mod simulation;
 pub mod targets;
@@ -75,6 +76,8 @@ pub struct App {
     pub analysis: analysis::Analysis,
     /// The benchmark dialog, while open.
     pub benchmark: Option<benchmark_dialog::BenchmarkDialog>,
+    /// The range dialog, while open.
+    pub range: Option<range_dialog::RangeDialog>,
     /// Whether the import report of an opened Excel workbook is shown.
     pub show_import_report: bool,
     /// The investor view (View → Investor view), shown instead of the grid.
@@ -121,6 +124,8 @@ pub enum RowAction {
     Rename,
     /// Open the benchmark dialog for the cursor's metric.
     Benchmark,
+    /// Open the range dialog for the cursor's input.
+    Range,
 }
 
 impl App {
@@ -142,6 +147,7 @@ impl App {
             rename: None,
             analysis: analysis::Analysis::default(),
             benchmark: None,
+            range: None,
             investor: investor::InvestorMode::default(),
             variance: variance::VarianceOverlay::default(),
             actuals_import: None,
@@ -446,6 +452,22 @@ impl App {
                 .iter()
                 .position(|p| p.name.eq_ignore_ascii_case(&name));
             self.view.status = "Froze the plan: View → Variance compares with it".into();
+        }
+        if let Some(mut dialog) = self.range.take() {
+            match dialog.ui(ui, &self.doc.workbook, &theme) {
+                range_dialog::Outcome::Open => self.range = Some(dialog),
+                range_dialog::Outcome::Cancelled => {}
+                range_dialog::Outcome::Apply(edit) => {
+                    if let Err(e) = self.doc.workbook.probe(edit.clone(), |_| ()) {
+                        // Refused (a range on a computed row, …): say why
+                        // in the dialog and keep it open.
+                        dialog.error = Some(e.to_string());
+                        self.range = Some(dialog);
+                    } else {
+                        self.apply(edit, None);
+                    }
+                }
+            }
         }
         if let Some(mut dialog) = self.benchmark.take() {
             match dialog.ui(ui, &self.doc.workbook, &theme) {
@@ -1100,6 +1122,21 @@ impl App {
                 }
                 return;
             }
+            RowAction::Range => {
+                if !self
+                    .doc
+                    .workbook
+                    .metric_name(sheet, self.view.cursor.row)
+                    .is_empty()
+                {
+                    self.range = Some(range_dialog::RangeDialog::for_row(
+                        &self.doc.workbook,
+                        sheet,
+                        self.view.cursor.row,
+                    ));
+                }
+                return;
+            }
             RowAction::MoveUp | RowAction::MoveDown => return,
         };
         if self.apply(vec![edit], None) {
@@ -1203,6 +1240,7 @@ pub fn row_menu_ui(ui: &mut Ui) -> Option<RowAction> {
         ("Move down", "Alt+↓", RowAction::MoveDown),
         ("Rename metric…", "", RowAction::Rename),
         ("Benchmark…", "", RowAction::Benchmark),
+        ("Range…", "", RowAction::Range),
     ] {
         if ui
             .add(egui::Button::new(label).shortcut_text(shortcut))

@@ -243,6 +243,7 @@ fn workbook() -> impl Strategy<Value = WorkbookFile> {
                     correlations: Vec::new(),
                     actuals: None,
                     plans: Vec::new(),
+                    locale: String::new(),
                     targets,
                     scenarios: scenarios
                         .into_iter()

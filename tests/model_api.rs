@@ -471,3 +471,57 @@ fn state_ids_tell_documents_apart_and_come_back_with_undo() {
     a.redo().expect("redo");
     assert_eq!(a.state_id(), edited);
 }
+
+#[test]
+fn a_workbook_reads_text_numbers_in_its_locale() {
+    let text = |locale: &str| {
+        format!(
+            r#"(
+    version: 1,
+    timeline: (start: "2026-01", periods: 1, step: Month),{locale}
+    sheets: [
+        (
+            name: "Model",
+            rows: [
+                (label: "Amount", values: ["1 234,5"]),
+                (label: "Parsed", formula: "=VALUE(amount)"),
+                (label: "Plus one", formula: "=amount + 1"),
+                (label: "Percent", formula: "=VALUE(\"12,5%\")"),
+                (label: "English", formula: "=VALUE(\"1,234.5\")"),
+            ],
+        ),
+    ],
+    scenarios: [],
+    changelog: [],
+)
+"#
+        )
+    };
+    let russian = text("\n    locale: \"ru-RU\",");
+    let mut w = Workbook::parse(&russian, "ru.ron").expect("parses");
+    assert_eq!(w.to_text(), russian, "the locale round-trips");
+    assert_eq!(number(&w, 1, 0), 1234.5);
+    assert_eq!(number(&w, 2, 0), 1235.5);
+    assert_eq!(number(&w, 3, 0), 0.125);
+    assert!(matches!(w.value(0, 4, 0), Value::Error(e) if e.kind == ErrorKind::Value));
+    // Switched to English, the same text is no number; undo switches back.
+    w.apply(vec![Command::SetLocale {
+        locale: String::new(),
+    }])
+    .expect("applies");
+    assert!(matches!(w.value(0, 1, 0), Value::Error(e) if e.kind == ErrorKind::Value));
+    assert_eq!(number(&w, 4, 0), 1234.5);
+    w.undo().expect("undo");
+    assert_eq!(number(&w, 1, 0), 1234.5);
+    assert_eq!(w.to_text(), russian);
+    // An unknown locale is refused on load and as an edit.
+    let bad = text("\n    locale: \"xx-YY\",");
+    let e = Workbook::parse(&bad, "bad.ron").expect_err("refused");
+    assert!(e.to_string().contains("unknown locale `xx-YY`"), "{e}");
+    let e = w
+        .apply(vec![Command::SetLocale {
+            locale: "xx".into(),
+        }])
+        .expect_err("refused");
+    assert!(e.to_string().contains("unknown locale"), "{e}");
+}

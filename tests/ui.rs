@@ -353,3 +353,39 @@ fn copy_puts_the_selection_on_the_clipboard_as_tab_separated_text() {
     // Month 1 is the typed price; month 2 follows the row formula, so its value is copied.
     assert_eq!(copied, vec!["74900\t74900\n".to_string()]);
 }
+
+#[test]
+fn the_locale_menu_reads_text_numbers_with_a_decimal_comma() {
+    let text = r#"(version: 1, timeline: (start: "2026-01", periods: 1, step: Month), sheets: [(name: "Model", rows: [
+        (label: "Amount", values: ["1 234,5"]),
+        (label: "Doubled", formula: "=amount * 2"),
+    ])])"#;
+    let workbook = lever::model::Workbook::parse(text, "ru.ron").expect("parses");
+    let app = App::new(lever::ui::files::Document::untitled(workbook, "ru.ron"));
+    let mut harness = harness(app);
+    let (sheet, row) = harness.state().doc.workbook.find_metric("doubled").unwrap();
+    // English by default: the text is no number.
+    assert!(
+        harness
+            .state()
+            .doc
+            .workbook
+            .value(sheet, row, 0)
+            .as_number()
+            .is_none(),
+        "{:?}",
+        harness.state().doc.workbook.value(sheet, row, 0)
+    );
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Locale").click();
+    harness.run();
+    harness.get_by_label("Russian: 1 234,5").click();
+    harness.run();
+    let workbook = &harness.state().doc.workbook;
+    assert_eq!(workbook.document().locale, "ru-RU");
+    assert_eq!(workbook.value(sheet, row, 0).as_number(), Some(2469.0));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().doc.workbook.document().locale, "");
+}

@@ -146,12 +146,50 @@ pub(crate) fn scientific_notation(digits: &str, exp: i32) -> String {
     format!("{mantissa}E{exp_sign}{:02}", exp.unsigned_abs())
 }
 
+/// How text is read as a number: the workbook's decimal separator (and so
+/// its thousands separators), as Excel reads text in the locale it runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NumberLocale {
+    /// `1,234.5` (English and others): `,` groups thousands, `.` is the
+    /// decimal point.
+    #[default]
+    DecimalPoint,
+    /// `1 234,5` or `1.234,5` (Russian, German, French, …): `,` is the
+    /// decimal point; spaces, no-break spaces or `.` group thousands.
+    DecimalComma,
+}
+
+thread_local! {
+    static LOCALE: std::cell::Cell<NumberLocale> =
+        const { std::cell::Cell::new(NumberLocale::DecimalPoint) };
+}
+
+/// Sets the locale text is read in on this thread until dropped (the
+/// engine holds one while it evaluates).
+#[derive(Debug)]
+pub struct LocaleGuard(NumberLocale);
+
+impl LocaleGuard {
+    /// Reads text in `locale` until the guard is dropped.
+    pub fn set(locale: NumberLocale) -> LocaleGuard {
+        LocaleGuard(LOCALE.with(|l| l.replace(locale)))
+    }
+}
+
+impl Drop for LocaleGuard {
+    fn drop(&mut self) {
+        LOCALE.with(|l| l.set(self.0));
+    }
+}
+
 /// Parses text as Excel does when text meets an arithmetic operator: optional
 /// spaces, sign or parentheses, a `$` currency sign (`$1,000`, `-$5.5`,
 /// `($1,200)`), digits with optional thousands separators
 /// (`1,234.5`), decimal point, exponent (`1e3`), a trailing `%` (divides by
 /// 100), or an ISO date / time (`2026-01-31`, `2026-01-31 12:00`, `13:30`)
 /// giving a serial number. `None` if it is not a number.
+/// In a [`NumberLocale::DecimalComma`] workbook, `1 234,5` and `1.234,5`
+/// are numbers and `1,234.5` is not.
 pub fn parse_number_text(s: &str) -> Option<f64> {
     let t = s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\u{a0}');
     if t.is_empty() {
@@ -184,7 +222,20 @@ fn parse_plain_number(t: &str) -> Option<f64> {
         (_, Some(rest)) if !paren_negative => (false, rest.trim_start()),
         _ => (false, t),
     };
-    let cleaned = strip_thousands(body)?;
+    let cleaned = match LOCALE.with(std::cell::Cell::get) {
+        NumberLocale::DecimalPoint => strip_thousands(body)?,
+        // `1 234,5` and `1.234,5` read as `1,234.5` does in English.
+        NumberLocale::DecimalComma => strip_thousands(
+            &body
+                .chars()
+                .map(|c| match c {
+                    ',' => '.',
+                    '.' | ' ' | '\u{a0}' | '\u{202f}' => ',',
+                    other => other,
+                })
+                .collect::<String>(),
+        )?,
+    };
     let value: f64 = cleaned.parse().ok()?;
     let value = if negative || paren_negative {
         -value

@@ -214,6 +214,8 @@ pub struct Engine {
     lanes: program::Lanes,
     /// True while changes are not recorded (see [`Engine::compute_all`]).
     silent: bool,
+    /// How text is read as a number while this engine evaluates.
+    locale: coerce::NumberLocale,
 }
 
 /// A fixed recalculation for repeated runs (see [`Engine::sweep`]).
@@ -340,6 +342,7 @@ impl Engine {
             focus: None,
             lanes: program::Lanes::default(),
             silent: false,
+            locale: coerce::NumberLocale::DecimalPoint,
         }
     }
 
@@ -384,6 +387,12 @@ impl Engine {
                 meta.metrics.insert(new.to_lowercase(), *row);
             }
         }
+    }
+
+    /// Reads text as numbers in `locale` from now on (recalculate to apply
+    /// it to the values already computed).
+    pub fn set_locale(&mut self, locale: coerce::NumberLocale) {
+        self.locale = locale;
     }
 
     /// True if `sheet` is a grid sheet.
@@ -494,6 +503,7 @@ impl Engine {
 
     /// Builds the dependency graph and recomputes every formula cell.
     pub fn recalc_all(&mut self) -> Recalc {
+        let _locale = coerce::LocaleGuard::set(self.locale);
         let plan = self.full_plan();
         let mut recalc = Recalc::default();
         if plan.cycles.is_empty() {
@@ -514,6 +524,7 @@ impl Engine {
     /// (a million changes at 10,000 × 120 would be built only to be
     /// dropped).
     pub fn compute_all(&mut self) {
+        let _locale = coerce::LocaleGuard::set(self.locale);
         self.silent = true;
         self.recalc_all();
         self.silent = false;
@@ -522,6 +533,7 @@ impl Engine {
     /// Applies `edits` and recomputes what they reach. Returns every changed
     /// cell with its old and new value.
     pub fn apply(&mut self, edits: &[Edit]) -> Recalc {
+        let _locale = coerce::LocaleGuard::set(self.locale);
         if !self.built {
             for edit in edits {
                 self.set_input(edit.clone());
@@ -747,6 +759,7 @@ impl Engine {
     /// read only `cells` over many edits. Cells outside are skipped (left
     /// stale) and remembered; [`Engine::unfocus`] brings them up to date.
     pub fn focus(&mut self, cells: &[CellAddr]) {
+        let _locale = coerce::LocaleGuard::set(self.locale);
         let n = self.sources.len();
         let words = n.div_ceil(64);
         let mut cone = vec![0u64; words];
@@ -779,6 +792,7 @@ impl Engine {
     /// Ends a focus: recomputes the cells it skipped (and what they reach)
     /// and returns what changed.
     pub fn unfocus(&mut self) -> Recalc {
+        let _locale = coerce::LocaleGuard::set(self.locale);
         let mut recalc = Recalc::default();
         let Some(focus) = self.focus.take() else {
             return recalc;
@@ -831,6 +845,7 @@ impl Engine {
     /// nothing, if a formula changed since the sweep was made or a cell is
     /// not a constant (then use [`Engine::apply`]).
     pub fn apply_sweep(&mut self, sweep: &Sweep, numbers: &[(CellAddr, f64)]) -> bool {
+        let _locale = coerce::LocaleGuard::set(self.locale);
         if sweep.structure_version != self.structure_version || self.focus.is_none() {
             return false;
         }
@@ -881,6 +896,7 @@ impl Engine {
     /// a whole row (`MIN(cash)`) means its periods up to and including
     /// `period`.
     pub fn evaluate_expression(&self, node: &Node, sheet: u32, period: u32) -> Value {
+        let _locale = coerce::LocaleGuard::set(self.locale);
         let count = (period + 1).min(self.periods.count);
         Evaluator {
             sheets: &self.values,

@@ -270,6 +270,11 @@ pub enum Command {
         /// The plans.
         plans: Vec<Plan>,
     },
+    /// Sets the workbook's locale (how text is read as a number).
+    SetLocale {
+        /// The locale tag (`ru-RU`; empty for English).
+        locale: String,
+    },
     /// Replaces the targets and their initiatives.
     SetTargets {
         /// The targets.
@@ -945,6 +950,11 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
         Command::SetPlans { plans } => {
             let old = std::mem::replace(&mut doc.plans, plans);
             Ok((vec![Command::SetPlans { plans: old }], Reach::Document))
+        }
+        Command::SetLocale { locale } => {
+            super::locale::number_locale(&locale).map_err(EditError::OutOfRange)?;
+            let old = std::mem::replace(&mut doc.locale, locale.trim().to_string());
+            Ok((vec![Command::SetLocale { locale: old }], Reach::Structure))
         }
         Command::SetTargets { targets } => {
             for t in &targets {

@@ -21,6 +21,10 @@ pub struct WorkbookFile {
     pub version: u32,
     /// The period columns shared by every sheet.
     pub timeline: Timeline,
+    /// The workbook's locale (`ru-RU`, `de-DE`; empty for English): how
+    /// text in cells is read as a number (see [`crate::model::locale`]).
+    #[serde(default)]
+    pub locale: String,
     /// Sheets in tab order.
     pub sheets: Vec<SheetFile>,
     /// Workbook-level defined names, as in Excel (`TaxRate` →

@@ -219,6 +219,7 @@ pub fn founder_model(rows: usize, periods: u32, seed: u64) -> WorkbookFile {
         correlations: Vec::new(),
         actuals: None,
         plans: Vec::new(),
+        locale: String::new(),
         targets: Vec::new(),
     }
 }

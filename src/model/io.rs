@@ -236,6 +236,7 @@ fn validate(file: &WorkbookFile) -> Result<(), String> {
     for target in &file.targets {
         super::targets::check(target, &file.timeline)?;
     }
+    super::locale::number_locale(&file.locale)?;
     Ok(())
 }
 
@@ -299,6 +300,9 @@ fn write_workbook(out: &mut String, file: &WorkbookFile) -> fmt::Result {
         file.timeline.periods,
         step_name(file.timeline.step)
     )?;
+    if !file.locale.is_empty() {
+        writeln!(out, "    locale: {},", quote(&file.locale))?;
+    }
     out.push_str("    sheets: [\n");
     for sheet in &file.sheets {
         write_sheet(out, sheet)?;

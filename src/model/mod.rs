@@ -20,6 +20,7 @@ pub mod goal_seek;
 pub mod input_ref;
 pub mod interop;
 pub mod io;
+pub mod locale;
 pub mod names;
 pub mod ripple;
 pub mod rollup;
@@ -1175,6 +1176,7 @@ pub(crate) fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
         })
         .collect();
     let mut engine = Engine::new(periods, specs);
+    engine.set_locale(locale::number_locale(&doc.locale).unwrap_or_default());
     let defined: Vec<engine::NameDef> = doc
         .names
         .iter()

@@ -45,6 +45,7 @@ pub fn blank() -> WorkbookFile {
         correlations: Vec::new(),
         actuals: None,
         plans: Vec::new(),
+        locale: String::new(),
         targets: Vec::new(),
     }
 }

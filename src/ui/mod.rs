@@ -272,6 +272,21 @@ impl App {
                         }
                     }
                     self.variance.menu_ui(ui, &self.doc.workbook);
+                    ui.menu_button("Locale", |ui| {
+                        ui.label("How text in cells reads as a number");
+                        let current = self.doc.workbook.document().locale.clone();
+                        for (tag, label) in crate::model::locale::CHOICES {
+                            if ui.radio(current == tag, label).clicked() && current != tag {
+                                self.apply(
+                                    vec![crate::model::Command::SetLocale {
+                                        locale: tag.to_string(),
+                                    }],
+                                    None,
+                                );
+                                ui.close();
+                            }
+                        }
+                    });
                     ui.separator();
                     if ui
                         .add(

@@ -451,6 +451,7 @@ pub fn import_bytes(
         correlations: Vec::new(),
         actuals: None,
         plans: Vec::new(),
+        locale: String::new(),
         targets: Vec::new(),
     };
     Ok((doc, report))

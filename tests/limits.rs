@@ -215,3 +215,36 @@ fn a_zip_bomb_is_refused_with_bounded_memory() {
         .unwrap_err();
     assert!(err.to_string().contains("zip bomb"), "{err}");
 }
+
+#[test]
+fn let_names_built_from_names_are_bounded() {
+    // Doubling names: 2^13 copies of `a`, as Excel computes it.
+    let doubling = "=LET(a,1,b,a+a,c,b+b,d,c+c,e,d+d,f,e+e,g,f+f,h,g+g,i,h+h,j,i+i,k,j+j,\
+                    l,k+k,m,l+l,n,m+m,n)";
+    assert_eq!(one_cell(doubling), Value::Number(8192.0));
+    // Growing past the limit makes the whole formula #VALUE!, quickly and
+    // without the memory the copies would take (so IFERROR cannot hide a
+    // part of it).
+    let wide = format!(
+        "=IFERROR(LET(a,{},b,{},c,{},c),0)",
+        vec!["1"; 1000].join("+"),
+        vec!["a"; 500].join("+"),
+        vec!["b"; 500].join("+")
+    );
+    let started = std::time::Instant::now();
+    match one_cell(&wide) {
+        Value::Error(e) => assert_eq!(e.kind, ErrorKind::Value),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed().as_secs() < 10);
+    // Names stacked deeper than a formula may nest: an error, no crash.
+    let mut deep = String::from("=LET(a0,1");
+    for i in 1..=40 {
+        deep.push_str(&format!(",a{i},a{}{}", i - 1, "+1".repeat(1000)));
+    }
+    deep.push_str(",a40)");
+    match one_cell(&deep) {
+        Value::Error(e) => assert_eq!(e.kind, ErrorKind::Value),
+        other => panic!("{other:?}"),
+    }
+}

@@ -210,6 +210,7 @@ fn let_exports_as_excel_stores_it_and_imports_back() {
         (label: "Price", formula: "=price[-1]", values: [10]),
         (label: "Units", formula: "=units[-1]", values: [3]),
         (label: "Revenue", formula: "=LET(p, price * 2, gross, p * units, gross - p)"),
+        (label: "Checked", formula: "=LET(x, revenue, IFNA(x, 0))"),
     ])])"#;
     let workbook = Workbook::parse(text, "let.ron").expect("parses");
     let (s, r) = workbook.find_metric("revenue").expect("metric");
@@ -224,12 +225,28 @@ fn let_exports_as_excel_stores_it_and_imports_back() {
     );
     assert_eq!(
         formula,
-        "_xlfn.LET(_xlpm.p, D2 * 2, _xlpm.gross, _xlpm.p * D3, _xlpm.gross - _xlpm.p)"
+        "LET(_xlpm.p, D2 * 2, _xlpm.gross, _xlpm.p * D3, _xlpm.gross - _xlpm.p)"
     );
     // Written and read back, the workbook computes the same.
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("let.xlsx");
     export_xlsx(&workbook, &out).unwrap_or_else(|e| panic!("{e}"));
+    // Stored as Excel stores it: LET and the newer functions inside it
+    // with `_xlfn.`, the names with `_xlpm.`.
+    let mut xlsx: Xlsx<_> = open_workbook(&out).expect("calamine opens the export");
+    let formulas = xlsx.worksheet_formula("Model").expect("formulas");
+    let stored = |row: u32| {
+        formulas
+            .get_value((row + HEADER_ROWS, FIRST_PERIOD_COL + 1))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(stored(r).starts_with("_xlfn.LET(_xlpm.p,"), "{}", stored(r));
+    assert!(
+        stored(r + 1).contains("_xlfn.IFNA(_xlpm.x"),
+        "{}",
+        stored(r + 1)
+    );
     let (imported, _) = Workbook::open_any(&out).unwrap_or_else(|e| panic!("{e}"));
     let revenue = imported
         .document()

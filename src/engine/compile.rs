@@ -99,17 +99,51 @@ pub fn compile(expr: &Expr, sheet: u32, anchor_col: u32, resolver: &dyn Resolver
         anchor_col,
         resolver,
         scope: RefCell::new(Vec::new()),
-        visible: Cell::new(0),
-        substitutions: Cell::new(0),
+        depth: Cell::new(0),
+        inlined: Cell::new(0),
+        too_big: Cell::new(false),
     };
-    compiler.node(expr, Position::Scalar)
+    let node = compiler.node(expr, Position::Scalar);
+    if compiler.too_big.get() {
+        return error(
+            ErrorKind::Value,
+            format!(
+                "LET names used over and over make this formula too big (over \
+                 {MAX_LET_NODES} parts or {MAX_HEIGHT} levels); simplify it"
+            ),
+        );
+    }
+    node
 }
 
-/// How many times a formula's `LET` names may be replaced by what they
-/// stand for: a name's expression is compiled again at each use, so names
-/// built from names (`b, a+a, c, b+b, …`) grow exponentially; past this the
-/// formula is `#VALUE!` instead of exhausting memory.
-const MAX_LET_SUBSTITUTIONS: usize = 10_000;
+/// How many parts the uses of a formula's `LET` names may copy in all: a
+/// name's compiled value is copied where it is used, so names built from
+/// names (`b, a+a, c, b+b, …`) grow exponentially; past this (or past
+/// [`MAX_HEIGHT`] levels) the formula is `#VALUE!` instead of exhausting
+/// memory or the stack.
+const MAX_LET_NODES: usize = 200_000;
+
+/// The parser's nesting limit, which compiled formulas keep too.
+const MAX_HEIGHT: usize = crate::formula::parser::MAX_HEIGHT;
+
+/// The number of parts of `node` and its height.
+fn measure(node: &Node) -> (usize, usize) {
+    let combine = |children: &[&Node]| {
+        children.iter().fold((1, 1), |(size, height), child| {
+            let (s, h) = measure(child);
+            (size + s, height.max(h + 1))
+        })
+    };
+    match node {
+        Node::Negate(inner)
+        | Node::Plus(inner)
+        | Node::Percent(inner)
+        | Node::Elementwise(inner) => combine(&[inner]),
+        Node::Binary(_, left, right) | Node::RangeOp(left, right) => combine(&[left, right]),
+        Node::Call { args, .. } => combine(&args.iter().collect::<Vec<_>>()),
+        _ => (1, 1),
+    }
+}
 
 /// Where an expression stands, which decides what a bare metric name means.
 /// Shared with the Excel export, which must read names the same way.
@@ -152,18 +186,31 @@ struct Compiler<'a> {
     sheet: u32,
     anchor_col: u32,
     resolver: &'a dyn Resolver,
-    /// The names bound by the `LET`s being compiled, innermost last, with
-    /// what they stand for.
-    scope: RefCell<Vec<(String, Expr)>>,
-    /// How many of `scope`'s names the expression being compiled sees (a
-    /// name's own expression sees only the names bound before it).
-    visible: Cell<usize>,
-    /// Uses of `LET` names replaced so far (see [`MAX_LET_SUBSTITUTIONS`]).
-    substitutions: Cell<usize>,
+    /// The names bound by the `LET`s being compiled, innermost last: each
+    /// name's value compiled where it is bound, with its size and height.
+    scope: RefCell<Vec<(String, Node, usize, usize)>>,
+    /// How deep the compilation is (see [`MAX_HEIGHT`]).
+    depth: Cell<usize>,
+    /// Parts copied by uses of `LET` names so far (see [`MAX_LET_NODES`]).
+    inlined: Cell<usize>,
+    /// Set when a limit is passed: the whole formula is then an error.
+    too_big: Cell<bool>,
 }
 
 impl Compiler<'_> {
     fn node(&self, expr: &Expr, position: Position) -> Node {
+        let depth = self.depth.get() + 1;
+        if depth > MAX_HEIGHT || self.too_big.get() {
+            self.too_big.set(true);
+            return Node::Const(Value::Empty);
+        }
+        self.depth.set(depth);
+        let node = self.node_at(expr, position);
+        self.depth.set(depth - 1);
+        node
+    }
+
+    fn node_at(&self, expr: &Expr, position: Position) -> Node {
         let operand_position = position.operand();
         match expr {
             Expr::Number(n) => Node::Const(Value::number(*n)),
@@ -245,8 +292,9 @@ impl Compiler<'_> {
 
     /// `LET(name1, value1, [name2, value2, …], calculation)`: each name
     /// stands for its value in the values after it and in the calculation.
-    /// A name's value is compiled where the name is used (so a range stays
-    /// a range in `SUM(name)`), with the names bound before it in sight.
+    /// A value is compiled once, where the LET stands (a range stays a
+    /// range, a bare metric name is this period as in any single-value
+    /// place), and copied where its name is used.
     fn let_(&self, args: &[Expr], position: Position) -> Node {
         if args.len() < 3 || args.len().is_multiple_of(2) {
             return error(
@@ -258,15 +306,7 @@ impl Compiler<'_> {
                 ),
             );
         }
-        // Names out of sight here (bound after the value being compiled)
-        // are set aside while this LET binds its own.
-        let visible = self.visible.get();
-        let hidden = {
-            let mut scope = self.scope.borrow_mut();
-            let keep = visible.min(scope.len());
-            scope.split_off(keep)
-        };
-        let base = self.scope.borrow().len();
+        let outer = self.scope.borrow().len();
         let mut failed = None;
         for pair in args[..args.len() - 1].chunks(2) {
             let [name, value] = pair else { continue };
@@ -278,7 +318,9 @@ impl Compiler<'_> {
                     explicit_offset: false,
                 }) => {
                     let name = name.strip_prefix("_xlpm.").unwrap_or(name).to_string();
-                    self.scope.borrow_mut().push((name, value.clone()));
+                    let node = self.node(value, position);
+                    let (size, height) = measure(&node);
+                    self.scope.borrow_mut().push((name, node, size, height));
                 }
                 other => {
                     failed = Some(error(
@@ -292,43 +334,26 @@ impl Compiler<'_> {
                 }
             }
         }
-        let node = failed.unwrap_or_else(|| {
-            self.visible.set(self.scope.borrow().len());
-            self.node(&args[args.len() - 1], position)
-        });
-        let mut scope = self.scope.borrow_mut();
-        scope.truncate(base);
-        scope.extend(hidden);
-        self.visible.set(visible);
+        let node = failed.unwrap_or_else(|| self.node(&args[args.len() - 1], position));
+        self.scope.borrow_mut().truncate(outer);
         node
     }
 
-    /// What a `LET` name in sight stands for, compiled here; `None` if
+    /// The compiled value of a `LET` name in sight, copied here; `None` if
     /// `name` is not one.
-    fn let_name(&self, name: &str, position: Position) -> Option<Node> {
-        let visible = self.visible.get();
-        let (index, expr) = {
-            let scope = self.scope.borrow();
-            let bound = scope[..visible.min(scope.len())]
-                .iter()
-                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))?;
-            (bound, scope[bound].1.clone())
-        };
-        let used = self.substitutions.get() + 1;
-        self.substitutions.set(used);
-        if used > MAX_LET_SUBSTITUTIONS {
-            return Some(error(
-                ErrorKind::Value,
-                "LET names used too many times over (names built from names); \
-                 simplify the formula"
-                    .into(),
-            ));
+    fn let_name(&self, name: &str) -> Option<Node> {
+        let scope = self.scope.borrow();
+        let (_, node, size, height) = scope
+            .iter()
+            .rev()
+            .find(|(n, ..)| n.eq_ignore_ascii_case(name))?;
+        let inlined = self.inlined.get() + size;
+        if inlined > MAX_LET_NODES || self.depth.get() + height > MAX_HEIGHT {
+            self.too_big.set(true);
+            return Some(Node::Const(Value::Empty));
         }
-        // The name's own value sees only the names bound before it.
-        self.visible.set(index);
-        let node = self.node(&expr, position);
-        self.visible.set(visible);
-        Some(node)
+        self.inlined.set(inlined);
+        Some(node.clone())
     }
 
     fn reference(&self, reference: &Reference, position: Position) -> Node {
@@ -338,7 +363,7 @@ impl Compiler<'_> {
             offset: 0,
             explicit_offset: false,
         } = reference
-            && let Some(node) = self.let_name(name, position)
+            && let Some(node) = self.let_name(name)
         {
             return node;
         }

@@ -677,8 +677,9 @@ impl Context<'_> {
         }
     }
 
-    /// `LET` as Excel stores it: `_xlfn.LET(_xlpm.x, …)`, its names written
-    /// `_xlpm.x` wherever they are used.
+    /// `LET` as Excel stores it: `_xlfn.LET(_xlpm.x, …)` (the prefix is the
+    /// writer's), its names written `_xlpm.x` wherever they are used; the
+    /// values are translated where the LET stands, as Lever compiles them.
     fn let_(&self, args: &[Expr], position: Position) -> Expr {
         let outer = self.let_names.borrow().len();
         let mut out = Vec::with_capacity(args.len());
@@ -698,8 +699,10 @@ impl Context<'_> {
         }
         out.push(self.translate(&args[args.len() - 1], position));
         self.let_names.borrow_mut().truncate(outer);
+        // Written plain: the writer adds `_xlfn.` to LET and to the newer
+        // functions inside it, as Excel stores them.
         Expr::Call {
-            name: "_xlfn.LET".into(),
+            name: "LET".into(),
             args: out,
         }
     }

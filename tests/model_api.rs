@@ -525,3 +525,35 @@ fn a_workbook_reads_text_numbers_in_its_locale() {
         .expect_err("refused");
     assert!(e.to_string().contains("unknown locale"), "{e}");
 }
+
+#[test]
+fn a_rename_that_would_meet_a_let_name_is_refused() {
+    let mut w = workbook(
+        1,
+        vec![
+            metric("Price", "", &[10.0]),
+            metric("Total", "=LET(p, 2, price * p)", &[]),
+        ],
+    );
+    assert_eq!(number(&w, 1, 0), 20.0);
+    let before = w.to_text();
+    // Renamed to `p`, the formula would read `p * p` (4).
+    let e = w
+        .apply(vec![Command::RenameMetric {
+            sheet: 0,
+            row: 0,
+            name: "p".into(),
+        }])
+        .expect_err("refused");
+    assert!(e.to_string().contains("binds a LET name"), "{e}");
+    assert_eq!(w.to_text(), before);
+    // Another name is fine, and the formula follows it.
+    w.apply(vec![Command::RenameMetric {
+        sheet: 0,
+        row: 0,
+        name: "list_price".into(),
+    }])
+    .expect("renames");
+    assert!(w.to_text().contains("=LET(p, 2, list_price * p)"));
+    assert_eq!(number(&w, 1, 0), 20.0);
+}

@@ -23,6 +23,6 @@ pub use lexer::is_valid_name;
 pub use parser::{ParseError, parse};
 pub use print::print;
 pub(crate) use print::sheet_prefix;
-pub use references::{function_names, references};
+pub use references::{function_names, let_names, references};
 pub use rewrite::{Structural, apply_structural, remap_rows, rename_metric, rename_sheet};
 pub use token::Span;

@@ -27,6 +27,23 @@ pub fn function_names(expr: &Expr) -> Vec<&str> {
     found
 }
 
+/// The names bound by the `LET`s of `expr` (as written, without `_xlpm.`).
+pub fn let_names(expr: &Expr) -> Vec<&str> {
+    let mut found = Vec::new();
+    visit(expr, &mut |e| {
+        if let Expr::Call { name, args } = e
+            && name.eq_ignore_ascii_case("LET")
+        {
+            for pair in args.chunks(2).filter(|pair| pair.len() == 2) {
+                if let Expr::Reference(super::Reference::Metric { name, .. }) = &pair[0] {
+                    found.push(name.strip_prefix("_xlpm.").unwrap_or(name));
+                }
+            }
+        }
+    });
+    found
+}
+
 /// Calls `f` on `expr` and then on its sub-expressions, left to right.
 fn visit<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
     f(expr);

@@ -478,6 +478,14 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     "`{new_name}` is already the name of another metric on this sheet"
                 )));
             }
+            if !old_name.is_empty()
+                && let Some(at) = let_name_clash(doc, &[&old_name, &new_name])
+            {
+                return Err(EditError::Name(format!(
+                    "{at} binds a LET name spelled like `{old_name}` or `{new_name}`; \
+                     rename it there first, so the rename cannot change what it means"
+                )));
+            }
             let keyed_before = Keyed::of(doc);
             let all_names = all_names(doc);
             scenario::rename_keys(doc, &all_names, sheet, row, &new_name);
@@ -975,6 +983,36 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             ))
         }
     }
+}
+
+/// Where a formula binds a `LET` name spelled like one of `names` (`sheet
+/// `Model`, row 12`), if any: a rename there could turn a metric into the
+/// LET name or the other way round.
+fn let_name_clash(doc: &WorkbookFile, names: &[&str]) -> Option<String> {
+    let binds = |text: &str| {
+        names.iter().any(|n| names::mentions(text, n))
+            && names::mentions(text, "LET")
+            && crate::formula::parse(text).is_ok_and(|expr| {
+                crate::formula::let_names(&expr)
+                    .iter()
+                    .any(|bound| names.iter().any(|n| n.eq_ignore_ascii_case(bound)))
+            })
+    };
+    for sheet in &doc.sheets {
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let cells = row.values.iter().filter_map(|v| match v {
+                CellInput::Formula(f) => Some(f.as_str()),
+                _ => None,
+            });
+            if std::iter::once(row.formula.as_str())
+                .chain(cells)
+                .any(binds)
+            {
+                return Some(format!("sheet `{}`, row {}", sheet.name, r + 1));
+            }
+        }
+    }
+    None
 }
 
 /// Each sheet's row names, as formulas see them.

@@ -248,3 +248,28 @@ fn let_names_built_from_names_are_bounded() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn paired_functions_over_huge_ranges_cost_what_the_used_cells_cost() {
+    // 16 million cells a side, none of them used: no pair, at once.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        one_cell("=SUMXMY2(B2:Q1048575, C2:R1048575)"),
+        Value::Number(0.0)
+    );
+    for formula in [
+        "=COVARIANCE.P(B2:Q1048575, C2:R1048575)",
+        "=CORREL(B2:Q1048575, C2:R1048575)",
+    ] {
+        match one_cell(formula) {
+            Value::Error(e) => assert_eq!(e.kind, ErrorKind::Div0, "{formula}"),
+            other => panic!("{formula}: {other:?}"),
+        }
+    }
+    // Different sizes are still #N/A.
+    match one_cell("=PEARSON(B2:B9, C2:C8)") {
+        Value::Error(e) => assert_eq!(e.kind, ErrorKind::NA),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}

@@ -683,8 +683,8 @@ fn parse_date(t: &str) -> Option<f64> {
 }
 
 /// `hh:mm` or `hh:mm:ss[.fff]`, optionally followed by `AM` or `PM` (any
-/// case, with or without a space; the hour is then 0–12), as a fraction of
-/// a day.
+/// case, with or without a space; the hour is then 0–12, and may stand
+/// alone: `6 PM`), as a fraction of a day.
 fn parse_time(t: &str) -> Option<f64> {
     let upper = t.to_ascii_uppercase();
     let meridiem = ["AM", "PM"]
@@ -696,6 +696,8 @@ fn parse_time(t: &str) -> Option<f64> {
     };
     let parts: Vec<&str> = t.split(':').collect();
     let (h, m, s) = match parts.as_slice() {
+        // An hour alone counts only with AM or PM (`6 PM`), as in Excel.
+        [h] if meridiem.is_some() => (*h, "0", "0"),
         [h, m] => (*h, *m, "0"),
         [h, m, s] => (*h, *m, *s),
         _ => return None,
@@ -841,6 +843,9 @@ mod tests {
         close(timevalue(&[t("18:45")]), 0.78125);
         close(timevalue(&[t("12:30 am")]), 0.5 / 24.0);
         close(timevalue(&[t("12:00PM")]), 0.5);
+        close(timevalue(&[t("6 PM")]), 0.75);
+        close(timevalue(&[t("6am")]), 0.25);
+        assert_eq!(timevalue(&[t("6")]), fail(ErrorKind::Value));
         close(timevalue(&[t("2026-01-15 06:00")]), 0.25);
         close(timevalue(&[t("2026-01-15 6:00 PM")]), 0.75);
         close(timevalue(&[t("2026-01-15")]), 0.0);

@@ -19,9 +19,7 @@
 
 use crate::engine::coerce::{round_to_15_digits, to_number};
 use crate::engine::functions::args::Arg;
-use crate::engine::functions::helpers::{
-    aggregate_numbers, fail, num_arg, opt_num_arg, sum_of, values_of,
-};
+use crate::engine::functions::helpers::{aggregate_numbers, fail, num_arg, opt_num_arg, sum_of};
 use crate::engine::functions::stats;
 use crate::engine::value::{CellError, ErrorKind, Value};
 
@@ -239,17 +237,7 @@ fn number_pairs(args: &[Arg<'_>]) -> Result<Vec<(f64, f64)>, CellError> {
     let (Some(a), Some(b)) = (args.first(), args.get(1)) else {
         return fail(ErrorKind::NA);
     };
-    let (xs, ys) = (values_of(a), values_of(b));
-    require(xs.len() == ys.len(), ErrorKind::NA)?;
-    let mut pairs = Vec::with_capacity(xs.len());
-    for (x, y) in xs.iter().zip(&ys) {
-        match (x, y) {
-            (Value::Error(e), _) | (_, Value::Error(e)) => return Err(e.clone()),
-            (Value::Number(x), Value::Number(y)) => pairs.push((*x, *y)),
-            _ => {}
-        }
-    }
-    Ok(pairs)
+    crate::engine::functions::helpers::number_pairs(a, b)
 }
 
 /// Sums of squares and products about the means: (Sxx, Syy, Sxy).

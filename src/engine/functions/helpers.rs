@@ -145,6 +145,69 @@ pub(crate) fn values_of(arg: &Arg<'_>) -> Vec<Value> {
     out
 }
 
+/// The rows and columns of an argument that can hold anything: a range is
+/// cut where the sheet's stored cells end (beyond, every cell is empty).
+fn stored_dims(arg: &Arg<'_>) -> (u32, u32) {
+    match arg {
+        Arg::Range { range, .. } if range.stride > 0 => {
+            let stored_rows = (range.data.len() / range.stride) as u64;
+            let rows = stored_rows.saturating_sub(u64::from(range.row0));
+            let cols = (range.stride as u64).saturating_sub(u64::from(range.col0));
+            (
+                u64::from(range.rows).min(rows) as u32,
+                u64::from(range.cols).min(cols) as u32,
+            )
+        }
+        Arg::Range { .. } => (0, 0),
+        other => other.dims(),
+    }
+}
+
+/// Calls `f` on the values at the same position of two arguments with the
+/// same number of cells, row by row (`#N/A` if the numbers differ). Pairs
+/// where either cell lies beyond its sheet's stored cells (so is empty) are
+/// left out, so a range such as `A1:P1000000` costs what its used rows cost.
+pub(crate) fn for_each_pair(
+    a: &Arg<'_>,
+    b: &Arg<'_>,
+    mut f: impl FnMut(&Value, &Value) -> Result<(), CellError>,
+) -> Result<(), CellError> {
+    if arg_len(a) != arg_len(b) {
+        return fail(ErrorKind::NA);
+    }
+    if a.dims() == b.dims() {
+        let (ra, ca) = stored_dims(a);
+        let (rb, cb) = stored_dims(b);
+        for r in 0..ra.min(rb) {
+            for c in 0..ca.min(cb) {
+                f(&a.get(r, c), &b.get(r, c))?;
+            }
+        }
+        return Ok(());
+    }
+    // Same count, other shapes (a row against a column): in reading order.
+    let (xs, ys) = (values_of(a), values_of(b));
+    for (x, y) in xs.iter().zip(&ys) {
+        f(x, y)?;
+    }
+    Ok(())
+}
+
+/// The pairs of numbers at the same position of two arguments (see
+/// [`for_each_pair`]); an error in either propagates.
+pub(crate) fn number_pairs(a: &Arg<'_>, b: &Arg<'_>) -> Result<Vec<(f64, f64)>, CellError> {
+    let mut pairs = Vec::new();
+    for_each_pair(a, b, |x, y| match (x, y) {
+        (Value::Error(e), _) | (_, Value::Error(e)) => Err(e.clone()),
+        (Value::Number(x), Value::Number(y)) => {
+            pairs.push((*x, *y));
+            Ok(())
+        }
+        _ => Ok(()),
+    })?;
+    Ok(pairs)
+}
+
 /// Number of cells of an argument.
 pub(crate) fn arg_len(arg: &Arg<'_>) -> usize {
     let (r, c) = arg.dims();

@@ -10,7 +10,7 @@
 use crate::engine::coerce::{round_to_15_digits, to_number};
 use crate::engine::functions::args::Arg;
 use crate::engine::functions::helpers::{
-    Sum, fail, num_arg, opt_num_arg, scalar, text_arg, values_of,
+    Sum, fail, num_arg, number_pairs, opt_num_arg, scalar, text_arg, values_of,
 };
 use crate::engine::value::{CellError, ErrorKind, Value};
 
@@ -334,18 +334,9 @@ fn sum_pairs(args: &[Arg<'_>], f: impl Fn(f64, f64) -> f64) -> Result<f64, CellE
     let (Some(a), Some(b)) = (args.first(), args.get(1)) else {
         return fail(ErrorKind::Value);
     };
-    let xs = values_of(a);
-    let ys = values_of(b);
-    if xs.len() != ys.len() {
-        return fail(ErrorKind::NA);
-    }
     let mut total = Sum::default();
-    for (x, y) in xs.iter().zip(&ys) {
-        match (x, y) {
-            (Value::Error(e), _) | (_, Value::Error(e)) => return Err(e.clone()),
-            (Value::Number(x), Value::Number(y)) => total.add(f(*x, *y)),
-            _ => {}
-        }
+    for (x, y) in number_pairs(a, b)? {
+        total.add(f(x, y));
     }
     finite(total.total())
 }

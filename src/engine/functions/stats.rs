@@ -7,7 +7,6 @@ use crate::engine::coerce::parse_number_text;
 use crate::engine::functions::args::Arg;
 use crate::engine::functions::helpers::{
     Sum, aggregate_numbers, arg_len, fail, for_each_aggregate_number, num_arg, opt_num_arg, sum_of,
-    values_of,
 };
 use crate::engine::value::{CellError, ErrorKind, Value};
 
@@ -180,19 +179,7 @@ fn number_pairs(args: &[Arg<'_>], first: usize) -> Result<Vec<(f64, f64)>, CellE
     let (Some(a), Some(b)) = (args.get(first), args.get(first + 1)) else {
         return fail(ErrorKind::NA);
     };
-    let (xs, ys) = (values_of(a), values_of(b));
-    if xs.len() != ys.len() {
-        return fail(ErrorKind::NA);
-    }
-    let mut pairs = Vec::with_capacity(xs.len());
-    for (x, y) in xs.iter().zip(&ys) {
-        match (x, y) {
-            (Value::Error(e), _) | (_, Value::Error(e)) => return Err(e.clone()),
-            (Value::Number(x), Value::Number(y)) => pairs.push((*x, *y)),
-            _ => {}
-        }
-    }
-    Ok(pairs)
+    crate::engine::functions::helpers::number_pairs(a, b)
 }
 
 /// Means of the two coordinates and the sums of squares and products

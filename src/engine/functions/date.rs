@@ -363,6 +363,29 @@ fn add_workdays(
     let step = if days < 0.0 { -1.0 } else { 1.0 };
     let mut left = days.abs();
     let mut serial = start;
+    // Whole weeks first: each holds the same working days, less the
+    // holidays on working days inside it; the last few days one by one.
+    let per_week = weekend.iter().filter(|w| !**w).count() as f64;
+    while left > per_week {
+        let weeks = ((left - 1.0) / per_week).floor();
+        let target = serial + step * 7.0 * weeks;
+        if !(0.0..=MAX_SERIAL).contains(&target) {
+            return fail(ErrorKind::Num);
+        }
+        let (low, high) = if step > 0.0 {
+            (serial + 1.0, target)
+        } else {
+            (target, serial - 1.0)
+        };
+        let from = holidays.partition_point(|h| *h < low);
+        let to = holidays.partition_point(|h| *h <= high);
+        let off = holidays[from..to]
+            .iter()
+            .filter(|h| !weekend[weekday_index(**h) as usize])
+            .count() as f64;
+        left -= weeks * per_week - off;
+        serial = target;
+    }
     while left > 0.0 {
         serial += step;
         if !(0.0..=MAX_SERIAL).contains(&serial) {
@@ -737,6 +760,46 @@ pub fn day_of_week(serial: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Day-by-day stepping, the definition `add_workdays` jumps through.
+    fn add_workdays_by_steps(start: f64, days: f64, weekend: &Weekend, holidays: &[f64]) -> f64 {
+        let step = days.signum();
+        let (mut left, mut serial) = (days.abs(), start);
+        while left > 0.0 {
+            serial += step;
+            if is_workday(serial, weekend, holidays) {
+                left -= 1.0;
+            }
+        }
+        serial
+    }
+
+    #[test]
+    fn whole_weeks_jump_to_where_steps_go() {
+        let weekends: [Weekend; 3] = [
+            SATURDAY_SUNDAY,
+            [false, false, false, false, false, false, true],
+            [true, false, true, false, true, false, true],
+        ];
+        let holidays: Vec<f64> = (0..60).map(|i| 46_000.0 + f64::from(i * i % 211)).collect();
+        let mut sorted = holidays.clone();
+        sorted.sort_by(f64::total_cmp);
+        sorted.dedup();
+        for weekend in &weekends {
+            for start in [45_990.0, 46_003.0, 46_100.0] {
+                for days in [-400.0, -37.0, -6.0, -1.0, 0.0, 1.0, 5.0, 13.0, 250.0, 999.0] {
+                    assert_eq!(
+                        add_workdays(start, days, weekend, &sorted),
+                        Ok(add_workdays_by_steps(start, days, weekend, &sorted)),
+                        "{start} {days} {weekend:?}"
+                    );
+                }
+            }
+        }
+        // A big count is quick and lands on a working day.
+        let far = add_workdays(1.0, 2_000_000.0, &SATURDAY_SUNDAY, &[]).expect("in range");
+        assert!(is_workday(far, &SATURDAY_SUNDAY, &[]));
+    }
 
     fn n(x: f64) -> Arg<'static> {
         Arg::Value(Value::Number(x))

@@ -557,3 +557,22 @@ fn a_rename_that_would_meet_a_let_name_is_refused() {
     assert!(w.to_text().contains("=LET(p, 2, list_price * p)"));
     assert_eq!(number(&w, 1, 0), 20.0);
 }
+
+#[test]
+fn array_functions_read_whole_metric_rows() {
+    let w = workbook(
+        3,
+        vec![
+            metric("Revenue", "", &[10.0, 20.0, 30.0]),
+            metric("Units", "", &[5.0, 15.0, 25.0]),
+            metric("Big months", "=SUM(FILTER(revenue, units > 10))", &[]),
+            // A metric row is one row: sorted by columns (by_col TRUE), as in Excel.
+            metric("Best", "=INDEX(SORT(revenue, 1, -1, TRUE), 1)", &[]),
+            metric("Ramp", "=SUM(SEQUENCE(3) * revenue[0])", &[]),
+        ],
+    );
+    assert_eq!(number(&w, 2, 0), 50.0);
+    assert_eq!(number(&w, 3, 2), 30.0);
+    // (1 + 2 + 3) × this month's revenue.
+    assert_eq!(number(&w, 4, 1), 120.0);
+}

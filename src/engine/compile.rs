@@ -479,14 +479,16 @@ impl Compiler<'_> {
     }
 }
 
-/// An operator over an array constant works value by value, as in Excel
-/// (`SUM({1,2}*2)` is 6): such an operator node is marked
+/// An operator over an array constant or an array function's result works
+/// value by value, as in Excel (`SUM({1,2}*2)` is 6, `SUM(SEQUENCE(3)*2)`
+/// is 12): such an operator node is marked
 /// [`Node::Elementwise`], once, at its top. Operators over ranges keep
 /// their implicit intersection.
 fn elementwise_if_array(mut node: Node) -> Node {
     let mut found = false;
     let mut unwrap = |child: &mut Box<Node>| match &mut **child {
         Node::Array(_) => found = true,
+        Node::Call { function, .. } if function.array_result.is_some() => found = true,
         Node::Elementwise(inner) => {
             found = true;
             let inner = std::mem::replace(&mut **inner, Node::Const(Value::Empty));

@@ -297,6 +297,16 @@ impl<'a> Evaluator<'a> {
                     None => Arg::Value((function.implementation)(&evaluated)),
                 }
             }
+            // `SUM(FILTER(…))`: an array function hands on its array.
+            Node::Call { function, args } if function.array_result.is_some() => {
+                let evaluated: smallvec::SmallVec<[Arg<'a>; 4]> =
+                    args.iter().map(|a| self.array_arg(a)).collect();
+                match function.array_result.map(|f| f(&evaluated)) {
+                    Some(Ok(array)) => Arg::Array(array),
+                    Some(Err(e)) => Arg::Value(Value::Error(e)),
+                    None => Arg::Value(Value::Empty),
+                }
+            }
             Node::Call { function, args } => match self.chosen_branch(function.name, args) {
                 // `SUM(IF(x, A1:A3, B1:B3))`, `SUM(CHOOSE(2, A1:A2, A1:A3))`:
                 // the branch chosen is a reference, and stays one.

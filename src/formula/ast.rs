@@ -134,11 +134,14 @@ pub enum ErrorKind {
     NA,
     /// `#CIRC!`: the cell is part of a circular reference.
     Circular,
+    /// `#CALC!`: an array function found nothing to return (`FILTER` with
+    /// no match, `SEQUENCE(0)`), as Excel 365 says.
+    Calc,
 }
 
 impl ErrorKind {
     /// Every error kind, for lookups and tests.
-    pub const ALL: [ErrorKind; 8] = [
+    pub const ALL: [ErrorKind; 9] = [
         ErrorKind::Null,
         ErrorKind::Div0,
         ErrorKind::Value,
@@ -147,6 +150,7 @@ impl ErrorKind {
         ErrorKind::Num,
         ErrorKind::NA,
         ErrorKind::Circular,
+        ErrorKind::Calc,
     ];
 
     /// The literal text, e.g. `#DIV/0!`.
@@ -160,6 +164,7 @@ impl ErrorKind {
             ErrorKind::Num => "#NUM!",
             ErrorKind::NA => "#N/A",
             ErrorKind::Circular => "#CIRC!",
+            ErrorKind::Calc => "#CALC!",
         }
     }
 

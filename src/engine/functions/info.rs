@@ -97,8 +97,8 @@ pub fn type_(args: &[Arg<'_>]) -> Result<f64, CellError> {
 
 /// `ERROR.TYPE(error_val)`: the number of an error as Excel numbers them
 /// (`#NULL!` 1, `#DIV/0!` 2, `#VALUE!` 3, `#REF!` 4, `#NAME?` 5, `#NUM!` 6,
-/// `#N/A` 7; Excel's 8 `#GETTING_DATA` and 9–14 `#SPILL!`…`#CALC!` never
-/// occur in Lever). Anything that is not an error is `#N/A`. Lever's own
+/// `#N/A` 7, `#CALC!` 14; Excel's 8 `#GETTING_DATA` and 9–13 `#SPILL!`…
+/// never occur in Lever). Anything that is not an error is `#N/A`. Lever's own
 /// circular-reference error has no Excel number and passes through.
 pub fn error_type(args: &[Arg<'_>]) -> Result<f64, CellError> {
     let Value::Error(e) = scalar(args, 0) else {
@@ -112,6 +112,7 @@ pub fn error_type(args: &[Arg<'_>]) -> Result<f64, CellError> {
         ErrorKind::Name => 5.0,
         ErrorKind::Num => 6.0,
         ErrorKind::NA => 7.0,
+        ErrorKind::Calc => 14.0,
         ErrorKind::Circular => return Err(e),
     })
 }

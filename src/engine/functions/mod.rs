@@ -34,6 +34,8 @@
 //!   `EFFECT`, `NOMINAL`, `ISPMT`, `FVSCHEDULE`, `PDURATION`, `RRI`,
 //!   `DOLLARDE`/`DOLLARFR`, the `TBILL…` functions
 //! - `reference.rs`: `OFFSET`, `INDIRECT`, `ROW`, `COLUMN`, `INDEX` as a reference
+//! - `dynamic.rs`: functions returning arrays: `SEQUENCE`, `FILTER`, `SORT`,
+//!   `SORTBY`, `UNIQUE`, `TRANSPOSE`
 //!
 //! Shared argument handling (coercion, aggregate rules) is in `helpers.rs`;
 //! value coercions and criteria are in `engine::coerce`.
@@ -44,6 +46,7 @@ pub mod criteria;
 pub mod date;
 pub mod describe;
 pub mod distributions;
+pub mod dynamic;
 pub mod finance;
 pub mod format;
 pub(crate) mod helpers;
@@ -64,6 +67,10 @@ use crate::engine::value::Value;
 /// The signature of every function: evaluated arguments in, one value out.
 pub type FunctionImpl = fn(&[Arg<'_>]) -> Value;
 
+/// The signature of a function that returns an array (`SEQUENCE`,
+/// `FILTER`, …): handed to the function around it as an array.
+pub type ArrayImpl = fn(&[Arg<'_>]) -> Result<Array, crate::engine::value::CellError>;
+
 /// One entry of the registry.
 #[derive(Debug)]
 pub struct FunctionSpec {
@@ -76,8 +83,11 @@ pub struct FunctionSpec {
     /// True if operators inside the arguments work elementwise on ranges
     /// (`SUMPRODUCT((A1:A3>1)*B1:B3)`).
     pub array_args: bool,
-    /// The implementation.
+    /// The implementation (for an array function: the array's first value,
+    /// what the formula shows in one cell).
     pub implementation: FunctionImpl,
+    /// For a function that returns an array, the array.
+    pub array_result: Option<ArrayImpl>,
 }
 
 /// Registry entries are equal when they are the same function.
@@ -106,6 +116,22 @@ macro_rules! func {
             max_args: $max,
             array_args: $array,
             implementation: |args| helpers::IntoValue::into_value($f(args)),
+            array_result: None,
+        }
+    };
+    // A function returning an array: its arguments are read as arrays, and
+    // in one cell it shows the array's first value.
+    ($name:literal, $min:expr, $max:expr, $f:path, returns_array) => {
+        FunctionSpec {
+            name: $name,
+            min_args: $min,
+            max_args: $max,
+            array_args: true,
+            implementation: |args| match $f(args) {
+                Ok(array) => array.data.into_iter().next().unwrap_or(Value::Empty),
+                Err(e) => Value::Error(e),
+            },
+            array_result: Some($f),
         }
     };
 }
@@ -209,6 +235,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("FACTDOUBLE", 1, 1, integer::factdouble),
     func!("FALSE", 0, 0, logical::false_),
     func!("FDIST", 3, 3, distributions::f_dist_rt),
+    func!("FILTER", 2, 3, dynamic::filter, returns_array),
     func!("FIND", 2, 3, text::find),
     func!("FINV", 3, 3, distributions::f_inv_rt),
     func!("FISHER", 1, 1, distributions::fisher),
@@ -353,6 +380,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("SEC", 1, 1, trig::sec),
     func!("SECH", 1, 1, trig::sech),
     func!("SECOND", 1, 1, date::second),
+    func!("SEQUENCE", 1, 4, dynamic::sequence, returns_array),
     func!("SERIESSUM", 4, 4, integer::seriessum),
     func!("SIGN", 1, 1, math::sign),
     func!("SIN", 1, 1, trig::sin),
@@ -362,6 +390,8 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("SLN", 3, 3, finance::sln),
     func!("SLOPE", 2, 2, stats::slope),
     func!("SMALL", 2, 2, stats::small),
+    func!("SORT", 1, 4, dynamic::sort, returns_array),
+    func!("SORTBY", 2, V, dynamic::sortby, returns_array),
     func!("SQRT", 1, 1, math::sqrt),
     func!("SQRTPI", 1, 1, trig::sqrtpi),
     func!("STANDARDIZE", 3, 3, distributions::standardize),
@@ -402,6 +432,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("TIME", 3, 3, date::time),
     func!("TIMEVALUE", 1, 1, date::timevalue),
     func!("TINV", 2, 2, distributions::tinv),
+    func!("TRANSPOSE", 1, 1, dynamic::transpose, returns_array),
     func!("TRIM", 1, 1, text::trim),
     func!("TRIMMEAN", 2, 2, describe::trimmean),
     func!("TRUE", 0, 0, logical::true_),
@@ -409,6 +440,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("TYPE", 1, 1, info::type_),
     func!("UNICHAR", 1, 1, text::unichar),
     func!("UNICODE", 1, 1, text::unicode),
+    func!("UNIQUE", 1, 3, dynamic::unique, returns_array),
     func!("UPPER", 1, 1, text::upper),
     func!("VALUE", 1, 1, text::value),
     func!("VALUETOTEXT", 1, 2, text::valuetotext),

@@ -432,3 +432,32 @@ fn the_forecast_measured_against_is_anchored_at_the_base_period() {
     );
     assert_eq!(o3.initiatives[0].delivered, 0.0);
 }
+
+#[test]
+fn a_metric_computed_from_booked_counts_is_measured() {
+    let rows = r#"
+        (label: "Contacts", formula: "=contacts[-1]", values: [1000]),
+        (label: "Qualified", formula: "=qualified[-1]", values: [500]),
+        (label: "Contact → qualified", name: "conv", format: Percent(1), formula: "=qualified / contacts"),
+        (label: "Price", formula: "=price[-1]", values: [100]),
+        (label: "Revenue", formula: "=qualified * price"),
+        (label: "Price, doubled", name: "price2", formula: "=price * 2"),
+    "#;
+    let tail = r#"targets: [(metric: "revenue", period: "2026-03", goal: Growth(percent: 10, vs: "2026-02"),
+        initiatives: [
+            (name: "Script", metric: "conv", effect: Points(5), start: "2026-03"),
+            (name: "Premium", metric: "price2", effect: Percent(10), start: "2026-03"),
+        ])]"#;
+    let mut w = model_with(rows, 4, tail);
+    import(
+        &mut w,
+        "metric,Jan 2026,Feb 2026,Mar 2026\ncontacts,1000,1000,1000\nqualified,500,500,540\n",
+        None,
+    );
+    let o = targets::evaluate(&mut w, 0).expect("evaluates");
+    // Conversion is computed from booked counts only: 50% → 54%, +4 pp.
+    assert_eq!(o.initiatives[0].progress.now.map(|(p, _)| p), Some(2));
+    assert!(close(o.initiatives[0].realised.expect("measured"), 4.0));
+    // A metric computed from a plan input is not a measurement.
+    assert_eq!(o.initiatives[1].realised, None);
+}

@@ -541,6 +541,29 @@ impl Workbook {
             && !matches!(self.input(sheet, row, period), CellInput::Empty)
     }
 
+    /// True if the period cell's value is what really happened: a booked
+    /// actual, or a formula whose every period cell it reads is one (a
+    /// conversion computed from booked counts).
+    pub fn is_measured(&self, sheet: u32, row: u32, period: u32) -> bool {
+        if self.is_actual(sheet, row, period) {
+            return true;
+        }
+        if !self.is_formula(sheet, row, period) {
+            return false;
+        }
+        let addr = CellAddr::new(sheet, row, FIRST_PERIOD_COL + period);
+        let read: Vec<CellAddr> = self
+            .engine
+            .precedents(addr)
+            .into_iter()
+            .filter(|c| c.col >= FIRST_PERIOD_COL && !self.engine.is_grid(c.sheet))
+            .collect();
+        !read.is_empty()
+            && read
+                .iter()
+                .all(|c| self.is_actual(c.sheet, c.row, c.col - FIRST_PERIOD_COL))
+    }
+
     /// Rows (other than `row`) whose period cells the metric's cell in
     /// `period` reads, in sheet order.
     pub fn precedent_rows(&self, sheet: u32, row: u32, period: u32) -> Vec<u32> {

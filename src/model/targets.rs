@@ -371,7 +371,8 @@ pub struct Progress {
     /// The period before the start, and the metric's value then.
     pub before: Option<(u32, f64)>,
     /// The latest closed period from the start to the target's period, and
-    /// the metric's actual then; `None` until an actual is booked there.
+    /// the metric's actual then (booked, or computed from booked cells
+    /// only); `None` until there is one.
     pub now: Option<(u32, f64)>,
 }
 
@@ -526,11 +527,12 @@ fn evaluate_shown(workbook: &mut Workbook, target: &Target) -> Result<Outcome, S
                 let before = start
                     .checked_sub(1)
                     .and_then(|p| number(workbook, s, r, p).map(|v| (p, v)));
-                // Only a booked actual tells what the initiative did.
+                // Only what really happened tells what the initiative did: a
+                // booked actual, or a metric computed from booked ones.
                 let now = closed
                     .filter(|&c| c >= start)
                     .map(|c| c.min(period.max(start)))
-                    .filter(|&p| workbook.is_actual(s, r, p))
+                    .filter(|&p| workbook.is_measured(s, r, p))
                     .and_then(|p| number(workbook, s, r, p).map(|v| (p, v)));
                 outcome.progress = Progress { before, now };
                 outcome.realised = match (before, now) {

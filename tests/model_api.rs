@@ -576,3 +576,19 @@ fn array_functions_read_whole_metric_rows() {
     // (1 + 2 + 3) × this month's revenue.
     assert_eq!(number(&w, 4, 1), 120.0);
 }
+
+#[test]
+fn a_model_diff_names_a_locale_change() {
+    let before = workbook(1, vec![metric("Price", "", &[10.0])]);
+    let mut after = workbook(1, vec![metric("Price", "", &[10.0])]);
+    after
+        .apply(vec![Command::SetLocale {
+            locale: "ru-RU".into(),
+        }])
+        .expect("applies");
+    let lines: Vec<String> = lever::model::diff::diff(&before, &after)
+        .iter()
+        .map(lever::model::diff::describe)
+        .collect();
+    assert_eq!(lines, vec!["~ locale: English → ru-RU"]);
+}

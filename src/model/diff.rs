@@ -14,6 +14,8 @@ use super::{Workbook, display, io, scenario, targets, timeline};
 pub enum Change {
     /// The timeline differs.
     Timeline(String, String),
+    /// The locale differs (how text reads as a number): (old, new).
+    Locale(String, String),
     /// A metric only the new version has: (key, label).
     Added(String, String),
     /// A metric only the old version has: (key, label).
@@ -71,6 +73,9 @@ pub fn diff(old: &Workbook, new: &Workbook) -> Vec<Change> {
         let show =
             |t: &super::document::Timeline| format!("{} × {} {:?}", t.start, t.periods, t.step);
         out.push(Change::Timeline(show(&od.timeline), show(&nd.timeline)));
+    }
+    if od.locale != nd.locale {
+        out.push(Change::Locale(od.locale.clone(), nd.locale.clone()));
     }
     let (om, nm) = (metrics(old), metrics(new));
     let label = |w: &Workbook, s: u32, r: u32| w.rows(s)[r as usize].label.clone();
@@ -246,6 +251,16 @@ fn input_text(input: &CellInput, format: Format) -> String {
 pub fn describe(change: &Change) -> String {
     match change {
         Change::Timeline(a, b) => format!("~ timeline: {a} → {b}"),
+        Change::Locale(a, b) => {
+            let show = |l: &str| {
+                if l.is_empty() {
+                    "English".to_string()
+                } else {
+                    l.to_string()
+                }
+            };
+            format!("~ locale: {} → {}", show(a), show(b))
+        }
         Change::Added(k, l) => format!("+ metric {k} ({l})"),
         Change::Removed(k, l) => format!("- metric {k} ({l})"),
         Change::Renamed(a, b) => format!("~ renamed {a} → {b}"),

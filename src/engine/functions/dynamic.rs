@@ -15,9 +15,9 @@ use crate::engine::functions::args::{Arg, Array};
 use crate::engine::functions::helpers::{fail, is_given, num_arg, opt_num_arg, trunc_i64};
 use crate::engine::value::{CellError, ErrorKind, Value};
 
-/// The most values a function here returns (Excel's sheet holds
-/// 1,048,576 × 16,384 cells; an array that large could not be used).
-pub const MAX_CELLS: u64 = 1 << 24;
+/// The most values a function here reads or returns: a million, about
+/// 25 MB (Excel's sheet could hold 17 billion, which no memory holds).
+pub const MAX_CELLS: u64 = 1 << 20;
 
 /// Every value of an argument as an array (a value is 1 × 1).
 fn as_array(arg: &Arg<'_>) -> Result<Array, CellError> {
@@ -318,6 +318,8 @@ mod tests {
         assert_eq!(sequence(&[n(0.0)]), fail(ErrorKind::Calc));
         assert_eq!(sequence(&[n(-1.0)]), fail(ErrorKind::Value));
         assert_eq!(sequence(&[n(1e6), n(1e6)]), fail(ErrorKind::Num));
+        assert_eq!(sequence(&[n(2048.0), n(1024.0)]), fail(ErrorKind::Num));
+        assert!(sequence(&[n(1024.0), n(1024.0)]).is_ok());
     }
 
     #[test]

@@ -420,7 +420,8 @@ proptest! {
         let name = w.metric_name(0, last).to_string();
         let values: Vec<Value> = w.row_values(0, last).to_vec();
         let target = parse_target(&w, &format!("{name}@total")).expect("target");
-        match waterfall::explain(&mut w, target, Basis::Actuals) {
+        // Drivers by metric, or (odd seeds) by metric and period.
+        match waterfall::explain_by(&mut w, target, Basis::Actuals, seed % 2 == 1) {
             Ok(result) => assert_adds_up(&result, &name),
             Err(e) => prop_assert!(e.contains("not a number"), "{}", e),
         }
@@ -538,4 +539,37 @@ proptest! {
         }
         prop_assert_eq!(w.to_text(), start);
     }
+}
+
+#[test]
+fn a_waterfall_by_period_splits_each_metric_month_by_month() {
+    let mut w = model_with(PRODUCT, 2, "");
+    import(
+        &mut w,
+        "metric,Jan 2026,Feb 2026\nprice,12,12\nunits,4,4\n",
+        None,
+    );
+    let target = parse_target(&w, "revenue@total").expect("target");
+    let result = waterfall::explain_by(&mut w, target, Basis::Actuals, true).expect("explains");
+    // Plan 10 × 5 twice = 100. January's price carries into February
+    // (`=price[-1]`): 12 × 5 twice = 120 (+20); February's own actual
+    // changes nothing more; then units: 12 × 4 twice = 96 (−24).
+    let parts: Vec<(&str, f64)> = result
+        .drivers
+        .iter()
+        .map(|d| (d.name.as_str(), d.contribution))
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            ("price@Jan 2026", 20.0),
+            ("price@Feb 2026", 0.0),
+            ("units@Jan 2026", -24.0),
+            ("units@Feb 2026", 0.0),
+        ]
+    );
+    assert_eq!(result.drivers[0].label, "Price, Jan 2026");
+    assert_eq!(result.drivers[0].period, Some(0));
+    assert_eq!(result.total(), -4.0);
+    assert_eq!(result.sum(), result.total());
 }

@@ -104,7 +104,9 @@ fn a_bad_file_lists_its_lines_writes_nothing_and_exits_1() {
 fn explain_csv_adds_up_to_its_total_line() {
     for basis in [
         vec!["--actuals"],
+        vec!["--actuals", "--by-period"],
         vec!["--against", "Budget 2026"],
+        vec!["--against", "Budget 2026", "--by-period"],
         vec!["--scenario", "Optimistic"],
     ] {
         let mut args = vec![

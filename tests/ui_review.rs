@@ -178,6 +178,18 @@ fn the_waterfall_tab_explains_aprils_net_revenue() {
         .find_metric("visits")
         .expect("m");
     assert_eq!(harness.state().view.cursor.row, visits);
+    // By month: one driver per metric and month, adding up the same.
+    harness.get(by_label("By month")).click();
+    harness.run();
+    let by_month = waterfall_result(&harness);
+    assert!(by_month.drivers.iter().all(|d| d.period.is_some()));
+    assert!(by_month.drivers.len() > result.drivers.len());
+    assert!((by_month.sum() - result.total()).abs() < 1e-6 * result.from.abs());
+    assert!(
+        harness
+            .query_by_label("Contact → qualified, Apr 2026")
+            .is_some()
+    );
 }
 
 #[test]

@@ -227,6 +227,10 @@ pub enum Command {
         /// The plan against the actuals.
         #[arg(long)]
         actuals: bool,
+        /// One driver per metric and period ("visits@Apr 2026") instead of
+        /// one per metric.
+        #[arg(long)]
+        by_period: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
@@ -754,6 +758,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
             scenario,
             against,
             actuals,
+            by_period,
             format,
         }) => {
             print!(
@@ -764,6 +769,7 @@ fn execute(args: Args) -> Result<ExitCode, String> {
                     scenario.as_deref(),
                     against.as_deref(),
                     actuals,
+                    by_period,
                     format == OutputFormat::Csv
                 )?
             );

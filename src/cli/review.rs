@@ -291,6 +291,7 @@ pub fn explain(
     scenario: Option<&str>,
     against: Option<&str>,
     actuals_chosen: bool,
+    by_period: bool,
     csv: bool,
 ) -> Result<String, String> {
     let mut workbook = Workbook::load(file).map_err(|e| e.to_string())?;
@@ -308,7 +309,7 @@ pub fn explain(
         (None, None, true) => Basis::Actuals,
         _ => return Err("choose one of --scenario NAME, --against PLAN or --actuals".into()),
     };
-    let result = waterfall::explain(&mut workbook, target, basis)?;
+    let result = waterfall::explain_by(&mut workbook, target, basis, by_period)?;
     Ok(if csv {
         explain_csv(&result)
     } else {

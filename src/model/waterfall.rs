@@ -47,6 +47,8 @@ pub struct Driver {
     pub contribution: f64,
     /// How many period cells differ.
     pub cells: usize,
+    /// The period, when drivers are split by period (see [`explain_by`]).
+    pub period: Option<u32>,
 }
 
 /// A target's difference, driver by driver.
@@ -77,9 +79,21 @@ impl Waterfall {
 /// A cell that differs: its reference-state and other-state inputs.
 type Step = ((u32, u32, u32), CellInput, CellInput);
 
-/// Explains `target`'s difference between `basis`'s two states. The
-/// workbook's document, values and view end as they were.
+/// Explains `target`'s difference between `basis`'s two states, one driver
+/// per metric. The workbook's document, values and view end as they were.
 pub fn explain(workbook: &mut Workbook, target: Target, basis: Basis) -> Result<Waterfall, String> {
+    explain_by(workbook, target, basis, false)
+}
+
+/// [`explain`], with `by_period` one driver per metric and period ("visits,
+/// April"): a metric's cells then move one period after another, earliest
+/// first.
+pub fn explain_by(
+    workbook: &mut Workbook,
+    target: Target,
+    basis: Basis,
+    by_period: bool,
+) -> Result<Waterfall, String> {
     let names = variance::state_names(workbook, basis);
     let active = workbook.active_scenario();
     let shown = workbook.actuals_shown();
@@ -93,7 +107,7 @@ pub fn explain(workbook: &mut Workbook, target: Target, basis: Basis) -> Result<
         }
         Basis::Plan(_) => {}
     }
-    let result = walk(workbook, target, basis, names);
+    let result = walk(workbook, target, basis, names, by_period);
     workbook.set_actuals_shown(shown);
     let _ = workbook.set_active_scenario(active);
     result
@@ -104,6 +118,7 @@ fn walk(
     target: Target,
     basis: Basis,
     names: (String, String),
+    by_period: bool,
 ) -> Result<Waterfall, String> {
     let steps = differing_cells(workbook, basis)?;
     let reference = match basis {
@@ -112,7 +127,7 @@ fn walk(
         ),
         _ => None,
     };
-    walk_steps(workbook, target, steps, names, reference)
+    walk_steps(workbook, target, steps, names, reference, by_period)
 }
 
 /// Explains `target`'s change from another version of the model (`old`,
@@ -153,8 +168,15 @@ pub fn explain_versions(
     // A typed value that replaced a formula (an actual over a computed
     // metric) is substituted by the old formula; should that not compute
     // in the new version, such cells count as model changes.
-    walk_steps(workbook, target, steps, names.clone(), Some(reference))
-        .or_else(|_| walk_steps(workbook, target, strict, names, Some(reference)))
+    walk_steps(
+        workbook,
+        target,
+        steps,
+        names.clone(),
+        Some(reference),
+        false,
+    )
+    .or_else(|_| walk_steps(workbook, target, strict, names, Some(reference), false))
 }
 
 /// The cells of the metrics both versions have whose contents differ,
@@ -204,14 +226,25 @@ fn walk_steps(
     steps: Vec<Step>,
     names: (String, String),
     reference: Option<f64>,
+    by_period: bool,
 ) -> Result<Waterfall, String> {
     let to = what_if::target_value(workbook, &target)
         .ok_or("the target is not a number in the other state")?;
+    // A driver: a metric's differing cells, or with `by_period` one of them.
     let mut groups: Vec<((u32, u32), Vec<usize>)> = Vec::new();
-    for (i, ((s, r, _), _, _)) in steps.iter().enumerate() {
-        match groups.iter_mut().find(|(row, _)| *row == (*s, *r)) {
-            Some((_, cells)) => cells.push(i),
-            None => groups.push(((*s, *r), vec![i])),
+    let mut periods: Vec<Option<u32>> = Vec::new();
+    for (i, ((s, r, p), _, _)) in steps.iter().enumerate() {
+        let period = by_period.then_some(*p);
+        match groups
+            .iter_mut()
+            .zip(&periods)
+            .find(|((row, _), q)| *row == (*s, *r) && **q == period)
+        {
+            Some(((_, cells), _)) => cells.push(i),
+            None => {
+                groups.push(((*s, *r), vec![i]));
+                periods.push(period);
+            }
         }
     }
     // A driver's value: in the target's period if it differs there, else
@@ -250,7 +283,13 @@ fn walk_steps(
         &groups.iter().map(|(row, _)| *row).collect::<Vec<_>>(),
     );
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| (depth.get(&groups[g].0).copied().unwrap_or(0), groups[g].0));
+    order.sort_by_key(|&g| {
+        (
+            depth.get(&groups[g].0).copied().unwrap_or(0),
+            groups[g].0,
+            periods[g],
+        )
+    });
     let Some(start) = start_value else {
         workbook.restore_cells(all_cells);
         return Err("the target is not a number in the reference state".into());
@@ -271,6 +310,7 @@ fn walk_steps(
                 to: None,
                 contribution: start - planned,
                 cells: 0,
+                period: None,
             });
         } else {
             from = start;
@@ -301,16 +341,27 @@ fn walk_steps(
         return Err("the target is not a number part of the way (an error in between)".into());
     }
     let doc_names = workbook.metric_names().to_vec();
+    let tl = workbook.document().timeline.clone();
     for g in order {
         let (s, r) = groups[g].0;
+        let key = scenario::key_for(workbook.document(), &doc_names, s, r).unwrap_or_default();
+        let label = workbook.rows(s)[r as usize].label.clone();
+        let (name, label) = match periods[g] {
+            Some(p) => {
+                let when = super::timeline::period_label(&tl, p);
+                (format!("{key}@{when}"), format!("{label}, {when}"))
+            }
+            None => (key, label),
+        };
         drivers.push(Driver {
             cell_row: Some((s, r)),
-            name: scenario::key_for(workbook.document(), &doc_names, s, r).unwrap_or_default(),
-            label: workbook.rows(s)[r as usize].label.clone(),
+            name,
+            label,
             from: from_values[g],
             to: to_values[g],
             contribution: contributions[g],
             cells: groups[g].1.len(),
+            period: periods[g],
         });
     }
     Ok(Waterfall {

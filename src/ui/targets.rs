@@ -503,6 +503,7 @@ fn as_waterfall(target: &crate::model::document::Target, outcome: &Outcome) -> W
                 to: None,
                 contribution: o.delivered,
                 cells: 0,
+                period: None,
             }
         })
         .collect();

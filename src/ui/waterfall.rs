@@ -33,13 +33,15 @@ pub struct WaterfallTool {
     pub earlier: Option<(String, Workbook)>,
     /// Compare with `earlier` instead of `basis`.
     pub against_earlier: bool,
+    /// One driver per metric and period instead of one per metric.
+    pub by_period: bool,
     /// What the result was computed for.
     computed_for: Option<RunKey>,
 }
 
 /// What a result depends on: the model's state, the scenario shown,
 /// whether actuals are shown, the target text and the comparison.
-type RunKey = (u64, Option<usize>, bool, String, Option<Basis>, bool);
+type RunKey = (u64, Option<usize>, bool, String, Option<Basis>, bool, bool);
 
 /// The comparisons the workbook offers, with their names.
 pub fn choices(workbook: &Workbook) -> Vec<(String, Basis)> {
@@ -95,6 +97,7 @@ impl WaterfallTool {
             self.target.clone(),
             self.basis(workbook),
             self.against_earlier,
+            self.by_period,
         )
     }
 
@@ -116,8 +119,9 @@ impl WaterfallTool {
             );
             return;
         };
+        let by_period = self.by_period;
         let outcome = what_if::parse_target(workbook, &self.target)
-            .and_then(|target| waterfall::explain(workbook, target, basis));
+            .and_then(|target| waterfall::explain_by(workbook, target, basis, by_period));
         self.show(outcome);
     }
 
@@ -196,6 +200,16 @@ impl WaterfallTool {
                 && let Err(e) = self.load_earlier(workbook, &path)
             {
                 self.error = Some(e);
+            }
+            if ui
+                .add_enabled(
+                    !self.against_earlier,
+                    egui::Checkbox::new(&mut self.by_period, "By month"),
+                )
+                .on_hover_text("One bar per metric and month (visits, April) instead of per metric")
+                .changed()
+            {
+                rerun = true;
             }
             if ui.button("Explain").clicked() {
                 rerun = true;

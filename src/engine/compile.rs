@@ -310,29 +310,24 @@ impl Compiler<'_> {
         let mut failed = None;
         for pair in args[..args.len() - 1].chunks(2) {
             let [name, value] = pair else { continue };
-            match name {
-                Expr::Reference(Reference::Metric {
-                    sheet: None,
-                    name,
-                    offset: 0,
-                    explicit_offset: false,
-                }) => {
-                    let name = name.strip_prefix("_xlpm.").unwrap_or(name).to_string();
-                    let node = self.node(value, position);
-                    let (size, height) = measure(&node);
-                    self.scope.borrow_mut().push((name, node, size, height));
-                }
-                other => {
-                    failed = Some(error(
-                        ErrorKind::Value,
-                        format!(
-                            "LET needs a name where `{}` is",
-                            crate::formula::print(other)
-                        ),
-                    ));
-                    break;
-                }
-            }
+            let bound = match name {
+                Expr::Reference(reference) => reference.plain_name(),
+                _ => None,
+            };
+            let Some(bound) = bound else {
+                failed = Some(error(
+                    ErrorKind::Value,
+                    format!(
+                        "LET needs a name where `{}` is",
+                        crate::formula::print(name)
+                    ),
+                ));
+                break;
+            };
+            let bound = bound.strip_prefix("_xlpm.").unwrap_or(bound).to_string();
+            let node = self.node(value, position);
+            let (size, height) = measure(&node);
+            self.scope.borrow_mut().push((bound, node, size, height));
         }
         let node = failed.unwrap_or_else(|| self.node(&args[args.len() - 1], position));
         self.scope.borrow_mut().truncate(outer);
@@ -357,12 +352,7 @@ impl Compiler<'_> {
     }
 
     fn reference(&self, reference: &Reference, position: Position) -> Node {
-        if let Reference::Metric {
-            sheet: None,
-            name,
-            offset: 0,
-            explicit_offset: false,
-        } = reference
+        if let Some(name) = reference.plain_name()
             && let Some(node) = self.let_name(name)
         {
             return node;

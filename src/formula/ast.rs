@@ -251,3 +251,19 @@ pub enum Reference {
     /// Printed as `#REF!`.
     Invalid,
 }
+
+impl Reference {
+    /// The name of a bare name reference — no sheet, no `[n]` offset —
+    /// which is what a `LET` name is written as; `None` otherwise.
+    pub fn plain_name(&self) -> Option<&str> {
+        match self {
+            Reference::Metric {
+                sheet: None,
+                name,
+                offset: 0,
+                explicit_offset: false,
+            } => Some(name),
+            _ => None,
+        }
+    }
+}

@@ -35,7 +35,9 @@ pub fn let_names(expr: &Expr) -> Vec<&str> {
             && name.eq_ignore_ascii_case("LET")
         {
             for pair in args.chunks(2).filter(|pair| pair.len() == 2) {
-                if let Expr::Reference(super::Reference::Metric { name, .. }) = &pair[0] {
+                if let Expr::Reference(reference) = &pair[0]
+                    && let Some(name) = reference.plain_name()
+                {
                     found.push(name.strip_prefix("_xlpm.").unwrap_or(name));
                 }
             }

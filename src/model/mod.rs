@@ -484,9 +484,12 @@ impl Workbook {
         let Some(scenario) = self.active.and_then(|i| self.doc.scenarios.get(i)) else {
             return own;
         };
+        // Only lines with a range are resolved (this runs for every cell
+        // the grid paints).
         scenario
             .overrides
             .iter()
+            .filter(|o| o.uncertainty.is_some())
             .find(|o| {
                 scenario::resolve_key(&self.doc.sheets, &self.names, &o.metric)
                     == Some((sheet, row))

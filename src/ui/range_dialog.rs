@@ -47,16 +47,9 @@ pub struct RangeDialog {
     pub error: Option<String>,
 }
 
-/// What the user chose in the dialog this frame.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Still open.
-    Open,
-    /// Closed without a change.
-    Cancelled,
-    /// Apply this edit.
-    Apply(Edit),
-}
+/// What the user chose in the dialog this frame (as in the benchmark
+/// dialog).
+pub use super::benchmark_dialog::Outcome;
 
 impl RangeDialog {
     /// The dialog for the metric at (`sheet`, `row`), filled with its range

@@ -141,7 +141,12 @@ pub fn small(args: &[Arg<'_>]) -> Result<f64, CellError> {
 /// Variance of the aggregate numbers: sample (n−1) or population (n);
 /// `#DIV/0!` with too few numbers.
 fn variance(args: &[Arg<'_>], sample: bool) -> Result<f64, CellError> {
-    let xs = aggregate_numbers(args)?;
+    variance_of(&aggregate_numbers(args)?, sample)
+}
+
+/// Variance of `xs`: sample (n−1) or population (n); `#DIV/0!` with too
+/// few numbers.
+pub(crate) fn variance_of(xs: &[f64], sample: bool) -> Result<f64, CellError> {
     let n = xs.len();
     let dof = if sample { n.saturating_sub(1) } else { n };
     if dof == 0 {

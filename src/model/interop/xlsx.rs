@@ -685,10 +685,10 @@ impl Context<'_> {
         let mut out = Vec::with_capacity(args.len());
         for pair in args[..args.len() - 1].chunks(2) {
             let [name, value] = pair else { continue };
-            let Expr::Reference(Reference::Metric {
-                sheet: None, name, ..
-            }) = name
-            else {
+            let Some(name) = (match name {
+                Expr::Reference(reference) => reference.plain_name(),
+                _ => None,
+            }) else {
                 self.let_names.borrow_mut().truncate(outer);
                 return Expr::Error(ErrorKind::Value);
             };
@@ -708,12 +708,7 @@ impl Context<'_> {
     }
 
     fn reference(&self, reference: &Reference, position: Position) -> Expr {
-        if let Reference::Metric {
-            sheet: None,
-            name,
-            offset: 0,
-            explicit_offset: false,
-        } = reference
+        if let Some(name) = reference.plain_name()
             && self.let_names.borrow().contains(&name.to_lowercase())
         {
             return let_name_expr(name);

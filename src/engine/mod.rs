@@ -1862,7 +1862,10 @@ mod tests {
         engine.rename_metrics(0, &[(5, "metric_5".into(), "Leads".into())]);
         let text = doc.sheets[0].rows[reader as usize]
             .formula
-            .replace("metric_5 ", "LEADS ");
+            .replace("metric_5 ", "LEADS ")
+            .replace("metric_5)", "LEADS)")
+            .replace("metric_5[", "LEADS[")
+            .replace("metric_5,", "LEADS,");
         let recalc = engine.apply(&[Edit::RowFormula {
             sheet: 0,
             row: reader,

@@ -17,7 +17,8 @@ pub enum Recipe {
     Input { base: f64, growth: f64 },
     /// `=(a + b) / 2 * factor`
     Blend { a: usize, b: usize, factor: f64 },
-    /// `=a * b / scale`
+    /// `=a * b / (ABS(b) + scale)`: `a` scaled by a share that `b` sets
+    /// (below 1, so long chains of products stay finite)
     Product { a: usize, b: usize, scale: f64 },
     /// `=a[-1] * 0.5 + b * 0.5`
     Lag { a: usize, b: usize },
@@ -36,7 +37,8 @@ pub enum Recipe {
     /// [`recipes`], since one early total makes every edit reach every
     /// period, but available to tests)
     Total { a: usize, b: usize },
-    /// `=SUM(a[-2], a[-1], a[0]) / 3 + b` (a trailing three-month total)
+    /// `=SUM(a[-2], a[-1], a[0]) / 6 + b / 2` (a trailing three-month mean
+    /// blended with `b`)
     Rolling { a: usize, b: usize },
     /// `=SUM(OFFSET(a[0], 0, -MOD(ROUND(ABS(b), 0), 2))) + b / 2`: this or
     /// the previous period of `a`, chosen by `b` when it is evaluated (not
@@ -145,7 +147,9 @@ pub fn formula(recipe: &Recipe, periods: u32) -> Option<String> {
     Some(match recipe {
         Recipe::Input { .. } => return None,
         Recipe::Blend { a, b, factor } => format!("=({} + {}) / 2 * {factor}", n(a), n(b)),
-        Recipe::Product { a, b, scale } => format!("={} * {} / {scale}", n(a), n(b)),
+        Recipe::Product { a, b, scale } => {
+            format!("={} * {b} / (ABS({b}) + {scale})", n(a), b = n(b))
+        }
         Recipe::Lag { a, b } => format!("={}[-1] * 0.5 + {} * 0.5", n(a), n(b)),
         Recipe::Choose { a, b, c, threshold } => {
             format!("=IF({} > {threshold}, {}, {})", n(a), n(b), n(c))
@@ -156,7 +160,11 @@ pub fn formula(recipe: &Recipe, periods: u32) -> Option<String> {
         }
         Recipe::Total { a, b } => format!("=SUM({}) / {periods} + {}", n(a), n(b)),
         Recipe::Rolling { a, b } => {
-            format!("=SUM({a}[-2], {a}[-1], {a}[0]) / 3 + {}", n(b), a = n(a))
+            format!(
+                "=SUM({a}[-2], {a}[-1], {a}[0]) / 6 + {} / 2",
+                n(b),
+                a = n(a)
+            )
         }
         Recipe::Offset { a, b } => format!(
             "=SUM(OFFSET({}[0], 0, -MOD(ROUND(ABS({b}), 0), 2))) + {b} / 2",

@@ -4,15 +4,150 @@
 //! million cells cannot overflow the stack.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
-/// The cells that read one cell: most cells have a few readers, kept
-/// inline (24 bytes, no allocation), which at a million cells halves the
-/// graph's memory.
-pub type Readers = smallvec::SmallVec<[u32; 4]>;
+/// A removed reader, until the next [`Dependents::compact`].
+const GONE: u32 = u32::MAX;
 
-/// Cells are dense indices; `dependents[u]` lists the cells that read `u`.
-pub type Dependents = [Readers];
+/// Which cells read each cell, as compressed rows: the readers of cell `u`
+/// are `flat[offsets[u]..offsets[u + 1]]`. That is 4 bytes a cell and 4 an
+/// edge, where a list per cell took 24 bytes a cell (at 10,000 × 120, 15
+/// MB instead of 32).
+///
+/// Formula edits between two full plans change it in place: a removed
+/// reader becomes a tombstone and an added one goes to a short list of its
+/// cell; [`Dependents::compact`] folds both back into the rows (the engine
+/// does so when it makes the next full plan, which walks every cell
+/// anyway).
+#[derive(Debug, Default, Clone)]
+pub struct Dependents {
+    offsets: Vec<u32>,
+    flat: Vec<u32>,
+    added: HashMap<u32, smallvec::SmallVec<[u32; 2]>>,
+    removed: usize,
+}
+
+impl Dependents {
+    /// The graph of `n` cells with `edges` (cell, a cell that reads it); the
+    /// readers of a cell keep the order of `edges`.
+    pub fn from_edges(n: usize, edges: &[(u32, u32)]) -> Dependents {
+        let mut offsets = vec![0u32; n + 1];
+        for &(cell, _) in edges {
+            if let Some(count) = offsets.get_mut(cell as usize + 1) {
+                *count += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut next: Vec<u32> = offsets[..n].to_vec();
+        let mut flat = vec![GONE; offsets[n] as usize];
+        for &(cell, reader) in edges {
+            if let Some(at) = next.get_mut(cell as usize) {
+                flat[*at as usize] = reader;
+                *at += 1;
+            }
+        }
+        Dependents {
+            offsets,
+            flat,
+            added: HashMap::new(),
+            removed: 0,
+        }
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// True if there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The cells that read `cell`.
+    pub fn readers(&self, cell: u32) -> impl Iterator<Item = u32> + '_ {
+        let at = cell as usize;
+        let stored = match (self.offsets.get(at), self.offsets.get(at + 1)) {
+            (Some(&a), Some(&b)) => &self.flat[a as usize..b as usize],
+            _ => &[],
+        };
+        // An empty map is not even hashed into: between formula edits,
+        // the common case, the walk reads the rows alone.
+        let added: &[u32] = if self.added.is_empty() {
+            &[]
+        } else {
+            self.added.get(&cell).map_or(&[], |list| list.as_slice())
+        };
+        stored
+            .iter()
+            .copied()
+            .filter(|&d| d != GONE)
+            .chain(added.iter().copied())
+    }
+
+    /// Records that `reader` reads `cell`.
+    pub fn add(&mut self, cell: u32, reader: u32) {
+        if (cell as usize) < self.len() {
+            self.added.entry(cell).or_default().push(reader);
+        }
+    }
+
+    /// Records that `reader` no longer reads `cell`.
+    pub fn remove(&mut self, cell: u32, reader: u32) {
+        let at = cell as usize;
+        if at >= self.len() {
+            return;
+        }
+        if let Some(list) = self.added.get_mut(&cell) {
+            list.retain(|d| *d != reader);
+            if list.is_empty() {
+                self.added.remove(&cell);
+            }
+        }
+        let (a, b) = (self.offsets[at] as usize, self.offsets[at + 1] as usize);
+        for slot in &mut self.flat[a..b] {
+            if *slot == reader {
+                *slot = GONE;
+                self.removed += 1;
+            }
+        }
+    }
+
+    /// Folds the edits since the last compaction into the rows.
+    pub fn compact(&mut self) {
+        if self.added.is_empty() && self.removed == 0 {
+            return;
+        }
+        let n = self.len();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut flat = Vec::with_capacity(
+            self.flat.len() - self.removed + self.added.values().map(|l| l.len()).sum::<usize>(),
+        );
+        offsets.push(0);
+        for cell in 0..n as u32 {
+            flat.extend(self.readers(cell));
+            offsets.push(flat.len() as u32);
+        }
+        *self = Dependents {
+            offsets,
+            flat,
+            added: HashMap::new(),
+            removed: 0,
+        };
+    }
+
+    /// Bytes held, for the memory figures.
+    pub fn heap_bytes(&self) -> usize {
+        (self.offsets.capacity() + self.flat.capacity()) * 4
+            + self
+                .added
+                .values()
+                .map(|l| 16 + l.capacity() * 4)
+                .sum::<usize>()
+    }
+}
 
 /// The evaluation plan for a set of formula cells.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -77,7 +212,7 @@ pub fn plan(cells: &[u32], dependents: &Dependents, scratch: &mut Scratch) -> Pl
     // number order are the order Kahn's algorithm below would find.
     let mut forwards = cells.windows(2).all(|w| w[0] < w[1]);
     for &cell in cells {
-        for &d in dependents_of(dependents, cell) {
+        for d in dependents_of(dependents, cell) {
             if scratch.marked(d) {
                 scratch.indegree[d as usize] += 1;
                 forwards &= d > cell;
@@ -102,7 +237,7 @@ pub fn plan(cells: &[u32], dependents: &Dependents, scratch: &mut Scratch) -> Pl
     let mut order: Vec<u32> = Vec::with_capacity(cells.len());
     while let Some(Reverse(cell)) = ready.pop() {
         order.push(cell);
-        for &d in dependents_of(dependents, cell) {
+        for d in dependents_of(dependents, cell) {
             if scratch.marked(d) {
                 let slot = &mut scratch.indegree[d as usize];
                 *slot -= 1;
@@ -144,17 +279,14 @@ pub fn plan(cells: &[u32], dependents: &Dependents, scratch: &mut Scratch) -> Pl
     }
 }
 
-fn dependents_of(dependents: &Dependents, cell: u32) -> &[u32] {
-    dependents
-        .get(cell as usize)
-        .map_or(&[], |readers| readers.as_slice())
+fn dependents_of(dependents: &Dependents, cell: u32) -> impl Iterator<Item = u32> + '_ {
+    dependents.readers(cell)
 }
 
 /// Strongly connected components of `cells` that form cycles (more than one
 /// cell, or one cell that reads itself), each rotated to start with a cycle
 /// path through its first cell.
 fn cycles_among(cells: &[u32], dependents: &Dependents) -> Vec<Vec<u32>> {
-    use std::collections::HashMap;
     let index_of: HashMap<u32, usize> = cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
     let n = cells.len();
     let mut index = vec![usize::MAX; n];
@@ -165,8 +297,7 @@ fn cycles_among(cells: &[u32], dependents: &Dependents) -> Vec<Vec<u32>> {
     let mut next_index = 0;
     let successors = |v: usize| -> Vec<usize> {
         dependents_of(dependents, cells[v])
-            .iter()
-            .filter_map(|d| index_of.get(d).copied())
+            .filter_map(|d| index_of.get(&d).copied())
             .collect()
     };
     for root in 0..n {
@@ -210,7 +341,7 @@ fn cycles_among(cells: &[u32], dependents: &Dependents) -> Vec<Vec<u32>> {
                         }
                     }
                     let is_cycle = component.len() > 1
-                        || dependents_of(dependents, component[0]).contains(&component[0]);
+                        || dependents_of(dependents, component[0]).any(|d| d == component[0]);
                     if is_cycle {
                         components.push(component);
                     }
@@ -227,7 +358,7 @@ fn cycles_among(cells: &[u32], dependents: &Dependents) -> Vec<Vec<u32>> {
 /// Reorders a component so that it starts with one cycle through its smallest
 /// cell (found by breadth-first search), followed by the other members.
 fn with_cycle_first(mut component: Vec<u32>, dependents: &Dependents) -> Vec<u32> {
-    use std::collections::{HashMap, HashSet, VecDeque};
+    use std::collections::{HashSet, VecDeque};
     component.sort_unstable();
     let Some(&start) = component.first() else {
         return component;
@@ -237,7 +368,7 @@ fn with_cycle_first(mut component: Vec<u32>, dependents: &Dependents) -> Vec<u32
     let mut queue = VecDeque::from([start]);
     let mut end = None;
     while let Some(u) = queue.pop_front() {
-        for &d in dependents_of(dependents, u) {
+        for d in dependents_of(dependents, u) {
             if d == start {
                 end = Some(u);
                 break;
@@ -280,7 +411,7 @@ pub fn reachable(seeds: &[u32], dependents: &Dependents, scratch: &mut Scratch) 
     while head < found.len() {
         let cell = found[head];
         head += 1;
-        for &d in dependents_of(dependents, cell) {
+        for d in dependents_of(dependents, cell) {
             if scratch.mark(d) {
                 found.push(d);
             }
@@ -293,12 +424,8 @@ pub fn reachable(seeds: &[u32], dependents: &Dependents, scratch: &mut Scratch) 
 mod tests {
     use super::*;
 
-    fn graph(edges: &[(u32, u32)], n: usize) -> Vec<Readers> {
-        let mut deps = vec![Readers::new(); n];
-        for &(from, to) in edges {
-            deps[from as usize].push(to);
-        }
-        deps
+    fn graph(edges: &[(u32, u32)], n: usize) -> Dependents {
+        Dependents::from_edges(n, edges)
     }
 
     #[test]
@@ -333,7 +460,7 @@ mod tests {
         assert_eq!(kahn.order, fast.order);
         // One backward edge and the number order no longer holds.
         let mut deps = deps;
-        deps[400].push(0);
+        deps.add(400, 0);
         let plan = plan(&sorted, &deps, &mut Scratch::default());
         assert_eq!(plan.order.len(), n as usize);
         let at = |c: u32| plan.order.iter().position(|&x| x == c);
@@ -375,5 +502,26 @@ mod tests {
             reachable(&[0], &deps, &mut Scratch::default()),
             vec![0, 1, 2]
         );
+    }
+
+    #[test]
+    fn edits_between_compactions_read_as_after_them() {
+        let mut deps = graph(&[(0, 1), (0, 2), (1, 2), (3, 4)], 5);
+        deps.remove(0, 1);
+        deps.add(0, 3);
+        deps.add(4, 0);
+        deps.remove(4, 0);
+        deps.add(2, 4);
+        let read = |deps: &Dependents| -> Vec<Vec<u32>> {
+            (0..5).map(|c| deps.readers(c).collect()).collect()
+        };
+        let before = read(&deps);
+        assert_eq!(before, vec![vec![2, 3], vec![2], vec![4], vec![4], vec![]]);
+        deps.compact();
+        assert_eq!(read(&deps), before);
+        assert_eq!(deps.flat.len(), 5, "tombstones are dropped");
+        // Cells out of range read as having no readers and take no edits.
+        deps.add(9, 1);
+        assert_eq!(deps.readers(9).count(), 0);
     }
 }

@@ -181,17 +181,20 @@ pub struct Engine {
     row_formulas: Vec<Vec<Option<u32>>>,
     formulas: Vec<Option<Formula>>,
     free_formulas: Vec<u32>,
-    dependents: Vec<graph::Readers>,
+    dependents: graph::Dependents,
     /// The full evaluation plan, kept until a formula changes.
     full_plan: Option<Arc<graph::Plan>>,
     /// Each formula cell's position in the full plan (a topological rank),
     /// valid while `full_plan` is; [`NO_RANK`] for other cells and
     /// [`IN_CYCLE`] for the cells of circular references.
     ranks: Vec<u32>,
-    /// Formula cells by rank (the inverse of `ranks`).
+    /// Formula cells by rank (the inverse of `ranks`): the full plan's
+    /// order, then its cells after cycles (the plan kept in `full_plan`
+    /// holds no second copy of the order).
     rank_order: Vec<u32>,
-    /// The addresses of `rank_order`'s cells.
-    rank_addrs: Vec<CellAddr>,
+    /// How many ranks the full plan's order has (the cells after cycles
+    /// come after them).
+    ordered: usize,
     /// The propagation queue: one bit per rank, all clear between edits.
     queued: Vec<u64>,
     /// Counts changes of which cells are formula cells (or of their formulas).
@@ -328,11 +331,11 @@ impl Engine {
             volatile_formulas: 0,
             stored_changes: 0,
             free_formulas: Vec::new(),
-            dependents: Vec::new(),
+            dependents: graph::Dependents::default(),
             full_plan: None,
             ranks: Vec::new(),
             rank_order: Vec::new(),
-            rank_addrs: Vec::new(),
+            ordered: 0,
             queued: Vec::new(),
             structure_version: 0,
             scratch: graph::Scratch::default(),
@@ -506,15 +509,13 @@ impl Engine {
         let _locale = coerce::LocaleGuard::set(self.locale);
         let plan = self.full_plan();
         let mut recalc = Recalc::default();
-        if plan.cycles.is_empty() {
-            // The common case: every cell in rank order, addresses known.
-            let mut rank = 0;
-            while rank < self.rank_order.len() {
-                rank += self.compute_ranks(rank, None, &mut recalc).0;
-            }
-        } else {
-            self.run_plan(&plan, None, &mut recalc);
+        // Every cell in rank order; then, if there are circular references,
+        // their cells and the cells after them.
+        let mut rank = 0;
+        while rank < self.ordered {
+            rank += self.compute_ranks(rank, self.ordered, None, &mut recalc).0;
         }
+        self.resolve_cycles(&plan, &mut recalc);
         self.refresh_volatile(&mut recalc);
         recalc
     }
@@ -593,9 +594,8 @@ impl Engine {
         let cells: Vec<(u32, CellAddr)> = self
             .rank_order
             .iter()
-            .zip(&self.rank_addrs)
-            .filter(|(id, _)| self.is_volatile(**id))
-            .map(|(id, addr)| (*id, *addr))
+            .filter(|&&id| self.is_volatile(id))
+            .map(|&id| (id, self.addr_of(id)))
             .collect();
         let cycles_volatile = plan.cycles.iter().flatten().any(|&id| self.is_volatile(id));
         let mut changed: Vec<u32> = Vec::new();
@@ -626,9 +626,7 @@ impl Engine {
         }
         let readers: Vec<u32> = changed
             .iter()
-            .filter_map(|&id| self.dependents.get(id as usize))
-            .flatten()
-            .copied()
+            .flat_map(|&id| self.dependents.readers(id))
             .filter(|id| !changed.contains(id))
             .collect();
         self.propagate(&readers, recalc);
@@ -665,10 +663,8 @@ impl Engine {
         };
         for &seed in seeds {
             enqueue(seed, &self.ranks, &mut queue);
-            if let Some(list) = self.dependents.get(seed as usize) {
-                for &d in list {
-                    enqueue(d, &self.ranks, &mut queue);
-                }
+            for d in self.dependents.readers(seed) {
+                enqueue(d, &self.ranks, &mut queue);
             }
         }
         let mut word = first / 64;
@@ -691,7 +687,8 @@ impl Engine {
                 continue;
             }
             // This cell and the queued cells of its row right after it.
-            let (n, mut changed) = self.compute_ranks(rank, Some(&queue), recalc);
+            let (n, mut changed) =
+                self.compute_ranks(rank, self.rank_order.len(), Some(&queue), recalc);
             for next in rank + 1..rank + n {
                 clear_bit(&mut queue, next as u32);
             }
@@ -699,11 +696,7 @@ impl Engine {
                 let k = changed.trailing_zeros() as usize;
                 changed &= changed - 1;
                 let id = self.rank_order[rank + k];
-                for &d in self
-                    .dependents
-                    .get(id as usize)
-                    .map_or(&[][..], |readers| readers.as_slice())
-                {
+                for d in self.dependents.readers(id) {
                     let rank = self.ranks[d as usize];
                     if rank < IN_CYCLE {
                         let rank = rank as usize;
@@ -733,20 +726,22 @@ impl Engine {
         let cells: Vec<u32> = (0..self.sources.len() as u32)
             .filter(|&id| self.sources[id as usize].formula().is_some())
             .collect();
-        let plan = Arc::new(graph::plan(&cells, &self.dependents, &mut self.scratch));
+        self.dependents.compact();
+        let mut plan = graph::plan(&cells, &self.dependents, &mut self.scratch);
+        drop(cells);
         // Its marks are a word per cell twice over; the next formula edit
         // makes them again.
         self.scratch = graph::Scratch::default();
         self.ranks.clear();
         self.ranks.resize(self.sources.len(), NO_RANK);
-        self.rank_order.clear();
-        self.rank_order
-            .extend(plan.order.iter().chain(&plan.after_cycles));
+        self.ordered = plan.order.len();
+        self.rank_order = std::mem::take(&mut plan.order);
+        self.rank_order.extend(&plan.after_cycles);
+        self.rank_order.shrink_to_fit();
         for (rank, &id) in self.rank_order.iter().enumerate() {
             self.ranks[id as usize] = rank as u32;
         }
-        let addrs: Vec<CellAddr> = self.rank_order.iter().map(|&id| self.addr_of(id)).collect();
-        self.rank_addrs = addrs;
+        let plan = Arc::new(plan);
         for &id in plan.cycles.iter().flatten() {
             self.ranks[id as usize] = IN_CYCLE;
         }
@@ -874,7 +869,12 @@ impl Engine {
                 if rank < skip_to {
                     continue;
                 }
-                let (n, _) = self.compute_ranks(rank, Some(&sweep.ranks), &mut recalc);
+                let (n, _) = self.compute_ranks(
+                    rank,
+                    self.rank_order.len(),
+                    Some(&sweep.ranks),
+                    &mut recalc,
+                );
                 skip_to = rank + n;
             }
             word += 1;
@@ -950,9 +950,9 @@ impl Engine {
         };
         let mut addrs: Vec<CellAddr> = self
             .dependents
-            .get(id as usize)
-            .map(|d| d.iter().map(|&id| self.addr_of(id)).collect())
-            .unwrap_or_default();
+            .readers(id)
+            .map(|id| self.addr_of(id))
+            .collect();
         addrs.sort();
         addrs.dedup();
         addrs
@@ -1125,9 +1125,7 @@ impl Engine {
                     self.collect_precedents(&formula.node, addr, &mut precedents);
                 }
                 for p in precedents {
-                    if let Some(list) = self.dependents.get_mut(p as usize) {
-                        list.retain(|d| *d != id);
-                    }
+                    self.dependents.remove(p, id);
                 }
             }
             if let Some(f) = new.formula() {
@@ -1148,9 +1146,7 @@ impl Engine {
         precedents.sort_unstable();
         precedents.dedup();
         for p in precedents {
-            if let Some(list) = self.dependents.get_mut(p as usize) {
-                list.push(id);
-            }
+            self.dependents.add(p, id);
         }
     }
 
@@ -1211,7 +1207,8 @@ impl Engine {
     }
 
     fn build_graph(&mut self) {
-        self.dependents = vec![graph::Readers::new(); self.sources.len()];
+        // (cell, a cell that reads it), in reader order.
+        let mut edges: Vec<(u32, u32)> = Vec::new();
         let mut precedents = Vec::new();
         for id in 0..self.sources.len() as u32 {
             let Some(f) = self.sources[id as usize].formula() else {
@@ -1224,10 +1221,9 @@ impl Engine {
             }
             precedents.sort_unstable();
             precedents.dedup();
-            for &p in &precedents {
-                self.dependents[p as usize].push(id);
-            }
+            edges.extend(precedents.iter().map(|&p| (p, id)));
         }
+        self.dependents = graph::Dependents::from_edges(self.sources.len(), &edges);
         self.full_plan = None;
         self.built = true;
     }
@@ -1311,10 +1307,8 @@ impl Engine {
             self.needed.clear(self.sources.len());
             for &seed in seeds {
                 self.needed.insert(seed);
-                if let Some(list) = self.dependents.get(seed as usize) {
-                    for &d in list {
-                        self.needed.insert(d);
-                    }
+                for d in self.dependents.readers(seed) {
+                    self.needed.insert(d);
                 }
             }
         }
@@ -1322,11 +1316,8 @@ impl Engine {
             if cutoff && !self.needed.contains(id) {
                 continue;
             }
-            if self.compute(id, recalc)
-                && cutoff
-                && let Some(list) = self.dependents.get(id as usize)
-            {
-                for &d in list {
+            if self.compute(id, recalc) && cutoff {
+                for d in self.dependents.readers(id) {
                     self.needed.insert(d);
                 }
             }
@@ -1553,10 +1544,12 @@ impl Engine {
     fn compute_ranks(
         &mut self,
         rank: usize,
+        limit: usize,
         queued: Option<&[u64]>,
         recalc: &mut Recalc,
     ) -> (usize, u64) {
-        let (id, addr) = (self.rank_order[rank], self.rank_addrs[rank]);
+        let id = self.rank_order[rank];
+        let addr = self.addr_of(id);
         let source = self.sources[id as usize];
         let (formula, program) = match source {
             Source::Row(f) => match self.formulas.get(f as usize) {
@@ -1568,13 +1561,13 @@ impl Engine {
             },
             _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
         };
+        // Cells of a row are numbered column after column; the next column
+        // in the next rank, under the same row formula, joins the run.
+        let n_cols = self.sheets[addr.sheet as usize].cols;
         let joins = |next: usize| {
-            self.rank_addrs.get(next)
-                == Some(&CellAddr::new(
-                    addr.sheet,
-                    addr.row,
-                    addr.col + (next - rank) as u32,
-                ))
+            next < limit
+                && addr.col + ((next - rank) as u32) < n_cols
+                && self.rank_order[next] == id + (next - rank) as u32
                 && self.sources[self.rank_order[next] as usize] == source
                 && queued.is_none_or(|bits| has_bit(bits, next as u32))
                 && self
@@ -1596,7 +1589,7 @@ impl Engine {
         ));
         let mut changed = 0u64;
         for (k, &x) in results[..n].iter().enumerate() {
-            let addr = self.rank_addrs[rank + k];
+            let addr = CellAddr::new(addr.sheet, addr.row, addr.col + k as u32);
             let stored = if x.is_nan() {
                 self.compute_slowly(formula, addr, recalc)
             } else {

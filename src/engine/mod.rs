@@ -260,6 +260,9 @@ pub struct Engine {
     silent: bool,
     /// How text is read as a number while this engine evaluates.
     locale: coerce::NumberLocale,
+    /// How many changes the last edit recorded: the next edit's list starts
+    /// that large, so that it is not copied while it grows.
+    last_changes: usize,
 }
 
 /// A fixed recalculation for repeated runs (see [`Engine::sweep`]).
@@ -387,6 +390,7 @@ impl Engine {
             lanes: program::Lanes::default(),
             silent: false,
             locale: coerce::NumberLocale::DecimalPoint,
+            last_changes: 0,
         }
     }
 
@@ -582,7 +586,18 @@ impl Engine {
             }
             return self.recalc_all();
         }
-        let mut recalc = Recalc::default();
+        // Edits in a row tend to reach alike (a price typed again and
+        // again): start as large as the last one.
+        let mut recalc = Recalc {
+            changes: Vec::with_capacity(self.last_changes.min(1 << 20)),
+            evaluated: 0,
+        };
+        self.apply_built(edits, &mut recalc);
+        self.last_changes = recalc.changes.len();
+        recalc
+    }
+
+    fn apply_built(&mut self, edits: &[Edit], recalc: &mut Recalc) {
         let mut seeds: Vec<u32> = Vec::new();
         let structure_before = self.structure_version;
         for edit in edits {
@@ -603,9 +618,9 @@ impl Engine {
             // Only values changed: the ranks of the full plan hold (they are
             // recomputed once after formulas changed).
             self.full_plan();
-            self.propagate(&seeds, &mut recalc);
-            self.refresh_volatile(&mut recalc);
-            return recalc;
+            self.propagate(&seeds, recalc);
+            self.refresh_volatile(recalc);
+            return;
         }
         // Formulas changed (perhaps into a new cycle): order what they reach.
         let reached = graph::reachable(&seeds, &self.dependents, &mut self.scratch);
@@ -614,9 +629,8 @@ impl Engine {
             .filter(|&id| self.sources.get(id).formula().is_some())
             .collect();
         let plan = graph::plan(&formula_cells, &self.dependents, &mut self.scratch);
-        self.run_plan(&plan, Some(&seeds), &mut recalc);
-        self.refresh_volatile(&mut recalc);
-        recalc
+        self.run_plan(&plan, Some(&seeds), recalc);
+        self.refresh_volatile(recalc);
     }
 
     /// Recomputes the formula cells that call a volatile function (which
@@ -1650,10 +1664,18 @@ impl Engine {
             if *old == x {
                 return false;
             }
-            // Unrecorded, a number over a number is a plain write.
-            if quiet && x.is_finite() {
-                *old = x;
+            // A number over a number is a plain write, and its record is
+            // made without going through `Value`s.
+            if x.is_finite() {
+                let before = std::mem::replace(old, x);
                 self.stored_changes += 1;
+                if !quiet {
+                    recalc.changes.push(Change {
+                        addr,
+                        old: Value::Number(before),
+                        new: Value::Number(x),
+                    });
+                }
                 return true;
             }
         }

@@ -4,7 +4,6 @@
 //! from where it stands.
 
 use std::cell::{Cell, RefCell};
-use std::sync::Arc;
 
 use crate::engine::functions::{self, Array, FunctionSpec};
 use crate::engine::value::{CellError, ErrorKind, Value};
@@ -214,7 +213,7 @@ impl Compiler<'_> {
         let operand_position = position.operand();
         match expr {
             Expr::Number(n) => Node::Const(Value::number(*n)),
-            Expr::Text(s) => Node::Const(Value::Text(Arc::from(s.as_str()))),
+            Expr::Text(s) => Node::Const(Value::Text(arcstr::ArcStr::from(s.as_str()))),
             Expr::Bool(b) => Node::Const(Value::Bool(*b)),
             Expr::Error(kind) => Node::Const(Value::error(*kind)),
             Expr::Missing => Node::Const(Value::Empty),

@@ -673,8 +673,9 @@ impl Engine {
         }
         // Still moving after every round: the volatile cells read each other
         // in a ring, through references made while evaluating.
-        let detail: Arc<str> =
-            Arc::from("circular reference through OFFSET or INDIRECT: the values never settle");
+        let detail: arcstr::ArcStr = arcstr::literal!(
+            "circular reference through OFFSET or INDIRECT: the values never settle"
+        );
         for &id in &changed {
             let value = Value::Error(CellError::with_detail(ErrorKind::Circular, detail.clone()));
             self.store(id, value, recalc);
@@ -1712,7 +1713,7 @@ impl Engine {
         true
     }
 
-    fn cycle_message(&self, cycle: &[u32]) -> Arc<str> {
+    fn cycle_message(&self, cycle: &[u32]) -> arcstr::ArcStr {
         const SHOWN: usize = 8;
         let mut names: Vec<String> = cycle
             .iter()
@@ -1724,7 +1725,7 @@ impl Engine {
         } else if let Some(first) = names.first().cloned() {
             names.push(first);
         }
-        Arc::from(format!("circular reference: {}", names.join(" → ")))
+        arcstr::ArcStr::from(format!("circular reference: {}", names.join(" → ")))
     }
 }
 

@@ -629,7 +629,7 @@ impl Engine {
             .filter(|&id| self.sources.get(id).formula().is_some())
             .collect();
         let plan = graph::plan(&formula_cells, &self.dependents, &mut self.scratch);
-        self.run_plan(&plan, Some(&seeds), recalc);
+        self.run_plan(&plan, &seeds, recalc);
         self.refresh_volatile(recalc);
     }
 
@@ -1356,24 +1356,18 @@ impl Engine {
         }
     }
 
-    /// Evaluates a plan. With `seeds`, cells are only evaluated when a seed
-    /// or a cell they read changed (early cut-off); otherwise all are.
-    fn run_plan(&mut self, plan: &graph::Plan, seeds: Option<&[u32]>, recalc: &mut Recalc) {
-        let cutoff = seeds.is_some();
-        if let Some(seeds) = seeds {
-            self.needed.clear(self.sources.len());
-            for &seed in seeds {
-                self.needed.insert(seed);
-                for d in self.dependents.readers(seed) {
-                    self.needed.insert(d);
-                }
+    /// Evaluates a plan of the cells `seeds` reach: a cell is only
+    /// evaluated when a seed or a cell it reads changed (early cut-off).
+    fn run_plan(&mut self, plan: &graph::Plan, seeds: &[u32], recalc: &mut Recalc) {
+        self.needed.clear(self.sources.len());
+        for &seed in seeds {
+            self.needed.insert(seed);
+            for d in self.dependents.readers(seed) {
+                self.needed.insert(d);
             }
         }
         for &id in &plan.order {
-            if cutoff && !self.needed.contains(id) {
-                continue;
-            }
-            if self.compute(id, recalc) && cutoff {
+            if self.needed.contains(id) && self.compute(id, recalc) {
                 for d in self.dependents.readers(id) {
                     self.needed.insert(d);
                 }

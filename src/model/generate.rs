@@ -1,8 +1,8 @@
 //! Generated founder-style models of any size, for benchmarks and for trying
 //! the editor on a big model: R metric rows × C monthly periods, about 10%
 //! input rows, the rest formulas reading 1–4 earlier rows in the same period,
-//! some previous-period references, trailing three-month totals and
-//! IF/ROUND/MIN/MAX.
+//! some previous-period references, trailing three-month means and
+//! IF/ROUND/MIN/MAX; values stay finite however many rows there are.
 //!
 //! The recipe ([`Recipe`]) is public so that a benchmark can compute the same
 //! model with a hand-written kernel and compare.
@@ -235,6 +235,23 @@ pub fn founder_model(rows: usize, periods: u32, seed: u64) -> WorkbookFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deep_model_stays_finite() {
+        // Chains a thousand rows deep once multiplied into overflow:
+        // products of products made most cells `#NUM!`.
+        let (rows, periods) = (3000, 24);
+        let workbook = crate::model::Workbook::new(founder_model(rows, periods, 42));
+        for row in 0..rows as u32 {
+            for period in 0..periods {
+                let value = workbook.value(0, row, period);
+                assert!(
+                    value.as_number().is_some_and(|x| x.abs() < 1e9),
+                    "row {row}, period {period}: {value:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn generation_is_deterministic() {

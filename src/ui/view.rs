@@ -104,21 +104,22 @@ pub struct RippleCells {
 
 impl RippleCells {
     fn new<'a>(changes: impl Iterator<Item = &'a CellChange> + Clone) -> RippleCells {
-        let rows = changes
-            .clone()
-            .map(|c| c.row as usize + 1)
-            .max()
-            .unwrap_or(0);
-        let mut starts = vec![0u32; rows + 1];
+        // Counts per row (at `row + 1`), then their running sums.
+        let mut starts = vec![0u32];
         for change in changes.clone() {
-            starts[change.row as usize + 1] += 1;
+            let at = change.row as usize + 1;
+            if starts.len() <= at {
+                starts.resize(at + 1, 0);
+            }
+            starts[at] += 1;
         }
         for r in 1..starts.len() {
             starts[r] += starts[r - 1];
         }
         let mut next = starts.clone();
         // Every slot is filled below: each change has its own.
-        let mut entries = vec![(0, (Value::Empty, Value::Empty)); starts[rows] as usize];
+        let total = starts.last().copied().unwrap_or(0) as usize;
+        let mut entries = vec![(0, (Value::Empty, Value::Empty)); total];
         for c in changes {
             let at = &mut next[c.row as usize];
             entries[*at as usize] = (c.col, (c.old.clone(), c.new.clone()));

@@ -5,6 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 
+use crate::engine::eval::FIXED_ROW;
 use crate::engine::functions::{self, Array, FunctionSpec};
 use crate::engine::value::{CellError, ErrorKind, Value};
 use crate::formula::lexer::{MAX_COL, MAX_ROW};
@@ -79,6 +80,12 @@ pub trait Resolver {
     fn sheet(&self, name: &str) -> Option<u32>;
     /// The row of metric `name` on `sheet` (case-insensitive); `None` if unknown.
     fn metric(&self, sheet: u32, name: &str) -> Option<u32>;
+    /// The compiled form of row `row` of `sheet` (see
+    /// [`crate::engine::eval::SheetValues::stored`]): the row itself where
+    /// the sheet's rows are stored in order.
+    fn stored_row(&self, _sheet: u32, row: u32) -> u32 {
+        row
+    }
     /// The target of defined name `name` (case-insensitive) as seen from
     /// `sheet`: an absolute reference with a sheet, or a constant. A name
     /// scoped to `sheet` wins over a workbook-level name of the same text,
@@ -361,7 +368,7 @@ impl Compiler<'_> {
             Reference::Cell { sheet, cell } => match self.sheet_index(sheet.as_deref()) {
                 Ok(sheet) => Node::Cell {
                     sheet,
-                    row: cell.row,
+                    row: self.resolver.stored_row(sheet, cell.row),
                     col: self.col_ref(cell),
                 },
                 Err(e) => e,
@@ -369,8 +376,8 @@ impl Compiler<'_> {
             Reference::Range { sheet, start, end } => match self.sheet_index(sheet.as_deref()) {
                 Ok(sheet) => Node::Range {
                     sheet,
-                    row0: start.row.min(end.row),
-                    row1: start.row.max(end.row),
+                    row0: self.resolver.stored_row(sheet, start.row.min(end.row)),
+                    row1: self.resolver.stored_row(sheet, start.row.max(end.row)),
                     col0: self.col_ref(start),
                     col1: self.col_ref(end),
                 },
@@ -394,18 +401,19 @@ impl Compiler<'_> {
                                 col_abs: line.abs,
                             })
                         };
+                        // From the first row to the last, wherever rows move.
                         Node::Range {
                             sheet,
-                            row0: 0,
-                            row1: MAX_ROW,
+                            row0: FIXED_ROW,
+                            row1: FIXED_ROW + MAX_ROW,
                             col0: column(start),
                             col1: column(end),
                         }
                     }
                     Axis::Rows => Node::Range {
                         sheet,
-                        row0: start.index.min(end.index),
-                        row1: start.index.max(end.index),
+                        row0: self.resolver.stored_row(sheet, start.index.min(end.index)),
+                        row1: self.resolver.stored_row(sheet, start.index.max(end.index)),
                         col0: ColRef::Abs(0),
                         col1: ColRef::Abs(MAX_COL),
                     },

@@ -16,13 +16,30 @@ use crate::formula::BinaryOp;
 /// is `#NUM!` with a message instead.
 pub const MAX_RANGE_CELLS: u64 = 1 << 24;
 
-/// The stored values of one sheet: a row-major grid.
+/// A compiled row at or past this names the sheet's row `row - FIXED_ROW`
+/// whatever is stored there: rows past the sheet's end, and the ends of
+/// whole columns (`A:A`). Rows below it are stored rows, which keep their
+/// cells when rows are inserted, deleted or moved around them.
+pub const FIXED_ROW: u32 = 1 << 30;
+
+/// A stored row that holds no row of the sheet (its row was deleted).
+pub const FREE_ROW: u32 = u32::MAX;
+
+/// The stored values of one sheet: a row-major grid of stored rows, and
+/// the order the sheet shows them in. Inserting, deleting or moving rows
+/// changes the order (and appends stored rows) instead of moving values,
+/// so that compiled references and the dependency graph, which name
+/// stored rows, stay valid.
 #[derive(Debug, Clone, Default)]
 pub struct SheetValues {
     /// Columns per row.
     pub n_cols: u32,
-    /// `rows × n_cols` values.
+    /// `stored rows × n_cols` values.
     pub values: Vec<Value>,
+    /// The stored row of each sheet row, top to bottom.
+    pub order: Vec<u32>,
+    /// The sheet row of each stored row ([`FREE_ROW`] for a deleted one).
+    pub position: Vec<u32>,
     /// The sheet's name, for `INDIRECT`.
     pub name: String,
     /// True for a grid sheet (see [`crate::model::document::Layout::Grid`]):
@@ -32,19 +49,61 @@ pub struct SheetValues {
 }
 
 impl SheetValues {
-    /// Number of rows stored.
-    pub fn n_rows(&self) -> u32 {
-        if self.n_cols == 0 {
+    /// A sheet of `values`, `n_cols` to a row, stored in sheet order.
+    pub fn new(n_cols: u32, values: Vec<Value>, name: &str, grid: bool) -> SheetValues {
+        let rows = if n_cols == 0 {
             0
         } else {
-            (self.values.len() / self.n_cols as usize) as u32
+            (values.len() / n_cols as usize) as u32
+        };
+        SheetValues {
+            n_cols,
+            values,
+            order: (0..rows).collect(),
+            position: (0..rows).collect(),
+            name: name.to_string(),
+            grid,
         }
+    }
+
+    /// Number of rows of the sheet.
+    pub fn n_rows(&self) -> u32 {
+        self.order.len() as u32
+    }
+
+    /// The compiled form of sheet row `row`: its stored row, or past the
+    /// sheet's end a fixed row (see [`FIXED_ROW`]).
+    pub fn stored(&self, row: u32) -> u32 {
+        match self.order.get(row as usize) {
+            Some(&stored) => stored,
+            None => FIXED_ROW.saturating_add(row),
+        }
+    }
+
+    /// The sheet row a compiled row stands for now (the inverse of
+    /// [`SheetValues::stored`]); a deleted row reads as past the end.
+    pub fn row_of(&self, stored: u32) -> u32 {
+        if stored >= FIXED_ROW {
+            return stored - FIXED_ROW;
+        }
+        match self.position.get(stored as usize) {
+            Some(&FREE_ROW) => FIXED_ROW - 1,
+            Some(&row) => row,
+            None => stored,
+        }
+    }
+
+    /// The sheet rows of a compiled span of rows, top first.
+    pub fn rows_of(&self, first: u32, last: u32) -> (u32, u32) {
+        let (a, b) = (self.row_of(first), self.row_of(last));
+        (a.min(b), a.max(b))
     }
 
     fn range(&self, row0: u32, col0: u32, rows: u32, cols: u32) -> RangeRef<'_> {
         RangeRef {
             data: &self.values,
             stride: self.n_cols as usize,
+            order: &self.order,
             row0,
             col0,
             rows,
@@ -221,10 +280,13 @@ impl<'a> Evaluator<'a> {
         let at = (self.row, self.col);
         match node {
             Node::Cell { sheet, row, col } => match col.at(self.col) {
-                Some(col) => Arg::Range {
-                    range: self.sheet_values(*sheet).range(*row, col, 1, 1),
-                    at,
-                },
+                Some(col) => {
+                    let target = self.sheet_values(*sheet);
+                    Arg::Range {
+                        range: target.range(target.row_of(*row), col, 1, 1),
+                        at,
+                    }
+                }
                 None => Arg::Value(Value::error(ErrorKind::Ref)),
             },
             Node::Range {
@@ -236,10 +298,12 @@ impl<'a> Evaluator<'a> {
             } => match (col0.at(self.col), col1.at(self.col)) {
                 (Some(a), Some(b)) => {
                     let (c0, c1) = (a.min(b), a.max(b));
+                    let target = self.sheet_values(*sheet);
+                    let (row0, row1) = target.rows_of(*row0, *row1);
                     let (last_row, c1) = if clip {
-                        self.clip_whole_lines(*row0, *row1, c0, c1)
+                        self.clip_whole_lines(row0, row1, c0, c1)
                     } else {
-                        (*row1, c1)
+                        (row1, c1)
                     };
                     let cells = u64::from(last_row - row0 + 1) * u64::from(c1 - c0 + 1);
                     if cells > MAX_RANGE_CELLS {
@@ -252,12 +316,7 @@ impl<'a> Evaluator<'a> {
                         )));
                     }
                     Arg::Range {
-                        range: self.sheet_values(*sheet).range(
-                            *row0,
-                            c0,
-                            last_row - row0 + 1,
-                            c1 - c0 + 1,
-                        ),
+                        range: target.range(row0, c0, last_row - row0 + 1, c1 - c0 + 1),
                         at,
                     }
                 }
@@ -271,15 +330,18 @@ impl<'a> Evaluator<'a> {
                     (self.periods.first_col, self.periods.count)
                 };
                 Arg::Range {
-                    range: target.range(*row, first, 1, count),
+                    range: target.range(target.row_of(*row), first, 1, count),
                     at,
                 }
             }
             Node::Metric { sheet, row, offset } => match self.metric_col(*sheet, *offset) {
-                Ok(Some(col)) => Arg::Range {
-                    range: self.sheet_values(*sheet).range(*row, col, 1, 1),
-                    at,
-                },
+                Ok(Some(col)) => {
+                    let target = self.sheet_values(*sheet);
+                    Arg::Range {
+                        range: target.range(target.row_of(*row), col, 1, 1),
+                        at,
+                    }
+                }
                 Ok(None) => Arg::Value(Value::Empty),
                 Err(e) => Arg::Value(Value::Error(e)),
             },
@@ -705,6 +767,8 @@ impl<'a> Evaluator<'a> {
         static NONE: SheetValues = SheetValues {
             n_cols: 0,
             values: Vec::new(),
+            order: Vec::new(),
+            position: Vec::new(),
             name: String::new(),
             grid: false,
         };

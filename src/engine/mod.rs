@@ -206,10 +206,23 @@ fn calls_volatile(node: &Node) -> bool {
 #[derive(Debug, Clone)]
 struct SheetMeta {
     name: String,
+    /// Rows of the sheet.
     rows: u32,
     cols: u32,
+    /// The id of the first cell of stored row 0; stored row `r` holds ids
+    /// `base + r * cols ..`.
     base: u32,
+    /// How many stored rows the sheet's ids leave room for: inserted rows
+    /// take stored rows past the ones in use until this is reached.
+    capacity: u32,
+    /// Metric names (lower-cased) and their stored rows.
     metrics: HashMap<String, u32>,
+}
+
+/// Room for stored rows beyond a sheet's rows when an engine is made, so
+/// that rows can be inserted without numbering every cell again.
+fn row_room(rows: u32) -> u32 {
+    rows / 8 + 16
 }
 
 /// The calculation engine for a workbook.
@@ -347,25 +360,29 @@ impl Engine {
                 .into_iter()
                 .map(|(name, row)| (name.to_lowercase(), row))
                 .collect();
+            let capacity = spec.rows.saturating_add(row_room(spec.rows));
             metas.push(SheetMeta {
                 name: spec.name,
                 rows: spec.rows,
                 cols: spec.cols,
                 base: base.min(u64::from(u32::MAX)) as u32,
+                capacity,
                 metrics,
             });
-            base += u64::from(spec.rows) * u64::from(spec.cols);
+            base += u64::from(capacity) * u64::from(spec.cols);
         }
         let n_cells = base as usize;
         Engine {
             periods,
             values: metas
                 .iter()
-                .map(|m| SheetValues {
-                    n_cols: m.cols,
-                    values: vec![Value::Empty; m.rows as usize * m.cols as usize],
-                    name: m.name.clone(),
-                    grid: false,
+                .map(|m| {
+                    SheetValues::new(
+                        m.cols,
+                        vec![Value::Empty; m.rows as usize * m.cols as usize],
+                        &m.name,
+                        false,
+                    )
                 })
                 .collect(),
             row_formulas: metas.iter().map(|m| vec![None; m.rows as usize]).collect(),
@@ -424,15 +441,18 @@ impl Engine {
         let Some(meta) = self.sheets.get_mut(sheet as usize) else {
             return;
         };
+        let Some(values) = self.values.get(sheet as usize) else {
+            return;
+        };
         for (row, old, _) in renames {
             let key = old.to_lowercase();
-            if meta.metrics.get(&key) == Some(row) {
+            if meta.metrics.get(&key) == Some(&values.stored(*row)) {
                 meta.metrics.remove(&key);
             }
         }
         for (row, _, new) in renames {
             if !new.is_empty() {
-                meta.metrics.insert(new.to_lowercase(), *row);
+                meta.metrics.insert(new.to_lowercase(), values.stored(*row));
             }
         }
     }
@@ -510,15 +530,21 @@ impl Engine {
         if addr.col >= sheet.n_cols {
             return &EMPTY;
         }
+        let Some(&row) = sheet.order.get(addr.row as usize) else {
+            return &EMPTY;
+        };
         sheet
             .values
-            .get(addr.row as usize * sheet.n_cols as usize + addr.col as usize)
+            .get(row as usize * sheet.n_cols as usize + addr.col as usize)
             .unwrap_or(&EMPTY)
     }
 
     /// All values of one row, column by column.
     pub fn row_values(&self, sheet: u32, row: u32) -> &[Value] {
         let Some(s) = self.values.get(sheet as usize) else {
+            return &[];
+        };
+        let Some(&row) = s.order.get(row as usize) else {
             return &[];
         };
         let start = row as usize * s.n_cols as usize;
@@ -1039,31 +1065,62 @@ impl Engine {
 
     fn cell_id(&self, addr: CellAddr) -> Option<u32> {
         let sheet = self.sheets.get(addr.sheet as usize)?;
-        (addr.row < sheet.rows && addr.col < sheet.cols)
-            .then(|| sheet.base + addr.row * sheet.cols + addr.col)
+        if addr.col >= sheet.cols {
+            return None;
+        }
+        let row = *self.values[addr.sheet as usize]
+            .order
+            .get(addr.row as usize)?;
+        Some(sheet.base + row * sheet.cols + addr.col)
     }
 
-    fn addr_of(&self, id: u32) -> CellAddr {
+    /// The id of the cell at stored row `row` of `sheet`, column `col`.
+    fn stored_id(&self, sheet: u32, row: u32, col: u32) -> Option<u32> {
+        let meta = self.sheets.get(sheet as usize)?;
+        (row < meta.capacity && col < meta.cols).then(|| meta.base + row * meta.cols + col)
+    }
+
+    /// The sheet, stored row and column of cell `id`.
+    fn stored_addr(&self, id: u32) -> (u32, u32, u32) {
         let sheet_index = self
             .sheets
             .partition_point(|s| s.base <= id)
             .saturating_sub(1);
         let sheet = &self.sheets[sheet_index];
         let local = id - sheet.base;
+        (
+            sheet_index as u32,
+            local / sheet.cols.max(1),
+            local % sheet.cols.max(1),
+        )
+    }
+
+    fn addr_of(&self, id: u32) -> CellAddr {
+        let (sheet, row, col) = self.stored_addr(id);
         CellAddr {
-            sheet: sheet_index as u32,
-            row: local / sheet.cols.max(1),
-            col: local % sheet.cols.max(1),
+            sheet,
+            row: self.values[sheet as usize].row_of(row),
+            col,
         }
     }
 
     fn value_by_id(&self, id: u32) -> &Value {
-        self.value(self.addr_of(id))
+        static EMPTY: Value = Value::Empty;
+        let (sheet, row, col) = self.stored_addr(id);
+        let values = &self.values[sheet as usize];
+        values
+            .values
+            .get(row as usize * values.n_cols as usize + col as usize)
+            .unwrap_or(&EMPTY)
     }
 
     fn value_slot(&mut self, addr: CellAddr) -> Option<&mut Value> {
         let sheet = self.values.get_mut(addr.sheet as usize)?;
-        let index = addr.row as usize * sheet.n_cols as usize + addr.col as usize;
+        if addr.col >= sheet.n_cols {
+            return None;
+        }
+        let row = *sheet.order.get(addr.row as usize)?;
+        let index = row as usize * sheet.n_cols as usize + addr.col as usize;
         sheet.values.get_mut(index)
     }
 
@@ -1112,10 +1169,18 @@ impl Engine {
                 row,
                 formula,
             } => {
+                let Some(stored) = self
+                    .values
+                    .get(sheet as usize)
+                    .and_then(|v| v.order.get(row as usize))
+                    .copied()
+                else {
+                    return Vec::new();
+                };
                 let Some(slot) = self
                     .row_formulas
                     .get(sheet as usize)
-                    .and_then(|r| r.get(row as usize))
+                    .and_then(|r| r.get(stored as usize))
                     .copied()
                 else {
                     return Vec::new();
@@ -1128,7 +1193,7 @@ impl Engine {
                     return Vec::new();
                 }
                 let new_id = node.map(|node| self.add_compiled(node));
-                self.row_formulas[sheet as usize][row as usize] = new_id;
+                self.row_formulas[sheet as usize][stored as usize] = new_id;
                 let mut touched = Vec::new();
                 for col in self.periods.first_col..self.periods.first_col + self.periods.count {
                     let addr = CellAddr { sheet, row, col };
@@ -1164,10 +1229,15 @@ impl Engine {
         if !self.periods.contains(addr.col) {
             return None;
         }
+        let stored = *self
+            .values
+            .get(addr.sheet as usize)?
+            .order
+            .get(addr.row as usize)?;
         *self
             .row_formulas
             .get(addr.sheet as usize)?
-            .get(addr.row as usize)?
+            .get(stored as usize)?
     }
 
     fn replace_source(&mut self, id: u32, addr: CellAddr, old: Source, new: Source) {
@@ -1290,7 +1360,7 @@ impl Engine {
             Node::Const(_) | Node::Array(_) => {}
             Node::Cell { sheet, row, col } => {
                 if let Some(col) = col.at(at.col)
-                    && let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col))
+                    && let Some(id) = self.stored_id(*sheet, *row, col)
                 {
                     out.push(id);
                 }
@@ -1308,9 +1378,10 @@ impl Engine {
                 let Some(meta) = self.sheets.get(*sheet as usize) else {
                     return;
                 };
-                let last_row = (*row1).min(meta.rows.saturating_sub(1));
+                let (row0, row1) = self.values[*sheet as usize].rows_of(*row0, *row1);
+                let last_row = row1.min(meta.rows.saturating_sub(1));
                 let last_col = a.max(b).min(meta.cols.saturating_sub(1));
-                for row in *row0..=last_row {
+                for row in row0..=last_row {
                     for col in a.min(b)..=last_col {
                         if let Some(id) = self.cell_id(CellAddr::new(*sheet, row, col)) {
                             out.push(id);
@@ -1327,7 +1398,7 @@ impl Engine {
                 if let Ok(col) = u32::try_from(target)
                     && col >= first
                     && col - first < count
-                    && let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col))
+                    && let Some(id) = self.stored_id(*sheet, *row, col)
                 {
                     out.push(id);
                 }
@@ -1335,7 +1406,7 @@ impl Engine {
             Node::MetricRow { sheet, row } => {
                 let (first, count) = self.metric_cols(*sheet);
                 for col in first..first.saturating_add(count) {
-                    if let Some(id) = self.cell_id(CellAddr::new(*sheet, *row, col)) {
+                    if let Some(id) = self.stored_id(*sheet, *row, col) {
                         out.push(id);
                     }
                 }
@@ -1607,7 +1678,7 @@ impl Engine {
                 Some(Some(Formula {
                     program: Some(program),
                     ..
-                })) if !program.reads_row(addr.sheet, addr.row) => (f, program),
+                })) if !program.reads_row(&self.values, addr.sheet, addr.row) => (f, program),
                 _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
             },
             _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
@@ -1726,6 +1797,12 @@ impl Engine {
 impl Resolver for Engine {
     fn sheet(&self, name: &str) -> Option<u32> {
         self.sheet_index(name)
+    }
+
+    fn stored_row(&self, sheet: u32, row: u32) -> u32 {
+        self.values
+            .get(sheet as usize)
+            .map_or(row, |values| values.stored(row))
     }
 
     fn metric(&self, sheet: u32, name: &str) -> Option<u32> {

@@ -193,10 +193,14 @@ impl Program {
     /// True if the program reads any cell of `row` on `sheet`: then the
     /// period cells of that row may read each other, and are computed one
     /// at a time.
-    pub fn reads_row(&self, sheet: u32, row: u32) -> bool {
-        self.rows
-            .iter()
-            .any(|&(s, first, last)| s == sheet && (first..=last).contains(&row))
+    pub fn reads_row(&self, sheets: &[SheetValues], sheet: u32, row: u32) -> bool {
+        let Some(values) = sheets.get(sheet as usize) else {
+            return false;
+        };
+        self.rows.iter().any(|&(s, first, last)| {
+            let (first, last) = values.rows_of(first, last);
+            s == sheet && (first..=last).contains(&row)
+        })
     }
 
     /// Runs the program for `n` (at most [`LANES`]) neighbouring cells on
@@ -516,17 +520,22 @@ fn for_each_value<'v>(
             (a.min(b), a.max(b))
         }
     };
-    if c1 >= MAX_COL || range.row1 >= MAX_ROW {
+    let (row0, row1) = sheet.rows_of(range.row0, range.row1);
+    if c1 >= MAX_COL || row1 >= MAX_ROW {
         return None;
     }
-    let cells = u64::from(range.row1 - range.row0 + 1) * u64::from(c1 - c0 + 1);
+    let cells = u64::from(row1 - row0 + 1) * u64::from(c1 - c0 + 1);
     if cells > MAX_RANGE_CELLS {
         return None;
     }
     let n_cols = sheet.n_cols as usize;
     let stored_c1 = (c1 as usize).min(n_cols.checked_sub(1)?);
-    for row in range.row0 as usize..=range.row1 as usize {
-        let start = row * n_cols;
+    for row in row0..=row1 {
+        // Rows past the sheet's last are empty.
+        let Some(&stored) = sheet.order.get(row as usize) else {
+            break;
+        };
+        let start = stored as usize * n_cols;
         let Some(cells) = sheet.values.get(start + c0 as usize..=start + stored_c1) else {
             break;
         };
@@ -953,12 +962,7 @@ mod tests {
             values.extend([Value::text("name"), Value::text("unit")]);
             values.extend(row.iter().cloned());
         }
-        vec![SheetValues {
-            n_cols: 6,
-            values,
-            name: "Sheet1".into(),
-            grid: false,
-        }]
+        vec![SheetValues::new(6, values, "Sheet1", false)]
     }
 
     fn n(x: f64) -> Value {
@@ -1151,12 +1155,7 @@ mod agreement {
             text in formula(),
             cells in proptest::collection::vec(value(), 21),
         ) {
-            let sheets = vec![SheetValues {
-                n_cols: 7,
-                values: cells,
-                name: "Sheet1".into(),
-                grid: false,
-            }];
+            let sheets = vec![SheetValues::new(7, cells, "Sheet1", false)];
             let expr = crate::formula::parse(&text).expect("parses");
             let node = compile(&expr, 0, 1, &Names);
             let shapes = Shapes { sheets: &sheets, periods: PERIODS };

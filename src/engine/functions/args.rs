@@ -15,6 +15,10 @@ pub struct RangeRef<'a> {
     pub data: &'a [Value],
     /// Number of columns per stored row of `data`.
     pub stride: usize,
+    /// Where each row of the sheet is stored: row `r` is stored row
+    /// `order[r]` of `data` (rows move in place when rows are inserted,
+    /// deleted or moved). Empty when `data` is in sheet order.
+    pub order: &'a [u32],
     /// First row of the range (zero-based, sheet coordinates).
     pub row0: u32,
     /// First column of the range (zero-based, sheet coordinates).
@@ -31,12 +35,33 @@ impl<'a> RangeRef<'a> {
         if r >= self.rows || c >= self.cols || self.stride == 0 {
             return &EMPTY;
         }
-        let row = (self.row0 + r) as usize;
+        let Some(row) = self.stored_row(self.row0 + r) else {
+            return &EMPTY;
+        };
         let col = (self.col0 + c) as usize;
         if col >= self.stride {
             return &EMPTY;
         }
         self.data.get(row * self.stride + col).unwrap_or(&EMPTY)
+    }
+
+    /// Where sheet row `row` is stored in `data` (`None` past the sheet's
+    /// last row).
+    pub fn stored_row(&self, row: u32) -> Option<usize> {
+        if self.order.is_empty() {
+            Some(row as usize)
+        } else {
+            self.order.get(row as usize).map(|&r| r as usize)
+        }
+    }
+
+    /// Number of rows the sheet holds (rows past them are empty).
+    pub fn sheet_rows(&self) -> u64 {
+        if self.order.is_empty() {
+            (self.data.len() / self.stride.max(1)) as u64
+        } else {
+            self.order.len() as u64
+        }
     }
 
     /// All values, row by row.
@@ -52,12 +77,16 @@ impl<'a> RangeRef<'a> {
         if self.stride == 0 {
             return;
         }
-        let stored_rows = (self.data.len() / self.stride) as u64;
-        let rows = (u64::from(self.row0) + u64::from(self.rows)).min(stored_rows);
+        let rows = (u64::from(self.row0) + u64::from(self.rows)).min(self.sheet_rows());
         let cols = (u64::from(self.col0) + u64::from(self.cols)).min(self.stride as u64);
         for row in u64::from(self.row0)..rows {
+            let Some(stored) = self.stored_row(row as u32) else {
+                continue;
+            };
             for col in u64::from(self.col0)..cols {
-                f(&self.data[row as usize * self.stride + col as usize]);
+                if let Some(value) = self.data.get(stored * self.stride + col as usize) {
+                    f(value);
+                }
             }
         }
     }

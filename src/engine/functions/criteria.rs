@@ -237,6 +237,7 @@ mod tests {
             range: RangeRef {
                 data: &data,
                 stride: 2,
+                order: &[],
                 row0: 0,
                 col0,
                 rows,

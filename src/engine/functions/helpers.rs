@@ -150,8 +150,7 @@ pub(crate) fn values_of(arg: &Arg<'_>) -> Vec<Value> {
 fn stored_dims(arg: &Arg<'_>) -> (u32, u32) {
     match arg {
         Arg::Range { range, .. } if range.stride > 0 => {
-            let stored_rows = (range.data.len() / range.stride) as u64;
-            let rows = stored_rows.saturating_sub(u64::from(range.row0));
+            let rows = range.sheet_rows().saturating_sub(u64::from(range.row0));
             let cols = (range.stride as u64).saturating_sub(u64::from(range.col0));
             (
                 u64::from(range.rows).min(rows) as u32,
@@ -311,6 +310,7 @@ mod tests {
         let range = RangeRef {
             data: &data,
             stride: 1,
+            order: &[],
             row0: u32::MAX - 1,
             col0: 0,
             rows: 1,

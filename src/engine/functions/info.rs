@@ -184,6 +184,7 @@ mod tests {
         let range = RangeRef {
             data: &data,
             stride: 2,
+            order: &[],
             row0: 0,
             col0: 0,
             rows: 1,

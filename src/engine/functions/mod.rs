@@ -535,6 +535,7 @@ mod tests {
         let range = RangeRef {
             data: &grid,
             stride: 4,
+            order: &[],
             row0: 1,
             col0: 1,
             rows: 3,

@@ -81,6 +81,7 @@ pub fn offset_range<'a>(args: &[Arg<'a>]) -> Result<MadeReference<'a>, CellError
     let range = RangeRef {
         data: base.data,
         stride: base.stride,
+        order: base.order,
         row0: row0 as u32,
         col0: col0 as u32,
         rows: height as u32,
@@ -148,6 +149,7 @@ mod tests {
             range: RangeRef {
                 data,
                 stride: 4,
+                order: &[],
                 row0,
                 col0,
                 rows,

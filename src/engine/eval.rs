@@ -22,9 +22,6 @@ pub const MAX_RANGE_CELLS: u64 = 1 << 24;
 /// cells when rows are inserted, deleted or moved around them.
 pub const FIXED_ROW: u32 = 1 << 30;
 
-/// A stored row that holds no row of the sheet (its row was deleted).
-pub const FREE_ROW: u32 = u32::MAX;
-
 /// The stored values of one sheet: a row-major grid of stored rows, and
 /// the order the sheet shows them in. Inserting, deleting or moving rows
 /// changes the order (and appends stored rows) instead of moving values,
@@ -38,7 +35,8 @@ pub struct SheetValues {
     pub values: Vec<Value>,
     /// The stored row of each sheet row, top to bottom.
     pub order: Vec<u32>,
-    /// The sheet row of each stored row ([`FREE_ROW`] for a deleted one).
+    /// The sheet row of each stored row (for the stored row of a deleted
+    /// row, where it stood until its references are rewritten).
     pub position: Vec<u32>,
     /// The sheet's name, for `INDIRECT`.
     pub name: String,
@@ -81,16 +79,15 @@ impl SheetValues {
     }
 
     /// The sheet row a compiled row stands for now (the inverse of
-    /// [`SheetValues::stored`]); a deleted row reads as past the end.
+    /// [`SheetValues::stored`]).
     pub fn row_of(&self, stored: u32) -> u32 {
         if stored >= FIXED_ROW {
             return stored - FIXED_ROW;
         }
-        match self.position.get(stored as usize) {
-            Some(&FREE_ROW) => FIXED_ROW - 1,
-            Some(&row) => row,
-            None => stored,
-        }
+        self.position
+            .get(stored as usize)
+            .copied()
+            .unwrap_or(stored)
     }
 
     /// The sheet rows of a compiled span of rows, top first.

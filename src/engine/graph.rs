@@ -115,6 +115,22 @@ impl Dependents {
         }
     }
 
+    /// Records that no cell reads `cell` any more.
+    pub fn clear(&mut self, cell: u32) {
+        let at = cell as usize;
+        if at >= self.len() {
+            return;
+        }
+        self.added.remove(&cell);
+        let (a, b) = (self.offsets[at] as usize, self.offsets[at + 1] as usize);
+        for slot in &mut self.flat[a..b] {
+            if *slot != GONE {
+                *slot = GONE;
+                self.removed += 1;
+            }
+        }
+    }
+
     /// Folds the edits since the last compaction into the rows.
     pub fn compact(&mut self) {
         if self.added.is_empty() && self.removed == 0 {

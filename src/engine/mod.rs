@@ -13,12 +13,14 @@ pub mod eval;
 pub mod functions;
 pub mod graph;
 pub mod program;
+mod rows;
 pub mod value;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use eval::Periods;
+pub use rows::RowChange;
 pub use value::{CellError, ErrorKind, Value};
 
 use crate::formula::{Expr, Reference};
@@ -92,6 +94,17 @@ pub enum Edit {
         row: u32,
         /// The formula text, with or without `=`.
         formula: Option<String>,
+    },
+    /// Inserts, deletes or moves rows of a sheet in place (see
+    /// [`Engine::can_change_rows`]). Edits after it name cells where they
+    /// are once it is done.
+    Rows(RowChange),
+    /// Renames metrics of a sheet (see [`Engine::rename_metrics`]).
+    Metrics {
+        /// Sheet index.
+        sheet: u32,
+        /// `(row, old name, new name)`.
+        renames: Vec<(u32, String, String)>,
     },
 }
 
@@ -183,6 +196,22 @@ struct Formula {
     volatile: bool,
     /// The formula as a numeric program, if it compiles to one.
     program: Option<program::Program>,
+    /// Where the formula stands.
+    owner: Owner,
+    /// The sheets (bit `s`, the last bit for every sheet past it) where
+    /// it reads a range of several rows, whose cells change when rows are
+    /// inserted, deleted or moved inside it.
+    spans: u64,
+    /// True if its value depends on where rows stand (`ROW`, `CELL`).
+    positional: bool,
+}
+
+/// The cell a formula is its own, or the row whose period cells follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Cell(u32),
+    /// Sheet and stored row.
+    Row(u32, u32),
 }
 
 /// True if `node` calls a volatile function.
@@ -215,6 +244,8 @@ struct SheetMeta {
     /// How many stored rows the sheet's ids leave room for: inserted rows
     /// take stored rows past the ones in use until this is reached.
     capacity: u32,
+    /// Stored rows of deleted rows, empty, for rows inserted later.
+    free: Vec<u32>,
     /// Metric names (lower-cased) and their stored rows.
     metrics: HashMap<String, u32>,
 }
@@ -264,6 +295,10 @@ pub struct Engine {
     focus: Option<Focus>,
     /// How many live formulas call a volatile function.
     volatile_formulas: usize,
+    /// How many live formulas read a range of several rows.
+    spanning_formulas: usize,
+    /// How many live formulas depend on where rows stand.
+    positional_formulas: usize,
     /// Counts stored values that changed (also while focused), so a round
     /// of [`Engine::refresh_volatile`] can tell it changed nothing.
     stored_changes: u64,
@@ -367,6 +402,7 @@ impl Engine {
                 cols: spec.cols,
                 base: base.min(u64::from(u32::MAX)) as u32,
                 capacity,
+                free: Vec::new(),
                 metrics,
             });
             base += u64::from(capacity) * u64::from(spec.cols);
@@ -390,6 +426,8 @@ impl Engine {
             sources: Sources(vec![0; n_cells]),
             formulas: Vec::new(),
             volatile_formulas: 0,
+            spanning_formulas: 0,
+            positional_formulas: 0,
             stored_changes: 0,
             free_formulas: Vec::new(),
             dependents: graph::Dependents::default(),
@@ -627,6 +665,10 @@ impl Engine {
         let mut seeds: Vec<u32> = Vec::new();
         let structure_before = self.structure_version;
         for edit in edits {
+            if let Edit::Rows(change) = edit {
+                seeds.extend(self.change_rows(*change));
+                continue;
+            }
             let touched = self.set_input(edit.clone());
             for (id, old) in touched {
                 let new = self.value_by_id(id).clone();
@@ -1128,6 +1170,14 @@ impl Engine {
     /// definition changed, with their value before.
     fn set_input(&mut self, edit: Edit) -> Vec<(u32, Value)> {
         match edit {
+            Edit::Rows(change) => {
+                self.change_rows(change);
+                Vec::new()
+            }
+            Edit::Metrics { sheet, renames } => {
+                self.rename_metrics(sheet, &renames);
+                Vec::new()
+            }
             Edit::Cell(addr, input) => {
                 let Some(id) = self.cell_id(addr) else {
                     return Vec::new();
@@ -1158,7 +1208,7 @@ impl Engine {
                         {
                             return Vec::new();
                         }
-                        Source::Own(self.add_compiled(node))
+                        Source::Own(self.add_compiled(node, Owner::Cell(id)))
                     }
                 };
                 self.replace_source(id, addr, old_source, new_source);
@@ -1192,7 +1242,7 @@ impl Engine {
                 {
                     return Vec::new();
                 }
-                let new_id = node.map(|node| self.add_compiled(node));
+                let new_id = node.map(|node| self.add_compiled(node, Owner::Row(sheet, stored)));
                 self.row_formulas[sheet as usize][stored as usize] = new_id;
                 let mut touched = Vec::new();
                 for col in self.periods.first_col..self.periods.first_col + self.periods.count {
@@ -1241,7 +1291,10 @@ impl Engine {
     }
 
     fn replace_source(&mut self, id: u32, addr: CellAddr, old: Source, new: Source) {
-        if old.formula() != new.formula() {
+        // A formula taken away leaves the full plan's order valid for the
+        // cells left (its cell, computed in its turn, changes nothing); a
+        // new one needs a new order.
+        if new.formula().is_some() && old.formula() != new.formula() {
             self.full_plan = None;
             self.structure_version += 1;
         }
@@ -1295,14 +1348,21 @@ impl Engine {
         matches!(self.formulas.get(id as usize), Some(Some(f)) if f.node == *node)
     }
 
-    fn add_compiled(&mut self, node: Node) -> u32 {
+    fn add_compiled(&mut self, node: Node, owner: Owner) -> u32 {
         let volatile = calls_volatile(&node);
         self.volatile_formulas += usize::from(volatile);
+        let spans = rows::spanned_sheets(&node);
+        self.spanning_formulas += usize::from(spans != 0);
+        let positional = rows::is_positional(&node);
+        self.positional_formulas += usize::from(positional);
         let program = self.program_for(&node);
         let formula = Formula {
             node,
             volatile,
             program,
+            owner,
+            spans,
+            positional,
         };
         match self.free_formulas.pop() {
             Some(id) => {
@@ -1329,6 +1389,8 @@ impl Engine {
             && let Some(formula) = slot.take()
         {
             self.volatile_formulas -= usize::from(formula.volatile);
+            self.spanning_formulas -= usize::from(formula.spans != 0);
+            self.positional_formulas -= usize::from(formula.positional);
             self.free_formulas.push(id);
         }
     }

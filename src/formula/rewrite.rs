@@ -123,6 +123,21 @@ pub fn apply_structural(
     )
 }
 
+/// False if `text` surely names no row by number, so that inserting,
+/// deleting or moving rows cannot change it: every such reference (`B7`,
+/// `$B$7`, `7:9`) has a digit after a letter, a `$` or a `:`, or before a
+/// `:`. A cheap test run before parsing: metric models name rows by
+/// metric (`revenue[-1]`), and thousands of formulas are not parsed for
+/// nothing on each row inserted.
+pub fn may_name_rows(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(2).any(|pair| match pair {
+        [a, b] if b.is_ascii_digit() => a.is_ascii_alphabetic() || *a == b'$' || *a == b':',
+        [a, b':'] => a.is_ascii_digit(),
+        _ => false,
+    })
+}
+
 /// Renumbers the rows of A1 references into `target_sheet` with `map`
 /// (old row → new row), as when rows are moved: references follow the cells
 /// they point at. Metric references are untouched. Returns `None` if `text`
@@ -446,6 +461,33 @@ fn same_name(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_naming_rows_are_told_apart_cheaply() {
+        for named in [
+            "=B7",
+            "=$B$7*2",
+            "=SUM(7:9)",
+            "=SUM($7:$9)",
+            "=Sheet2!A1",
+            "=a1+metric",
+        ] {
+            assert!(may_name_rows(named), "{named}");
+        }
+        for plain in [
+            "=revenue[-1] * 1.05",
+            "=metric_12 + metric_3",
+            "=SUM(A:A)",
+            "=0.5",
+        ] {
+            assert!(!may_name_rows(plain), "{plain}");
+        }
+        // Whatever the test lets through, the rewrite leaves as it is.
+        for plain in ["=revenue[-1] * 1.05", "=metric_12 + metric_3", "=SUM(A:A)"] {
+            let change = Structural::InsertRows { at: 0, count: 3 };
+            assert_eq!(apply_structural(plain, "Model", "Model", change), None);
+        }
+    }
 
     #[test]
     fn copied_formulas_shift_their_relative_references() {

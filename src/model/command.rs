@@ -7,6 +7,7 @@ use super::document::{
     Layout, Plan, Rollup, RowFile, Scenario, Target, Uncertainty, WorkbookFile,
 };
 use super::{names, scenario};
+use crate::engine::RowChange;
 use crate::formula::rewrite::{self, Structural};
 
 /// One change of the document.
@@ -336,7 +337,7 @@ pub enum EditError {
 }
 
 /// How far a command reaches into the calculation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
     /// One period cell's input changed.
     Cell {
@@ -368,6 +369,19 @@ pub enum Reach {
     Names {
         /// Sheet index.
         sheet: u32,
+    },
+    /// Rows of a sheet were inserted, deleted or moved: the engine moves
+    /// its rows in place, then sets again the formulas whose text the
+    /// change rewrote (`rewritten`, where they stand now) and the inserted
+    /// rows' inputs.
+    Rows {
+        /// The change.
+        change: RowChange,
+        /// The formulas rewritten: cell, grid cell and row formula reaches.
+        rewritten: Vec<Reach>,
+        /// The defined names whose target the change rewrote: the
+        /// formulas using them are set again too.
+        names: Vec<String>,
     },
     /// Rows or sheets changed shape: the engine is rebuilt.
     Structure,
@@ -573,20 +587,40 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     row.values.len()
                 )));
             }
+            if rows.is_empty() {
+                return Ok((Vec::new(), Reach::Document));
+            }
             let count = rows.len() as u32;
-            let snapshot = snapshot_all(doc);
             let sheet_name = doc.sheets[sheet as usize].name.clone();
-            rewrite_formulas(doc, |text, formula_sheet| {
-                rewrite::apply_structural(
-                    text,
-                    formula_sheet,
-                    &sheet_name,
-                    Structural::InsertRows { at, count },
-                )
+            let texts = rewrite_formulas_recorded(doc, |text, formula_sheet| {
+                rewrite::may_name_rows(text)
+                    .then(|| {
+                        rewrite::apply_structural(
+                            text,
+                            formula_sheet,
+                            &sheet_name,
+                            Structural::InsertRows { at, count },
+                        )
+                    })
+                    .flatten()
             });
             let target = &mut doc.sheets[sheet as usize].rows;
             target.splice(at as usize..at as usize, rows);
-            Ok((restore_changed(doc, snapshot), Reach::Structure))
+            // The formulas were rewritten where they stood before the insert,
+            // which is where the undo's delete puts them back.
+            let rewritten = sites_of(&texts, sheet, |r| if r >= at { r + count } else { r });
+            let mut undo = vec![Command::DeleteRows { sheet, at, count }];
+            undo.extend(texts);
+            let names = renamed_targets(doc, &undo);
+            let change = RowChange::Insert { sheet, at, count };
+            Ok((
+                undo,
+                Reach::Rows {
+                    change,
+                    rewritten,
+                    names,
+                },
+            ))
         }
         Command::DeleteRows { sheet, at, count } => {
             let len = sheet_ref(doc, sheet)?.rows.len() as u32;
@@ -597,25 +631,50 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     at + count
                 )));
             }
-            let snapshot = snapshot_all(doc);
             let keyed_before = Keyed::of(doc);
-            let all_names = all_names(doc);
-            scenario::drop_keys(doc, &all_names, sheet, at..at + count);
+            if keyed_before.is_some() {
+                let all_names = all_names(doc);
+                scenario::drop_keys(doc, &all_names, sheet, at..at + count);
+            }
             let sheet_name = doc.sheets[sheet as usize].name.clone();
-            doc.sheets[sheet as usize]
+            let removed: Vec<RowFile> = doc.sheets[sheet as usize]
                 .rows
-                .drain(at as usize..(at + count) as usize);
-            rewrite_formulas(doc, |text, formula_sheet| {
-                rewrite::apply_structural(
-                    text,
-                    formula_sheet,
-                    &sheet_name,
-                    Structural::DeleteRows { at, count },
-                )
+                .drain(at as usize..(at + count) as usize)
+                .collect();
+            let texts = rewrite_formulas_recorded(doc, |text, formula_sheet| {
+                rewrite::may_name_rows(text)
+                    .then(|| {
+                        rewrite::apply_structural(
+                            text,
+                            formula_sheet,
+                            &sheet_name,
+                            Structural::DeleteRows { at, count },
+                        )
+                    })
+                    .flatten()
             });
-            let mut undo = restore_changed(doc, snapshot);
+            // Rewritten where they stand after the delete; the undo puts
+            // the rows back first, which moves them down again.
+            let rewritten = sites_of(&texts, sheet, |r| r);
+            let mut undo = vec![Command::InsertRows {
+                sheet,
+                at,
+                rows: removed,
+            }];
+            undo.extend(moved_sites(texts, sheet, |r| {
+                if r >= at { r + count } else { r }
+            }));
             undo.extend(keyed_before.restore(doc));
-            Ok((undo, Reach::Structure))
+            let names = renamed_targets(doc, &undo);
+            let change = RowChange::Delete { sheet, at, count };
+            Ok((
+                undo,
+                Reach::Rows {
+                    change,
+                    rewritten,
+                    names,
+                },
+            ))
         }
         Command::MoveRows {
             sheet,
@@ -632,16 +691,41 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                     to + 1
                 )));
             }
-            let snapshot = snapshot_all(doc);
             let sheet_name = doc.sheets[sheet as usize].name.clone();
             let map = move |r: u32| moved_row(r, from, count, to);
-            rewrite_formulas(doc, |text, formula_sheet| {
-                rewrite::remap_rows(text, formula_sheet, &sheet_name, &map)
+            let texts = rewrite_formulas_recorded(doc, |text, formula_sheet| {
+                rewrite::may_name_rows(text)
+                    .then(|| rewrite::remap_rows(text, formula_sheet, &sheet_name, &map))
+                    .flatten()
             });
             let rows = &mut doc.sheets[sheet as usize].rows;
             let block: Vec<RowFile> = rows.drain(from as usize..(from + count) as usize).collect();
             rows.splice(to as usize..to as usize, block);
-            Ok((restore_changed(doc, snapshot), Reach::Structure))
+            // Rewritten where they stood before the move, which is where
+            // the undo's move puts them back.
+            let rewritten = sites_of(&texts, sheet, map);
+            let mut undo = vec![Command::MoveRows {
+                sheet,
+                from: to,
+                count,
+                to: from,
+            }];
+            undo.extend(texts);
+            let names = renamed_targets(doc, &undo);
+            let change = RowChange::Move {
+                sheet,
+                from,
+                count,
+                to,
+            };
+            Ok((
+                undo,
+                Reach::Rows {
+                    change,
+                    rewritten,
+                    names,
+                },
+            ))
         }
         Command::SetNames { names } => {
             let old = std::mem::replace(&mut doc.names, names);
@@ -1052,6 +1136,15 @@ struct Keyed {
 }
 
 impl Keyed {
+    /// True if anything is keyed by metric name.
+    fn is_some(&self) -> bool {
+        !self.scenarios.is_empty()
+            || !self.correlations.is_empty()
+            || self.actuals.is_some()
+            || !self.plans.is_empty()
+            || !self.targets.is_empty()
+    }
+
     fn of(doc: &WorkbookFile) -> Keyed {
         Keyed {
             scenarios: doc.scenarios.clone(),
@@ -1347,12 +1440,6 @@ fn row_mut(doc: &mut WorkbookFile, sheet: u32, row: u32) -> Result<&mut RowFile,
         .ok_or_else(|| EditError::OutOfRange(format!("no row {}", row + 1)))
 }
 
-/// [`rewrite_formulas_recorded`] without the undo commands.
-fn rewrite_formulas(doc: &mut WorkbookFile, f: impl Fn(&str, &str) -> Option<String>) {
-    // Structural edits undo with a snapshot of the sheets instead.
-    rewrite_formulas_recorded(doc, f);
-}
-
 /// Rewrites every formula in the workbook with `f(text, sheet name)`, which
 /// returns `Some(new text)` when something changed. Defined names' targets
 /// (which always name their sheet) are rewritten too. Returns commands
@@ -1415,38 +1502,78 @@ fn rewrite_formulas_recorded(
     undo
 }
 
-/// Every sheet's rows and the defined names, before a structural edit.
-struct Snapshot {
-    rows: Vec<Vec<RowFile>>,
-    names: Vec<DefinedName>,
-}
-
-fn snapshot_all(doc: &WorkbookFile) -> Snapshot {
-    Snapshot {
-        rows: doc.sheets.iter().map(|s| s.rows.clone()).collect(),
-        names: doc.names.clone(),
-    }
-}
-
-/// Undo commands restoring every sheet (and the defined names) that
-/// differ from `snapshot`.
-fn restore_changed(doc: &WorkbookFile, snapshot: Snapshot) -> Vec<Command> {
-    let mut undo: Vec<Command> = snapshot
-        .rows
-        .into_iter()
-        .enumerate()
-        .filter(|(i, rows)| doc.sheets.get(*i).is_some_and(|s| &s.rows != rows))
-        .map(|(i, rows)| Command::ReplaceRows {
-            sheet: i as u32,
-            rows,
+/// Where the formulas that `texts` (commands setting back rewritten
+/// formulas) name stand, as reaches, with rows of `sheet` renumbered by
+/// `row`.
+fn sites_of(texts: &[Command], sheet: u32, row: impl Fn(u32) -> u32) -> Vec<Reach> {
+    let at = |s: u32, r: u32| if s == sheet { row(r) } else { r };
+    texts
+        .iter()
+        .filter_map(|command| match *command {
+            Command::SetRowFormula { sheet: s, row, .. } => Some(Reach::RowFormula {
+                sheet: s,
+                row: at(s, row),
+            }),
+            Command::SetCell {
+                sheet: s,
+                row,
+                period,
+                ..
+            } => Some(Reach::Cell {
+                sheet: s,
+                row: at(s, row),
+                period,
+            }),
+            Command::SetCellAt {
+                sheet: s, row, col, ..
+            } => Some(Reach::GridCell {
+                sheet: s,
+                row: at(s, row),
+                col,
+            }),
+            _ => None,
         })
-        .collect();
-    if doc.names != snapshot.names {
-        undo.push(Command::SetNames {
-            names: snapshot.names,
-        });
-    }
-    undo
+        .collect()
+}
+
+/// The defined names whose target differs from the one `undo` sets back.
+fn renamed_targets(doc: &WorkbookFile, undo: &[Command]) -> Vec<String> {
+    let Some(old) = undo.iter().find_map(|command| match command {
+        Command::SetNames { names } => Some(names),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    doc.names
+        .iter()
+        .filter(|name| !old.contains(name))
+        .map(|name| name.name.clone())
+        .collect()
+}
+
+/// `texts` (commands setting back rewritten formulas) with the rows of
+/// `sheet` renumbered by `row`.
+fn moved_sites(texts: Vec<Command>, sheet: u32, row: impl Fn(u32) -> u32) -> Vec<Command> {
+    texts
+        .into_iter()
+        .map(|mut command| {
+            match &mut command {
+                Command::SetRowFormula {
+                    sheet: s, row: r, ..
+                }
+                | Command::SetCell {
+                    sheet: s, row: r, ..
+                }
+                | Command::SetCellAt {
+                    sheet: s, row: r, ..
+                } if *s == sheet => {
+                    *r = row(*r);
+                }
+                _ => {}
+            }
+            command
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -915,7 +915,13 @@ impl Workbook {
         reaches: &[Reach],
         scenario_before: Vec<((u32, u32, u32), CellInput)>,
     ) -> Ripple {
-        if reaches.contains(&Reach::Structure) {
+        if let Some(ripple) = self.change_rows_in_place(reaches) {
+            return ripple;
+        }
+        if reaches
+            .iter()
+            .any(|reach| matches!(reach, Reach::Structure | Reach::Rows { .. }))
+        {
             let same_shape = self.same_shape();
             let before: Option<Vec<Vec<Value>>> = same_shape.then(|| self.all_values());
             let (engine, names) = build_engine(&self.doc);
@@ -934,7 +940,14 @@ impl Workbook {
             };
         }
         // First the names, which scenario overrides are keyed by.
-        let renamed = self.rename_metrics(reaches);
+        let renamed_sheets: Vec<u32> = reaches
+            .iter()
+            .filter_map(|reach| match *reach {
+                Reach::Names { sheet } => Some(sheet),
+                _ => None,
+            })
+            .collect();
+        let renamed = self.rename_metrics(&renamed_sheets, Vec::new());
         // Cells whose effective input a scenario edit changed: those the
         // scenario overrode before or overrides now, whose input differs
         // (from the old override, or from the base input it replaces now).
@@ -958,30 +971,7 @@ impl Workbook {
         }
         let edits: Vec<engine::Edit> = renamed
             .into_iter()
-            .chain(reaches.iter().filter_map(|reach| {
-                match *reach {
-                    Reach::Cell { sheet, row, period } => Some(engine::Edit::Cell(
-                        CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
-                        engine_input(self.effective_input(sheet, row, period)),
-                    )),
-                    Reach::RowFormula { sheet, row } => Some(engine::Edit::RowFormula {
-                        sheet,
-                        row,
-                        formula: self
-                            .rows(sheet)
-                            .get(row as usize)
-                            .map(|r| r.formula.clone())
-                            .filter(|f| !f.is_empty()),
-                    }),
-                    Reach::GridCell { sheet, row, col } => Some(engine::Edit::Cell(
-                        CellAddr::new(sheet, row, col),
-                        engine_input(&self.cell_input(sheet, row, col)),
-                    )),
-                    Reach::Names { .. } | Reach::Structure | Reach::Overlay | Reach::Document => {
-                        None
-                    }
-                }
-            }))
+            .chain(reaches.iter().filter_map(|reach| self.reach_edit(reach)))
             .chain(scenario_cells.iter().map(|&(sheet, row, period)| {
                 engine::Edit::Cell(
                     CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
@@ -996,21 +986,140 @@ impl Workbook {
         self.ripple(recalc)
     }
 
-    /// Brings the engine's metric names up to date for the sheets whose
-    /// names changed; returns edits that set again every formula mentioning
-    /// an old or new name, so that they resolve afresh (those whose
-    /// compiled form stays the same cost the engine nothing).
-    fn rename_metrics(&mut self, reaches: &[Reach]) -> Vec<engine::Edit> {
-        if !reaches.iter().any(|r| matches!(r, Reach::Names { .. })) {
+    /// The engine edit that brings one cell or row formula up to date
+    /// (`None` for other reaches).
+    fn reach_edit(&self, reach: &Reach) -> Option<engine::Edit> {
+        match *reach {
+            Reach::Cell { sheet, row, period } => Some(engine::Edit::Cell(
+                CellAddr::new(sheet, row, FIRST_PERIOD_COL + period),
+                engine_input(self.effective_input(sheet, row, period)),
+            )),
+            Reach::RowFormula { sheet, row } => Some(engine::Edit::RowFormula {
+                sheet,
+                row,
+                formula: self
+                    .rows(sheet)
+                    .get(row as usize)
+                    .map(|r| r.formula.clone())
+                    .filter(|f| !f.is_empty()),
+            }),
+            Reach::GridCell { sheet, row, col } => Some(engine::Edit::Cell(
+                CellAddr::new(sheet, row, col),
+                engine_input(&self.cell_input(sheet, row, col)),
+            )),
+            Reach::Names { .. }
+            | Reach::Rows { .. }
+            | Reach::Structure
+            | Reach::Overlay
+            | Reach::Document => None,
+        }
+    }
+
+    /// Inserts, deletes or moves rows in the engine in place, for an edit
+    /// that starts with a row change (and then edits cells where they
+    /// stand after it); `None`, changing nothing, where the engine is to
+    /// be built anew instead: another row or sheet change in the same
+    /// edit, a scenario or actuals change (keyed by where rows stood), a
+    /// grid sheet whose width changed, or no room left for new rows.
+    fn change_rows_in_place(&mut self, reaches: &[Reach]) -> Option<Ripple> {
+        let [
+            Reach::Rows {
+                change,
+                rewritten,
+                names: retargeted,
+            },
+            rest @ ..,
+        ] = reaches
+        else {
+            return None;
+        };
+        let change = *change;
+        let refused = |reach: &Reach| {
+            matches!(
+                reach,
+                Reach::Rows { .. } | Reach::Structure | Reach::Overlay
+            )
+        };
+        if rest.iter().any(refused) || !self.engine.can_change_rows(change) {
+            return None;
+        }
+        let sheet = change.sheet();
+        let sheet_file = self.doc.sheets.get(sheet as usize)?;
+        if sheet_file.layout == Layout::Grid
+            && sheet_cols(sheet_file, self.doc.timeline.periods) != self.engine.sheet_size(sheet).1
+        {
+            return None;
+        }
+        // The names follow their rows; a deleted row's name is gone.
+        let names = self.names.get_mut(sheet as usize)?;
+        // Formulas using a defined name whose target moved compile again.
+        let mut gone = retargeted.clone();
+        match change {
+            engine::RowChange::Insert { at, count, .. } => {
+                let blank = std::iter::repeat_n(String::new(), count as usize);
+                names.splice(at as usize..at as usize, blank);
+            }
+            engine::RowChange::Delete { at, count, .. } => {
+                gone.extend(
+                    names
+                        .drain(at as usize..(at + count) as usize)
+                        .filter(|name| !name.is_empty()),
+                );
+            }
+            engine::RowChange::Move {
+                from, count, to, ..
+            } => {
+                let block: Vec<String> = names
+                    .drain(from as usize..(from + count) as usize)
+                    .collect();
+                names.splice(to as usize..to as usize, block);
+            }
+        }
+        if !self.doc.names.is_empty() {
+            self.engine.set_defined_names(&defined_names(&self.doc));
+        }
+        let mut edits = vec![engine::Edit::Rows(change)];
+        let mut renamed_sheets = vec![sheet];
+        renamed_sheets.extend(rest.iter().filter_map(|reach| match *reach {
+            Reach::Names { sheet } => Some(sheet),
+            _ => None,
+        }));
+        edits.extend(self.rename_metrics(&renamed_sheets, gone));
+        if let engine::RowChange::Insert { at, count, .. } = change {
+            let sheet_file = &self.doc.sheets[sheet as usize];
+            for row in at..at + count {
+                edits.extend(row_edits(sheet_file, sheet, row, |period, _| {
+                    engine_input(self.effective_input(sheet, row, period))
+                }));
+            }
+        }
+        edits.extend(
+            rewritten
+                .iter()
+                .chain(rest)
+                .filter_map(|reach| self.reach_edit(reach)),
+        );
+        let recalc = self.engine.apply(&edits);
+        Some(self.ripple(recalc))
+    }
+
+    /// Brings the engine's metric names up to date for `sheets`; returns
+    /// edits that rename them in the engine, then set again every formula
+    /// mentioning an old or new name (or a name in `changed_names`, of
+    /// rows deleted), so that they resolve afresh (those whose compiled
+    /// form stays the same cost the engine nothing).
+    fn rename_metrics(
+        &mut self,
+        sheets: &[u32],
+        mut changed_names: Vec<String>,
+    ) -> Vec<engine::Edit> {
+        if sheets.is_empty() && changed_names.is_empty() {
             return Vec::new();
         }
         // The active scenario's overrides, found by the names before.
         let mut overridden = self.overlay_cells();
-        let mut changed_names: Vec<String> = Vec::new();
-        for reach in reaches {
-            let Reach::Names { sheet } = *reach else {
-                continue;
-            };
+        let mut edits = Vec::new();
+        for &sheet in sheets {
             let Some(rows) = self.doc.sheets.get(sheet as usize).map(|s| &s.rows) else {
                 continue;
             };
@@ -1029,22 +1138,23 @@ impl Workbook {
                     (row as u32, old, name.clone())
                 })
                 .collect();
-            self.engine.rename_metrics(sheet, &renames);
-            for (_, old, new) in renames {
-                changed_names.extend([old, new].into_iter().filter(|n| !n.is_empty()));
+            for (_, old, new) in &renames {
+                changed_names.extend([old, new].into_iter().filter(|n| !n.is_empty()).cloned());
+            }
+            if !renames.is_empty() {
+                edits.push(engine::Edit::Metrics { sheet, renames });
             }
             if let Some(slot) = self.names.get_mut(sheet as usize) {
                 *slot = now;
             }
         }
         if changed_names.is_empty() {
-            return Vec::new();
+            return edits;
         }
         let mentioned = |input: &CellInput| match input {
             CellInput::Formula(text) => changed_names.iter().any(|n| names::mentions(text, n)),
             _ => false,
         };
-        let mut edits = Vec::new();
         for (s, sheet) in self.doc.sheets.iter().enumerate() {
             let s = s as u32;
             let grid = sheet.layout == Layout::Grid;
@@ -1203,14 +1313,31 @@ pub(crate) fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
         .collect();
     let mut engine = Engine::new(periods, specs);
     engine.set_locale(locale::number_locale(&doc.locale).unwrap_or_default());
-    let defined: Vec<engine::NameDef> = doc
-        .names
+    engine.set_defined_names(&defined_names(doc));
+    for (s, sheet) in doc.sheets.iter().enumerate() {
+        let s = s as u32;
+        if sheet.layout == Layout::Grid {
+            engine.set_grid(s);
+        }
+        for r in 0..sheet.rows.len() as u32 {
+            for edit in row_edits(sheet, s, r, |_, input| engine_input(input)) {
+                engine.load(edit);
+            }
+        }
+    }
+    engine.compute_all();
+    (engine, names)
+}
+
+/// The engine's defined names: each name of `doc` whose scope is a sheet
+/// that exists (a name scoped to a missing sheet is unusable).
+fn defined_names(doc: &WorkbookFile) -> Vec<engine::NameDef> {
+    doc.names
         .iter()
         .filter_map(|n| {
             let scope = if n.sheet.is_empty() {
                 None
             } else {
-                // A name scoped to a sheet that does not exist is unusable.
                 Some(
                     doc.sheets
                         .iter()
@@ -1224,60 +1351,65 @@ pub(crate) fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
                 target: n.refers_to.clone(),
             })
         })
-        .collect();
-    engine.set_defined_names(&defined);
-    for (s, sheet) in doc.sheets.iter().enumerate() {
-        let s = s as u32;
-        if sheet.layout == Layout::Grid {
-            engine.set_grid(s);
-            for (r, row) in sheet.rows.iter().enumerate() {
-                for (c, input) in row.values.iter().enumerate() {
-                    if !matches!(input, CellInput::Empty) {
-                        engine.load(engine::Edit::Cell(
-                            CellAddr::new(s, r as u32, c as u32),
-                            engine_input(input),
-                        ));
-                    }
-                }
+        .collect()
+}
+
+/// The engine edits that load row `r` of `sheet` (sheet index `s`): a grid
+/// row's cells; a metric row's label, unit, row formula and period cells,
+/// each period's input given by `period_input(period, input)`.
+fn row_edits(
+    sheet: &document::SheetFile,
+    s: u32,
+    r: u32,
+    period_input: impl Fn(u32, &CellInput) -> Input,
+) -> Vec<engine::Edit> {
+    let Some(row) = sheet.rows.get(r as usize) else {
+        return Vec::new();
+    };
+    let mut edits = Vec::new();
+    if sheet.layout == Layout::Grid {
+        for (c, input) in row.values.iter().enumerate() {
+            if !matches!(input, CellInput::Empty) {
+                edits.push(engine::Edit::Cell(
+                    CellAddr::new(s, r, c as u32),
+                    engine_input(input),
+                ));
             }
-            continue;
         }
-        for (r, row) in sheet.rows.iter().enumerate() {
-            let r = r as u32;
-            let label = if row.section.is_empty() {
-                &row.label
-            } else {
-                &row.section
-            };
-            if !label.is_empty() {
-                engine.load(engine::Edit::Cell(
-                    CellAddr::new(s, r, LABEL_COL),
-                    Input::Constant(Value::text(label)),
-                ));
-            }
-            if !row.unit.is_empty() {
-                engine.load(engine::Edit::Cell(
-                    CellAddr::new(s, r, UNIT_COL),
-                    Input::Constant(Value::text(&row.unit)),
-                ));
-            }
-            if !row.formula.is_empty() {
-                engine.load(engine::Edit::RowFormula {
-                    sheet: s,
-                    row: r,
-                    formula: Some(row.formula.clone()),
-                });
-            }
-            for (p, input) in row.values.iter().enumerate() {
-                if !matches!(input, CellInput::Empty) {
-                    engine.load(engine::Edit::Cell(
-                        CellAddr::new(s, r, FIRST_PERIOD_COL + p as u32),
-                        engine_input(input),
-                    ));
-                }
-            }
+        return edits;
+    }
+    let label = if row.section.is_empty() {
+        &row.label
+    } else {
+        &row.section
+    };
+    if !label.is_empty() {
+        edits.push(engine::Edit::Cell(
+            CellAddr::new(s, r, LABEL_COL),
+            Input::Constant(Value::text(label)),
+        ));
+    }
+    if !row.unit.is_empty() {
+        edits.push(engine::Edit::Cell(
+            CellAddr::new(s, r, UNIT_COL),
+            Input::Constant(Value::text(&row.unit)),
+        ));
+    }
+    if !row.formula.is_empty() {
+        edits.push(engine::Edit::RowFormula {
+            sheet: s,
+            row: r,
+            formula: Some(row.formula.clone()),
+        });
+    }
+    for (p, input) in row.values.iter().enumerate() {
+        let input = period_input(p as u32, input);
+        if input != Input::Empty {
+            edits.push(engine::Edit::Cell(
+                CellAddr::new(s, r, FIRST_PERIOD_COL + p as u32),
+                input,
+            ));
         }
     }
-    engine.compute_all();
-    (engine, names)
+    edits
 }

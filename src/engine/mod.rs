@@ -1678,7 +1678,7 @@ impl Engine {
         };
         if !fast.is_nan() {
             recalc.evaluated += 1;
-            return self.store_number(addr, fast, recalc);
+            return self.store_number(id, addr, fast, recalc);
         }
         self.compute_slowly(formula, addr, recalc)
     }
@@ -1733,14 +1733,15 @@ impl Engine {
         recalc: &mut Recalc,
     ) -> (usize, u64) {
         let id = self.rank_order[rank];
-        let addr = self.addr_of(id);
+        let (sheet, stored_row, col) = self.stored_addr(id);
+        let addr = CellAddr::new(sheet, self.values[sheet as usize].row_of(stored_row), col);
         let source = self.sources.get(id);
         let (formula, program) = match source {
             Source::Row(f) => match self.formulas.get(f as usize) {
                 Some(Some(Formula {
                     program: Some(program),
                     ..
-                })) if !program.reads_row(&self.values, addr.sheet, addr.row) => (f, program),
+                })) if !program.reads_row(&self.values, sheet, stored_row) => (f, program),
                 _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
             },
             _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
@@ -1778,17 +1779,20 @@ impl Engine {
                 self.compute_slowly(formula, addr, recalc)
             } else {
                 recalc.evaluated += 1;
-                self.store_number(addr, x, recalc)
+                self.store_number(id + k as u32, addr, x, recalc)
             };
             changed |= u64::from(stored) << k;
         }
         (n, changed)
     }
 
-    /// [`Engine::store_at`] for a number, quick when it did not change.
-    fn store_number(&mut self, addr: CellAddr, x: f64, recalc: &mut Recalc) -> bool {
+    /// [`Engine::store_at`] for a number in cell `id` (at `addr`), quick
+    /// when it did not change.
+    fn store_number(&mut self, id: u32, addr: CellAddr, x: f64, recalc: &mut Recalc) -> bool {
         let quiet = self.focus.is_some() || self.silent;
-        if let Some(Value::Number(old)) = self.value_slot(addr) {
+        // A sheet's values are laid out as its cell ids are.
+        let index = (id - self.sheets[addr.sheet as usize].base) as usize;
+        if let Some(Value::Number(old)) = self.values[addr.sheet as usize].values.get_mut(index) {
             if *old == x {
                 return false;
             }

@@ -190,16 +190,23 @@ impl Program {
         })
     }
 
-    /// True if the program reads any cell of `row` on `sheet`: then the
-    /// period cells of that row may read each other, and are computed one
-    /// at a time.
+    /// True if the program reads any cell of stored row `row` on `sheet`:
+    /// then the period cells of that row may read each other, and are
+    /// computed one at a time.
     pub fn reads_row(&self, sheets: &[SheetValues], sheet: u32, row: u32) -> bool {
-        let Some(values) = sheets.get(sheet as usize) else {
-            return false;
-        };
         self.rows.iter().any(|&(s, first, last)| {
+            if s != sheet {
+                return false;
+            }
+            if first == last {
+                return first == row;
+            }
+            // A range: the rows between its ends where they stand now.
+            let Some(values) = sheets.get(sheet as usize) else {
+                return false;
+            };
             let (first, last) = values.rows_of(first, last);
-            s == sheet && (first..=last).contains(&row)
+            (first..=last).contains(&values.row_of(row))
         })
     }
 

@@ -184,3 +184,94 @@ proptest! {
         prop_assert_eq!(workbook.to_text(), start);
     }
 }
+
+/// A metric model with a scenario shown: rows inserted (one named like an
+/// overridden metric), deleted and moved, then undone.
+fn metric_command(rng: &mut Rng, rows: usize) -> Command {
+    let row = rng.below(rows) as u32;
+    let last = rows as u32 - 1;
+    match rng.below(3) {
+        0 => Command::InsertRows {
+            sheet: 0,
+            at: rng.below(rows + 1) as u32,
+            rows: vec![RowFile {
+                label: format!("Metric {}", rng.below(rows)),
+                values: vec![CellInput::Number(rng.below(50) as f64)],
+                ..RowFile::default()
+            }],
+        },
+        1 if rows > 4 => Command::DeleteRows {
+            sheet: 0,
+            at: row.min(last - 1),
+            count: 1,
+        },
+        _ => Command::MoveRows {
+            sheet: 0,
+            from: row.min(last - 1),
+            count: 1,
+            to: rng.below(rows - 1) as u32,
+        },
+    }
+}
+
+fn assert_metrics_match(workbook: &Workbook, context: &str) {
+    let mut fresh = Workbook::new(workbook.document().clone());
+    fresh
+        .set_active_scenario(workbook.active_scenario())
+        .expect("the scenario exists");
+    let rows = workbook.rows(0).len() as u32;
+    assert_eq!(rows, fresh.rows(0).len() as u32, "{context}");
+    for row in 0..rows {
+        for (period, (a, b)) in workbook
+            .row_values(0, row)
+            .iter()
+            .zip(fresh.row_values(0, row))
+            .enumerate()
+        {
+            assert!(
+                same(a, b),
+                "{context}: row {row} period {period}: live {a:?} != fresh {b:?}"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn rows_changed_under_a_scenario_equal_a_fresh_build(
+        seed in any::<u64>(),
+        rows in 6usize..20,
+        n_edits in 1usize..10,
+    ) {
+        let mut doc = lever::model::generate::founder_model(rows, 4, seed);
+        let mut rng = Rng::new(seed ^ 0x5CE7_A210);
+        let overrides = (0..3)
+            .map(|_| lever::model::document::ScenarioOverride {
+                metric: lever::model::generate::row_name(rng.below(rows)),
+                values: vec![CellInput::Empty, CellInput::Number(rng.below(90) as f64)],
+                uncertainty: None,
+            })
+            .collect();
+        doc.scenarios.push(lever::model::document::Scenario {
+            name: "Upside".into(),
+            note: String::new(),
+            overrides,
+        });
+        let mut workbook = Workbook::new(doc);
+        workbook.set_active_scenario(Some(0)).expect("the scenario exists");
+        let start = workbook.to_text();
+        for step in 0..n_edits {
+            let current = workbook.rows(0).len();
+            let command = metric_command(&mut rng, current);
+            let context = format!("seed {seed}, step {step}, {command:?}");
+            workbook.apply(vec![command]).expect(&context);
+            assert_metrics_match(&workbook, &context);
+        }
+        while workbook.undo().is_some() {
+            assert_metrics_match(&workbook, "undo");
+        }
+        prop_assert_eq!(workbook.to_text(), start);
+    }
+}

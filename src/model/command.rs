@@ -611,6 +611,9 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             let rewritten = sites_of(&texts, sheet, |r| if r >= at { r + count } else { r });
             let mut undo = vec![Command::DeleteRows { sheet, at, count }];
             undo.extend(texts);
+            // The delete drops what is keyed by the new rows' names, which
+            // may have been other rows' before: set it all back after.
+            undo.extend(Keyed::of(doc).restore_all());
             let names = renamed_targets(doc, &undo);
             let change = RowChange::Insert { sheet, at, count };
             Ok((
@@ -1156,6 +1159,35 @@ impl Keyed {
     }
 
     /// The commands that put back what changed since.
+    /// Commands that set everything keyed back to what it is now.
+    fn restore_all(self) -> Vec<Command> {
+        let mut undo = Vec::new();
+        if !self.scenarios.is_empty() {
+            undo.push(Command::ReplaceScenarios {
+                scenarios: self.scenarios,
+            });
+        }
+        if !self.correlations.is_empty() {
+            undo.push(Command::SetCorrelations {
+                correlations: self.correlations,
+            });
+        }
+        if self.actuals.is_some() {
+            undo.push(Command::SetActuals {
+                actuals: self.actuals,
+            });
+        }
+        if !self.plans.is_empty() {
+            undo.push(Command::SetPlans { plans: self.plans });
+        }
+        if !self.targets.is_empty() {
+            undo.push(Command::SetTargets {
+                targets: self.targets,
+            });
+        }
+        undo
+    }
+
     fn restore(self, doc: &WorkbookFile) -> Vec<Command> {
         let mut undo = Vec::new();
         if doc.scenarios != self.scenarios {

@@ -108,15 +108,34 @@ pub enum Edit {
     },
 }
 
-/// One cell whose value changed in a recalculation.
+/// One cell whose value changed in a recalculation: also the ripple's
+/// record of it ([`crate::model::ripple::CellChange`]), so that an edit's
+/// changes reach the editor without being copied.
+// In declaration order, so that a change is written field by field where it
+// is stored (reordered, the address and the values' tags share 16 bytes
+// that are put together on the stack and copied, which stalls).
 #[derive(Debug, Clone, PartialEq)]
+#[repr(C)]
 pub struct Change {
-    /// Where.
-    pub addr: CellAddr,
+    /// Sheet index.
+    pub sheet: u32,
+    /// Row index.
+    pub row: u32,
+    /// Grid column (zero-based, `A` is 0).
+    pub col: u32,
+    /// True if the cell is on a grid sheet (which has no periods).
+    pub grid: bool,
     /// Value before.
     pub old: Value,
     /// Value after.
     pub new: Value,
+}
+
+impl Change {
+    /// Where the cell is.
+    pub fn addr(&self) -> CellAddr {
+        CellAddr::new(self.sheet, self.row, self.col)
+    }
 }
 
 /// The outcome of a recalculation.
@@ -673,8 +692,12 @@ impl Engine {
             for (id, old) in touched {
                 let new = self.value_by_id(id).clone();
                 if !old.same_as(&new) {
+                    let addr = self.addr_of(id);
                     recalc.changes.push(Change {
-                        addr: self.addr_of(id),
+                        sheet: addr.sheet,
+                        row: addr.row,
+                        col: addr.col,
+                        grid: self.is_grid(addr.sheet),
                         old,
                         new,
                     });
@@ -1802,11 +1825,18 @@ impl Engine {
                 let before = std::mem::replace(old, x);
                 self.stored_changes += 1;
                 if !quiet {
-                    recalc.changes.push(Change {
-                        addr,
+                    let grid = self.values[addr.sheet as usize].grid;
+                    // Made where it is stored, once there is room: a
+                    // change made first and then moved in stalls on
+                    // reading back what was just written in pieces.
+                    recalc.changes.extend(std::iter::once_with(|| Change {
+                        sheet: addr.sheet,
+                        row: addr.row,
+                        col: addr.col,
+                        grid,
                         old: Value::Number(before),
                         new: Value::Number(x),
-                    });
+                    }));
                 }
                 return true;
             }
@@ -1837,7 +1867,10 @@ impl Engine {
         let old = std::mem::replace(slot, value.clone());
         self.stored_changes += 1;
         recalc.changes.push(Change {
-            addr,
+            sheet: addr.sheet,
+            row: addr.row,
+            col: addr.col,
+            grid: self.is_grid(addr.sheet),
             old,
             new: value,
         });

@@ -641,7 +641,7 @@ impl Workbook {
 
     /// A recalculation as a ripple, grid sheets marked.
     fn ripple(&self, recalc: engine::Recalc) -> Ripple {
-        Ripple::from_recalc_with(recalc, &|sheet| self.engine.is_grid(sheet))
+        Ripple::from_recalc(recalc)
     }
 
     /// Applies one edit (several commands, one undo step) and recalculates.

@@ -6,22 +6,8 @@ use crate::engine::{Recalc, Value};
 
 use super::FIRST_PERIOD_COL;
 
-/// One changed cell.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellChange {
-    /// Sheet index.
-    pub sheet: u32,
-    /// Row index.
-    pub row: u32,
-    /// Grid column (zero-based, `A` is 0).
-    pub col: u32,
-    /// True if the cell is on a grid sheet (which has no periods).
-    pub grid: bool,
-    /// Value before.
-    pub old: Value,
-    /// Value after.
-    pub new: Value,
-}
+/// One changed cell: the engine's record of it, kept as it is.
+pub use crate::engine::Change as CellChange;
 
 impl CellChange {
     /// Period index, or `None` for a label/unit cell of a metric sheet and
@@ -68,32 +54,10 @@ pub struct Ripple {
 }
 
 impl Ripple {
-    /// The ripple of an engine recalculation on metric sheets.
+    /// The ripple of an engine recalculation: its changes as they are.
     pub fn from_recalc(recalc: Recalc) -> Ripple {
-        Ripple::from_recalc_with(recalc, &|_| false)
-    }
-
-    /// The ripple of an engine recalculation; `is_grid(sheet)` tells which
-    /// sheets are grid sheets. A cell change is as large as the engine's,
-    /// so the list is converted in place: no second list of thousands of
-    /// changes is allocated (and faulted into memory) on every edit.
-    pub fn from_recalc_with(recalc: Recalc, is_grid: &dyn Fn(u32) -> bool) -> Ripple {
         Ripple {
-            changes: recalc
-                .changes
-                .into_iter()
-                .map(|c| {
-                    let grid = is_grid(c.addr.sheet);
-                    CellChange {
-                        sheet: c.addr.sheet,
-                        row: c.addr.row,
-                        col: c.addr.col,
-                        grid,
-                        old: c.old,
-                        new: c.new,
-                    }
-                })
-                .collect(),
+            changes: recalc.changes,
             evaluated: recalc.evaluated,
         }
     }
@@ -159,22 +123,5 @@ impl Ripple {
             metric.new_total += change.new.as_number().unwrap_or(0.0);
         }
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cell_change_is_as_large_as_the_engines() {
-        assert_eq!(
-            std::mem::size_of::<CellChange>(),
-            std::mem::size_of::<crate::engine::Change>()
-        );
-        assert_eq!(
-            std::mem::align_of::<CellChange>(),
-            std::mem::align_of::<crate::engine::Change>()
-        );
     }
 }

@@ -87,6 +87,20 @@ impl Dependents {
             .chain(added.iter().copied())
     }
 
+    /// The readers of `cell` as stored, when nothing was added or removed
+    /// since the last compaction (`None` otherwise: use
+    /// [`Dependents::readers`]).
+    pub fn compact_readers(&self, cell: u32) -> Option<&[u32]> {
+        if !self.added.is_empty() || self.removed != 0 {
+            return None;
+        }
+        let at = cell as usize;
+        match (self.offsets.get(at), self.offsets.get(at + 1)) {
+            (Some(&a), Some(&b)) => self.flat.get(a as usize..b as usize),
+            _ => Some(&[]),
+        }
+    }
+
     /// Records that `reader` reads `cell`.
     pub fn add(&mut self, cell: u32, reader: u32) {
         if (cell as usize) < self.len() {

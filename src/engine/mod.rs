@@ -844,7 +844,7 @@ impl Engine {
                 let k = changed.trailing_zeros() as usize;
                 changed &= changed - 1;
                 let id = self.rank_order[rank + k];
-                for d in self.dependents.readers(id) {
+                let mut queue_reader = |d: u32| {
                     let rank = self.ranks[d as usize];
                     if rank < IN_CYCLE {
                         let rank = rank as usize;
@@ -852,6 +852,11 @@ impl Engine {
                     } else if rank == IN_CYCLE {
                         cycles_reached = true;
                     }
+                };
+                // Between formula edits the graph is compact: a plain slice.
+                match self.dependents.compact_readers(id) {
+                    Some(readers) => readers.iter().for_each(|&d| queue_reader(d)),
+                    None => self.dependents.readers(id).for_each(queue_reader),
                 }
             }
         }
@@ -1772,11 +1777,13 @@ impl Engine {
         // Cells of a row are numbered column after column; the next column
         // in the next rank, under the same row formula, joins the run.
         let n_cols = self.sheets[addr.sheet as usize].cols;
+        let packed = self.sources.0[id as usize];
         let joins = |next: usize| {
+            let next_id = id + (next - rank) as u32;
             next < limit
                 && addr.col + ((next - rank) as u32) < n_cols
-                && self.rank_order[next] == id + (next - rank) as u32
-                && self.sources.get(self.rank_order[next]) == source
+                && self.rank_order[next] == next_id
+                && self.sources.0[next_id as usize] == packed
                 && queued.is_none_or(|bits| has_bit(bits, next as u32))
                 && self
                     .focus

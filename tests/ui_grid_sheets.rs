@@ -139,3 +139,33 @@ fn filling_a_formula_right_shifts_its_relative_references() {
     );
     assert_eq!(shown(&harness, "F3"), "5,000.00");
 }
+
+/// F9 recalculates: `RAND()` draws again and what reads it follows.
+#[test]
+fn f9_recalculates_and_random_numbers_draw_again() {
+    let text = r#"(
+    version: 1,
+    timeline: (start: "2026-01", periods: 3, step: Month),
+    sheets: [
+        (
+            name: "Dice",
+            layout: Grid,
+            rows: [
+                (values: ["=RAND()", "=A1 * 100"]),
+            ],
+        ),
+    ],
+    scenarios: [],
+    changelog: [],
+)
+"#;
+    let workbook = lever::model::Workbook::parse(text, "dice.ron").expect("loads");
+    let app = App::new(lever::ui::files::Document::untitled(workbook, "dice.ron"));
+    let mut harness = harness(app);
+    let before = shown(&harness, "B1");
+    harness.key_press(Key::F9);
+    harness.run();
+    let after = shown(&harness, "B1");
+    assert_ne!(before, after, "B1 follows the new draw");
+    assert!(harness.state().view.status.contains("cells changed"));
+}

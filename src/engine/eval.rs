@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use crate::engine::coerce;
 use crate::engine::compile::Node;
-use crate::engine::functions::{Arg, Array, RangeRef, args::implicit_intersection};
+use crate::engine::functions::{self, Arg, Array, RangeRef, args::implicit_intersection};
 use crate::engine::value::{CellError, ErrorKind, Value};
 use crate::formula::BinaryOp;
 
@@ -239,6 +239,19 @@ impl<'a> Evaluator<'a> {
             // The formula's own row and column.
             ("ROW", []) => return Some(Value::Number(f64::from(self.row) + 1.0)),
             ("COLUMN", []) => return Some(Value::Number(f64::from(self.col) + 1.0)),
+            // A random number is the cell's own for this recalculation.
+            ("RAND", []) => {
+                let x = functions::clock::rand_at(self.sheet, self.row, self.col);
+                return Some(Value::Number(x));
+            }
+            ("RANDBETWEEN", [bottom, top]) => {
+                let bounds = [self.arg(bottom), self.arg(top)];
+                let at = (self.sheet, self.row, self.col);
+                return Some(match functions::clock::randbetween_at(&bounds, at) {
+                    Ok(x) => Value::Number(x),
+                    Err(e) => Value::Error(e),
+                });
+            }
             ("INDIRECT", _) => return Some(self.indirect(args).scalar()),
             ("OFFSET", _) => return Some(self.offset(args).scalar()),
             _ => {}

@@ -327,6 +327,9 @@ pub struct Engine {
     silent: bool,
     /// How text is read as a number while this engine evaluates.
     locale: coerce::NumberLocale,
+    /// The time, and the round of random numbers, `NOW`, `TODAY`, `RAND`
+    /// and `RANDBETWEEN` read.
+    moment: functions::clock::Moment,
     /// How many changes the last edit recorded: the next edit's list starts
     /// that large, so that it is not copied while it grows.
     last_changes: usize,
@@ -464,6 +467,7 @@ impl Engine {
             lanes: program::Lanes::default(),
             silent: false,
             locale: coerce::NumberLocale::DecimalPoint,
+            moment: functions::clock::Moment::default(),
             last_changes: 0,
         }
     }
@@ -518,6 +522,22 @@ impl Engine {
     /// it to the values already computed).
     pub fn set_locale(&mut self, locale: coerce::NumberLocale) {
         self.locale = locale;
+    }
+
+    /// Sets the time `NOW` and `TODAY` read, as a date serial (days since
+    /// 1899-12-30, the time of day as the fraction); volatile formulas read
+    /// it in the next recalculation.
+    pub fn set_now(&mut self, serial: f64) {
+        self.moment.now = serial;
+    }
+
+    /// What evaluation reads besides the cells while the guards live: the
+    /// workbook's number locale and its moment.
+    fn context(&self) -> (coerce::LocaleGuard, functions::clock::MomentGuard) {
+        (
+            coerce::LocaleGuard::set(self.locale),
+            functions::clock::MomentGuard::set(self.moment),
+        )
     }
 
     /// True if `sheet` is a grid sheet.
@@ -634,7 +654,9 @@ impl Engine {
 
     /// Builds the dependency graph and recomputes every formula cell.
     pub fn recalc_all(&mut self) -> Recalc {
-        let _locale = coerce::LocaleGuard::set(self.locale);
+        // Each recalculation draws new random numbers, as in Excel.
+        self.moment.round += 1;
+        let _context = self.context();
         let plan = self.full_plan();
         let mut recalc = Recalc::default();
         // Every cell in rank order; then, if there are circular references,
@@ -653,7 +675,7 @@ impl Engine {
     /// (a million changes at 10,000 × 120 would be built only to be
     /// dropped).
     pub fn compute_all(&mut self) {
-        let _locale = coerce::LocaleGuard::set(self.locale);
+        let _context = self.context();
         self.silent = true;
         self.recalc_all();
         self.silent = false;
@@ -662,7 +684,8 @@ impl Engine {
     /// Applies `edits` and recomputes what they reach. Returns every changed
     /// cell with its old and new value.
     pub fn apply(&mut self, edits: &[Edit]) -> Recalc {
-        let _locale = coerce::LocaleGuard::set(self.locale);
+        self.moment.round += 1;
+        let _context = self.context();
         if !self.built {
             for edit in edits {
                 self.set_input(edit.clone());
@@ -907,7 +930,7 @@ impl Engine {
     /// read only `cells` over many edits. Cells outside are skipped (left
     /// stale) and remembered; [`Engine::unfocus`] brings them up to date.
     pub fn focus(&mut self, cells: &[CellAddr]) {
-        let _locale = coerce::LocaleGuard::set(self.locale);
+        let _context = self.context();
         let n = self.sources.len();
         let words = n.div_ceil(64);
         let mut cone = vec![0u64; words];
@@ -940,7 +963,7 @@ impl Engine {
     /// Ends a focus: recomputes the cells it skipped (and what they reach)
     /// and returns what changed.
     pub fn unfocus(&mut self) -> Recalc {
-        let _locale = coerce::LocaleGuard::set(self.locale);
+        let _context = self.context();
         let mut recalc = Recalc::default();
         let Some(focus) = self.focus.take() else {
             return recalc;
@@ -993,7 +1016,7 @@ impl Engine {
     /// nothing, if a formula changed since the sweep was made or a cell is
     /// not a constant (then use [`Engine::apply`]).
     pub fn apply_sweep(&mut self, sweep: &Sweep, numbers: &[(CellAddr, f64)]) -> bool {
-        let _locale = coerce::LocaleGuard::set(self.locale);
+        let _context = self.context();
         if sweep.structure_version != self.structure_version || self.focus.is_none() {
             return false;
         }
@@ -1049,7 +1072,7 @@ impl Engine {
     /// a whole row (`MIN(cash)`) means its periods up to and including
     /// `period`.
     pub fn evaluate_expression(&self, node: &Node, sheet: u32, period: u32) -> Value {
-        let _locale = coerce::LocaleGuard::set(self.locale);
+        let _context = self.context();
         let count = (period + 1).min(self.periods.count);
         Evaluator {
             sheets: &self.values,

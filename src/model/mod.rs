@@ -635,6 +635,7 @@ impl Workbook {
     /// Recomputes every formula cell from scratch (what F9 does in a
     /// spreadsheet); returns what changed, which is normally nothing.
     pub fn recalc_all(&mut self) -> Ripple {
+        self.engine.set_now(timeline::now_serial());
         let recalc = self.engine.recalc_all();
         self.ripple(recalc)
     }
@@ -915,6 +916,7 @@ impl Workbook {
         reaches: &[Reach],
         scenario_before: Vec<((u32, u32, u32), CellInput)>,
     ) -> Ripple {
+        self.engine.set_now(timeline::now_serial());
         if let Some(ripple) = self.change_rows_in_place(reaches) {
             return ripple;
         }
@@ -1314,6 +1316,7 @@ pub(crate) fn build_engine(doc: &WorkbookFile) -> (Engine, Vec<Vec<String>>) {
     let mut engine = Engine::new(periods, specs);
     engine.set_locale(locale::number_locale(&doc.locale).unwrap_or_default());
     engine.set_defined_names(&defined_names(doc));
+    engine.set_now(timeline::now_serial());
     for (s, sheet) in doc.sheets.iter().enumerate() {
         let s = s as u32;
         if sheet.layout == Layout::Grid {

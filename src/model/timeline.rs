@@ -123,6 +123,14 @@ pub fn today() -> String {
         .unwrap_or_default()
 }
 
+/// The time now (UTC) as a date serial, for `NOW` and `TODAY`.
+pub fn now_serial() -> f64 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    crate::engine::functions::clock::serial_of_unix(seconds)
+}
+
 /// Every period's label.
 pub fn period_labels(timeline: &Timeline) -> Vec<String> {
     (0..timeline.periods)

@@ -57,6 +57,9 @@ const MOVE_DOWN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::A
 const INSERT_ROW: KeyboardShortcut =
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Plus);
 const DELETE_ROWS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
+/// Recalculates every formula, as F9 does in a spreadsheet: the clock and
+/// random numbers move on.
+const RECALCULATE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F9);
 
 /// The editor application.
 pub struct App {
@@ -791,14 +794,20 @@ impl App {
             self.row_action(action);
             return;
         }
-        let (undo, redo, fill_down, fill_right) = ui.input_mut(|i| {
+        let (undo, redo, fill_down, fill_right, recalculate) = ui.input_mut(|i| {
             (
                 i.consume_shortcut(&UNDO),
                 i.consume_shortcut(&REDO) || i.consume_shortcut(&REDO_Y),
                 i.consume_shortcut(&FILL_DOWN),
                 i.consume_shortcut(&FILL_RIGHT),
+                i.consume_shortcut(&RECALCULATE),
             )
         });
+        if recalculate {
+            let ripple = self.doc.workbook.recalc_all();
+            self.show_ripple(&ripple, None);
+            return;
+        }
         if undo {
             self.undo();
             return;

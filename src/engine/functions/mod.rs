@@ -42,6 +42,7 @@
 
 pub mod aggregate;
 pub mod args;
+pub mod clock;
 pub mod criteria;
 pub mod date;
 pub mod describe;
@@ -329,6 +330,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("NORMSDIST", 1, 1, distributions::normsdist),
     func!("NORMSINV", 1, 1, distributions::normsinv),
     func!("NOT", 1, 1, logical::not),
+    func!("NOW", 0, 0, clock::now),
     func!("NPER", 3, 5, finance::nper),
     func!("NPV", 2, V, finance::npv),
     func!("NUMBERVALUE", 1, 3, text::numbervalue),
@@ -361,6 +363,8 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("QUARTILE.INC", 2, 2, stats::quartile_inc),
     func!("QUOTIENT", 2, 2, math::quotient),
     func!("RADIANS", 1, 1, trig::radians),
+    func!("RAND", 0, 0, clock::rand),
+    func!("RANDBETWEEN", 2, 2, clock::randbetween),
     func!("RANK", 2, 3, stats::rank_eq),
     func!("RANK.AVG", 2, 3, describe::rank_avg),
     func!("RANK.EQ", 2, 3, stats::rank_eq),
@@ -432,6 +436,7 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     func!("TIME", 3, 3, date::time),
     func!("TIMEVALUE", 1, 1, date::timevalue),
     func!("TINV", 2, 2, distributions::tinv),
+    func!("TODAY", 0, 0, clock::today),
     func!("TRANSPOSE", 1, 1, dynamic::transpose, returns_array),
     func!("TRIM", 1, 1, text::trim),
     func!("TRIMMEAN", 2, 2, describe::trimmean),

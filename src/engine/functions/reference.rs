@@ -13,9 +13,11 @@ use crate::engine::functions::helpers::{fail, is_given, num_arg, trunc_i64};
 use crate::engine::value::{CellError, ErrorKind, Value};
 use crate::formula::lexer::{MAX_COL, MAX_ROW};
 
-/// Functions whose cells read are known only when they are evaluated: the
-/// engine recomputes the formulas that call them after every edit.
-pub const VOLATILE: [&str; 2] = ["INDIRECT", "OFFSET"];
+/// Functions whose cells read are known only when they are evaluated, or
+/// whose value changes with time or at random (see
+/// [`crate::engine::functions::clock`]): the engine recomputes the
+/// formulas that call them after every edit.
+pub const VOLATILE: [&str; 6] = ["INDIRECT", "OFFSET", "NOW", "TODAY", "RAND", "RANDBETWEEN"];
 
 /// `ROW(reference)`: the 1-based row of the reference's first cell
 /// (`ROW()` without one, the formula's own row, is answered by the

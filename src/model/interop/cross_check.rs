@@ -21,16 +21,9 @@ pub const LISTED_DIFFERENCES: usize = 50;
 
 /// Functions whose result depends on the moment or the way of computing
 /// that the engine does not have (or computes once): besides the engine's
-/// own volatile functions ([`crate::engine::functions::reference::VOLATILE`]).
-const VOLATILE_ELSEWHERE: [&str; 7] = [
-    "TODAY",
-    "NOW",
-    "RAND",
-    "RANDBETWEEN",
-    "RANDARRAY",
-    "CELL",
-    "INFO",
-];
+/// own volatile functions ([`crate::engine::functions::reference::VOLATILE`],
+/// among them `NOW`, `TODAY`, `RAND` and `RANDBETWEEN`).
+const VOLATILE_ELSEWHERE: [&str; 3] = ["RANDARRAY", "CELL", "INFO"];
 
 /// True if `function` (any case) is volatile: its result depends on when
 /// or how it is computed, so a value saved earlier cannot be compared.

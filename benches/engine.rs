@@ -373,8 +373,8 @@ fn load_and_save(c: &mut Criterion) {
     group.finish();
 }
 
-/// Structural edits on the live workbook: a rename (in place), and row
-/// inserts, deletes and moves (which rebuild the engine). Each iteration
+/// Structural edits on the live workbook, all made in place: a rename, and
+/// row inserts, deletes and moves. Each iteration
 /// undoes the previous one's change by doing the opposite edit, so the
 /// model stays the same size.
 fn structural_edits(c: &mut Criterion) {

@@ -49,7 +49,7 @@ fn random_formula(rng: &mut Rng, rows: usize) -> String {
     let (r1, r2) = (row(rng), row(rng));
     let (top, bottom) = (r1.min(r2), r1.max(r2));
     let (c1, c2) = (col(rng), col(rng));
-    match rng.below(16) {
+    match rng.below(17) {
         0 => format!("={c1}{r1}+{c2}{r2}"),
         1 => format!("=SUM(A{top}:B{bottom})"),
         2 => format!("=INDEX(A{top}:A{bottom}, 2)"),
@@ -68,6 +68,8 @@ fn random_formula(rng: &mut Rng, rows: usize) -> String {
         12 => format!("=${c1}${r1} * 2"),
         13 => format!("=SUM({r1}:{r1})"),
         14 => format!("=Other!A{r1} + 1"),
+        // Blanks of a whole column count as far as the sheets' rows go.
+        15 => "=COUNTIF(Other!C:C, \"\") + ROWS(Other!B2:B40)".to_string(),
         _ => format!("=IFERROR(VLOOKUP(2, A{top}:B{bottom}, 2, FALSE), -1)"),
     }
 }
@@ -247,13 +249,19 @@ proptest! {
     ) {
         let mut doc = lever::model::generate::founder_model(rows, 4, seed);
         let mut rng = Rng::new(seed ^ 0x5CE7_A210);
-        let overrides = (0..3)
+        let mut overrides: Vec<_> = (0..3)
             .map(|_| lever::model::document::ScenarioOverride {
                 metric: lever::model::generate::row_name(rng.below(rows)),
                 values: vec![CellInput::Empty, CellInput::Number(rng.below(90) as f64)],
                 uncertainty: None,
             })
             .collect();
+        // A formula typed into the scenario reads a row by number.
+        overrides.push(lever::model::document::ScenarioOverride {
+            metric: lever::model::generate::row_name(rng.below(rows)),
+            values: vec![CellInput::Formula(format!("=C{} * 2", 1 + rng.below(rows)))],
+            uncertainty: None,
+        });
         doc.scenarios.push(lever::model::document::Scenario {
             name: "Upside".into(),
             note: String::new(),

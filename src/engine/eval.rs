@@ -98,7 +98,13 @@ impl SheetValues {
 
     fn range(&self, row0: u32, col0: u32, rows: u32, cols: u32) -> RangeRef<'_> {
         RangeRef {
-            data: &self.values,
+            // A sheet without rows holds nothing (an empty order would read
+            // as values in sheet order).
+            data: if self.order.is_empty() {
+                &[]
+            } else {
+                &self.values
+            },
             stride: self.n_cols as usize,
             order: &self.order,
             row0,

@@ -435,12 +435,16 @@ impl Engine {
             values: metas
                 .iter()
                 .map(|m| {
-                    SheetValues::new(
+                    let mut values = SheetValues::new(
                         m.cols,
                         vec![Value::Empty; m.rows as usize * m.cols as usize],
                         &m.name,
                         false,
-                    )
+                    );
+                    // The sheet's rows, whatever its width.
+                    values.order = (0..m.rows).collect();
+                    values.position = (0..m.rows).collect();
+                    values
                 })
                 .collect(),
             row_formulas: metas.iter().map(|m| vec![None; m.rows as usize]).collect(),
@@ -529,6 +533,12 @@ impl Engine {
     /// it in the next recalculation.
     pub fn set_now(&mut self, serial: f64) {
         self.moment.now = serial;
+    }
+
+    /// Draws new random numbers in the next recalculation (`RAND` and
+    /// `RANDBETWEEN` give the same number in a cell until then).
+    pub fn next_round(&mut self) {
+        self.moment.round = self.moment.round.wrapping_add(1);
     }
 
     /// What evaluation reads besides the cells while the guards live: the
@@ -654,8 +664,6 @@ impl Engine {
 
     /// Builds the dependency graph and recomputes every formula cell.
     pub fn recalc_all(&mut self) -> Recalc {
-        // Each recalculation draws new random numbers, as in Excel.
-        self.moment.round += 1;
         let _context = self.context();
         let plan = self.full_plan();
         let mut recalc = Recalc::default();
@@ -684,7 +692,6 @@ impl Engine {
     /// Applies `edits` and recomputes what they reach. Returns every changed
     /// cell with its old and new value.
     pub fn apply(&mut self, edits: &[Edit]) -> Recalc {
-        self.moment.round += 1;
         let _context = self.context();
         if !self.built {
             for edit in edits {
@@ -1345,9 +1352,11 @@ impl Engine {
         // A formula taken away leaves the full plan's order valid for the
         // cells left (its cell, computed in its turn, changes nothing); a
         // new one needs a new order.
-        if new.formula().is_some() && old.formula() != new.formula() {
-            self.full_plan = None;
+        if old.formula() != new.formula() {
             self.structure_version += 1;
+            if new.formula().is_some() {
+                self.full_plan = None;
+            }
         }
         if self.built {
             if let Some(f) = old.formula() {

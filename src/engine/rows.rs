@@ -15,7 +15,7 @@
 //! rows (`A5` becomes `A6` under an insert above it), the caller sets its
 //! new text afterwards, as the model does after rewriting references.
 
-use super::eval::SheetValues;
+use super::eval::{FIXED_ROW, SheetValues};
 use super::{CellAddr, Edit, Engine, Input, Owner, Source};
 use crate::engine::compile::Node;
 
@@ -95,9 +95,11 @@ pub(super) fn spanned_sheets(node: &Node) -> u64 {
 }
 
 /// True if `node`'s value depends on where rows stand: `ROW` and `CELL`
-/// report a row number.
+/// report a row number, and a range to a fixed row (a whole column, or a
+/// row past the sheet's end) ends where the sheets' rows end.
 pub(super) fn is_positional(node: &Node) -> bool {
     match node {
+        Node::Range { row0, row1, .. } => *row0 >= FIXED_ROW || *row1 >= FIXED_ROW,
         Node::Call { function, args } => {
             matches!(function.name, "ROW" | "CELL") || args.iter().any(is_positional)
         }

@@ -627,11 +627,11 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
         }
         Command::DeleteRows { sheet, at, count } => {
             let len = sheet_ref(doc, sheet)?.rows.len() as u32;
-            if at >= len || count == 0 || at + count > len {
+            if at >= len || count == 0 || u64::from(at) + u64::from(count) > u64::from(len) {
                 return Err(EditError::OutOfRange(format!(
                     "cannot delete rows {}–{} of {len}",
-                    at + 1,
-                    at + count
+                    u64::from(at) + 1,
+                    u64::from(at) + u64::from(count)
                 )));
             }
             let keyed_before = Keyed::of(doc);
@@ -686,12 +686,13 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             to,
         } => {
             let len = sheet_ref(doc, sheet)?.rows.len() as u32;
-            if count == 0 || from + count > len || to + count > len {
+            let past = |start: u32| u64::from(start) + u64::from(count) > u64::from(len);
+            if count == 0 || past(from) || past(to) {
                 return Err(EditError::OutOfRange(format!(
                     "cannot move rows {}–{} to row {} of {len}",
-                    from + 1,
-                    from + count,
-                    to + 1
+                    u64::from(from) + 1,
+                    u64::from(from) + u64::from(count),
+                    u64::from(to) + 1
                 )));
             }
             let sheet_name = doc.sheets[sheet as usize].name.clone();
@@ -1158,7 +1159,6 @@ impl Keyed {
         }
     }
 
-    /// The commands that put back what changed since.
     /// Commands that set everything keyed back to what it is now.
     fn restore_all(self) -> Vec<Command> {
         let mut undo = Vec::new();
@@ -1188,6 +1188,7 @@ impl Keyed {
         undo
     }
 
+    /// The commands that put back what changed since.
     fn restore(self, doc: &WorkbookFile) -> Vec<Command> {
         let mut undo = Vec::new();
         if doc.scenarios != self.scenarios {
@@ -1627,6 +1628,31 @@ mod tests {
         ] {
             assert!(!valid_date(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn row_counts_past_u32_are_refused_not_wrapped() {
+        let mut doc = crate::model::generate::founder_model(6, 3, 1);
+        let huge = [
+            Command::DeleteRows {
+                sheet: 0,
+                at: 2,
+                count: u32::MAX,
+            },
+            Command::MoveRows {
+                sheet: 0,
+                from: 2,
+                count: u32::MAX,
+                to: 0,
+            },
+        ];
+        for command in huge {
+            assert!(matches!(
+                apply(&mut doc, command),
+                Err(EditError::OutOfRange(_))
+            ));
+        }
+        assert_eq!(doc.sheets[0].rows.len(), 6);
     }
 
     #[test]

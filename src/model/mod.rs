@@ -635,12 +635,21 @@ impl Workbook {
     /// Recomputes every formula cell from scratch (what F9 does in a
     /// spreadsheet); returns what changed, which is normally nothing.
     pub fn recalc_all(&mut self) -> Ripple {
-        self.engine.set_now(timeline::now_serial());
+        self.tick();
         let recalc = self.engine.recalc_all();
         self.ripple(recalc)
     }
 
-    /// A recalculation as a ripple, grid sheets marked.
+    /// Moves the clock and the random numbers on for the next
+    /// recalculation the user makes (an edit, undo, redo, F9). Looks
+    /// (`probe`, what-if runs) keep both, so that they leave every value
+    /// as it was and give the same answer twice.
+    fn tick(&mut self) {
+        self.engine.set_now(timeline::now_serial());
+        self.engine.next_round();
+    }
+
+    /// A recalculation as a ripple.
     fn ripple(&self, recalc: engine::Recalc) -> Ripple {
         Ripple::from_recalc(recalc)
     }
@@ -648,6 +657,7 @@ impl Workbook {
     /// Applies one edit (several commands, one undo step) and recalculates.
     /// On error nothing changes.
     pub fn apply(&mut self, edit: Edit) -> Result<Ripple, EditError> {
+        self.tick();
         let edit = self.route(edit);
         let (inverse, ripple) = self.apply_commands(edit)?;
         self.undo.push((inverse, next_serial()));
@@ -814,6 +824,7 @@ impl Workbook {
     /// Undoes the last edit; `None` if there is nothing to undo.
     pub fn undo(&mut self) -> Option<Ripple> {
         let (edit, serial) = self.undo.pop()?;
+        self.tick();
         match self.apply_commands(edit) {
             Ok((inverse, ripple)) => {
                 self.redo.push((inverse, serial));
@@ -826,6 +837,7 @@ impl Workbook {
     /// Redoes the last undone edit; `None` if there is nothing to redo.
     pub fn redo(&mut self) -> Option<Ripple> {
         let (edit, serial) = self.redo.pop()?;
+        self.tick();
         match self.apply_commands(edit) {
             Ok((inverse, ripple)) => {
                 self.undo.push((inverse, serial));
@@ -916,7 +928,6 @@ impl Workbook {
         reaches: &[Reach],
         scenario_before: Vec<((u32, u32, u32), CellInput)>,
     ) -> Ripple {
-        self.engine.set_now(timeline::now_serial());
         if let Some(ripple) = self.change_rows_in_place(reaches) {
             return ripple;
         }
@@ -1087,6 +1098,18 @@ impl Workbook {
             _ => None,
         }));
         edits.extend(self.rename_metrics(&renamed_sheets, gone));
+        // A scenario's or the actuals' formula in a cell is not rewritten
+        // (it reads rows where they stand): it compiles again, as a
+        // rebuild would compile it.
+        for (s, r, p) in self.overlay_cells() {
+            let input = self.effective_input(s, r, p);
+            if matches!(input, CellInput::Formula(_)) {
+                edits.push(engine::Edit::Cell(
+                    CellAddr::new(s, r, FIRST_PERIOD_COL + p),
+                    engine_input(input),
+                ));
+            }
+        }
         if let engine::RowChange::Insert { at, count, .. } = change {
             let sheet_file = &self.doc.sheets[sheet as usize];
             for row in at..at + count {

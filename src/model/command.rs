@@ -592,18 +592,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             }
             let count = rows.len() as u32;
             let sheet_name = doc.sheets[sheet as usize].name.clone();
-            let texts = rewrite_formulas_recorded(doc, |text, formula_sheet| {
-                rewrite::may_name_rows(text)
-                    .then(|| {
-                        rewrite::apply_structural(
-                            text,
-                            formula_sheet,
-                            &sheet_name,
-                            Structural::InsertRows { at, count },
-                        )
-                    })
-                    .flatten()
-            });
+            let texts = rewrite_rows(doc, &sheet_name, Structural::InsertRows { at, count });
             let target = &mut doc.sheets[sheet as usize].rows;
             target.splice(at as usize..at as usize, rows);
             // The formulas were rewritten where they stood before the insert,
@@ -614,16 +603,13 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
             // The delete drops what is keyed by the new rows' names, which
             // may have been other rows' before: set it all back after.
             undo.extend(Keyed::of(doc).restore_all());
-            let names = renamed_targets(doc, &undo);
-            let change = RowChange::Insert { sheet, at, count };
-            Ok((
-                undo,
-                Reach::Rows {
-                    change,
-                    rewritten,
-                    names,
-                },
-            ))
+            let reach = rows_reach(
+                doc,
+                &undo,
+                RowChange::Insert { sheet, at, count },
+                rewritten,
+            );
+            Ok((undo, reach))
         }
         Command::DeleteRows { sheet, at, count } => {
             let len = sheet_ref(doc, sheet)?.rows.len() as u32;
@@ -644,18 +630,7 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 .rows
                 .drain(at as usize..(at + count) as usize)
                 .collect();
-            let texts = rewrite_formulas_recorded(doc, |text, formula_sheet| {
-                rewrite::may_name_rows(text)
-                    .then(|| {
-                        rewrite::apply_structural(
-                            text,
-                            formula_sheet,
-                            &sheet_name,
-                            Structural::DeleteRows { at, count },
-                        )
-                    })
-                    .flatten()
-            });
+            let texts = rewrite_rows(doc, &sheet_name, Structural::DeleteRows { at, count });
             // Rewritten where they stand after the delete; the undo puts
             // the rows back first, which moves them down again.
             let rewritten = sites_of(&texts, sheet, |r| r);
@@ -668,16 +643,13 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 if r >= at { r + count } else { r }
             }));
             undo.extend(keyed_before.restore(doc));
-            let names = renamed_targets(doc, &undo);
-            let change = RowChange::Delete { sheet, at, count };
-            Ok((
-                undo,
-                Reach::Rows {
-                    change,
-                    rewritten,
-                    names,
-                },
-            ))
+            let reach = rows_reach(
+                doc,
+                &undo,
+                RowChange::Delete { sheet, at, count },
+                rewritten,
+            );
+            Ok((undo, reach))
         }
         Command::MoveRows {
             sheet,
@@ -715,21 +687,14 @@ pub fn apply(doc: &mut WorkbookFile, command: Command) -> Result<(Vec<Command>, 
                 to: from,
             }];
             undo.extend(texts);
-            let names = renamed_targets(doc, &undo);
             let change = RowChange::Move {
                 sheet,
                 from,
                 count,
                 to,
             };
-            Ok((
-                undo,
-                Reach::Rows {
-                    change,
-                    rewritten,
-                    names,
-                },
-            ))
+            let reach = rows_reach(doc, &undo, change, rewritten);
+            Ok((undo, reach))
         }
         Command::SetNames { names } => {
             let old = std::mem::replace(&mut doc.names, names);
@@ -1567,6 +1532,33 @@ fn sites_of(texts: &[Command], sheet: u32, row: impl Fn(u32) -> u32) -> Vec<Reac
             _ => None,
         })
         .collect()
+}
+
+/// Rewrites the A1 references of every formula for rows inserted or
+/// deleted on sheet `sheet_name`; returns commands setting back the
+/// formulas it changed. Formulas that name no row by number (metric
+/// formulas) are not even parsed.
+fn rewrite_rows(doc: &mut WorkbookFile, sheet_name: &str, change: Structural) -> Vec<Command> {
+    rewrite_formulas_recorded(doc, |text, formula_sheet| {
+        rewrite::may_name_rows(text)
+            .then(|| rewrite::apply_structural(text, formula_sheet, sheet_name, change))
+            .flatten()
+    })
+}
+
+/// What a row change reaches: the change, the formulas it rewrote (where
+/// they stand now) and the defined names whose target `undo` sets back.
+fn rows_reach(
+    doc: &WorkbookFile,
+    undo: &[Command],
+    change: RowChange,
+    rewritten: Vec<Reach>,
+) -> Reach {
+    Reach::Rows {
+        change,
+        rewritten,
+        names: renamed_targets(doc, undo),
+    }
 }
 
 /// The defined names whose target differs from the one `undo` sets back.

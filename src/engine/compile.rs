@@ -244,20 +244,26 @@ impl Compiler<'_> {
                 Box::new(self.node(left, Position::RangeParam)),
                 Box::new(self.node(right, Position::RangeParam)),
             ),
-            Expr::Unary(UnaryOp::Negate, inner) => {
-                elementwise_if_array(Node::Negate(Box::new(self.node(inner, operand_position))))
-            }
-            Expr::Unary(UnaryOp::Plus, inner) => {
-                elementwise_if_array(Node::Plus(Box::new(self.node(inner, operand_position))))
-            }
-            Expr::Percent(inner) => {
-                elementwise_if_array(Node::Percent(Box::new(self.node(inner, operand_position))))
-            }
-            Expr::Binary(op, left, right) => elementwise_if_array(Node::Binary(
-                *op,
-                Box::new(self.node(left, operand_position)),
-                Box::new(self.node(right, operand_position)),
-            )),
+            Expr::Unary(UnaryOp::Negate, inner) => elementwise_if_array(
+                Node::Negate(Box::new(self.node(inner, operand_position))),
+                position,
+            ),
+            Expr::Unary(UnaryOp::Plus, inner) => elementwise_if_array(
+                Node::Plus(Box::new(self.node(inner, operand_position))),
+                position,
+            ),
+            Expr::Percent(inner) => elementwise_if_array(
+                Node::Percent(Box::new(self.node(inner, operand_position))),
+                position,
+            ),
+            Expr::Binary(op, left, right) => elementwise_if_array(
+                Node::Binary(
+                    *op,
+                    Box::new(self.node(left, operand_position)),
+                    Box::new(self.node(right, operand_position)),
+                ),
+                position,
+            ),
             Expr::Call { name, args } => self.call(name, args, position),
             Expr::Reference(reference) => self.reference(reference, position),
         }
@@ -288,12 +294,23 @@ impl Compiler<'_> {
                 ),
             );
         }
-        let args = args
+        let args: Vec<Node> = args
             .iter()
             .enumerate()
             .map(|(index, arg)| self.node(arg, position.argument(function, index)))
             .collect();
-        Node::Call { function, args }
+        // `SUM(IF(A1:A9 > 0, B1:B9))`: where a function takes ranges, an IF
+        // over several cells chooses value by value (as in Excel 365, and
+        // as an array formula did before it).
+        let array_if = function.name == "IF"
+            && position != Position::Scalar
+            && args.first().is_some_and(reads_several);
+        let call = Node::Call { function, args };
+        if array_if {
+            Node::Elementwise(Box::new(call))
+        } else {
+            call
+        }
     }
 
     /// `LET(name1, value1, [name2, value2, …], calculation)`: each name
@@ -479,9 +496,18 @@ impl Compiler<'_> {
 /// An operator over an array constant or an array function's result works
 /// value by value, as in Excel (`SUM({1,2}*2)` is 6, `SUM(SEQUENCE(3)*2)`
 /// is 12): such an operator node is marked
-/// [`Node::Elementwise`], once, at its top. Operators over ranges keep
-/// their implicit intersection.
-fn elementwise_if_array(mut node: Node) -> Node {
+/// [`Node::Elementwise`], once, at its top. So does an operator over a
+/// range of several cells where a function takes ranges, as in Excel 365
+/// (`SUM((A1:A9 > 0) * B1:B9)` adds the B cells whose A is positive);
+/// elsewhere an operator over a range keeps its implicit intersection
+/// (`=A1:A9 * 2` in row 3 doubles A3).
+fn elementwise_if_array(mut node: Node, position: Position) -> Node {
+    if position != Position::Scalar && reads_several(&node) {
+        return match node {
+            Node::Elementwise(_) => node,
+            other => Node::Elementwise(Box::new(other)),
+        };
+    }
     let mut found = false;
     let mut unwrap = |child: &mut Box<Node>| match &mut **child {
         Node::Array(_) => found = true,
@@ -505,6 +531,26 @@ fn elementwise_if_array(mut node: Node) -> Node {
         Node::Elementwise(Box::new(node))
     } else {
         node
+    }
+}
+
+/// True if an operator expression reads several values: a range of more
+/// than one cell, an array constant or an array function's result, through
+/// any operators.
+fn reads_several(node: &Node) -> bool {
+    match node {
+        Node::Range {
+            row0,
+            row1,
+            col0,
+            col1,
+            ..
+        } => row0 != row1 || col0 != col1,
+        Node::Array(_) | Node::Elementwise(_) | Node::MetricRow { .. } => true,
+        Node::Call { function, .. } => function.array_result.is_some(),
+        Node::Negate(inner) | Node::Plus(inner) | Node::Percent(inner) => reads_several(inner),
+        Node::Binary(_, left, right) => reads_several(left) || reads_several(right),
+        _ => false,
     }
 }
 

@@ -746,8 +746,51 @@ impl<'a> Evaluator<'a> {
                 })
             }
             Node::Plus(inner) => self.array_arg(inner),
+            Node::Call { function, args } if function.name == "IF" && args.len() >= 2 => {
+                self.array_if(args)
+            }
             _ => self.arg(node),
         }
+    }
+
+    /// `IF` over several values: each value of the condition chooses from
+    /// the same place of the value if true or if false (a single value
+    /// serves every place); FALSE where the condition is false and there is
+    /// no value for it.
+    fn array_if(&self, args: &'a [Node]) -> Arg<'a> {
+        let condition = self.array_arg(&args[0]);
+        let then = self.array_arg(&args[1]);
+        let otherwise = args.get(2).map(|a| self.array_arg(a));
+        let parts = [Some(&condition), Some(&then), otherwise.as_ref()];
+        let dims: Vec<(u32, u32)> = parts.iter().flatten().map(|a| a.dims()).collect();
+        let rows = dims.iter().map(|d| d.0).max().unwrap_or(1);
+        let cols = dims.iter().map(|d| d.1).max().unwrap_or(1);
+        if u64::from(rows) * u64::from(cols) > MAX_RANGE_CELLS {
+            return Arg::Value(Value::error(ErrorKind::Num));
+        }
+        let pick = |arg: &Arg<'_>, r: u32, c: u32| -> Value {
+            let (rs, cs) = arg.dims();
+            let (r, c) = (if rs == 1 { 0 } else { r }, if cs == 1 { 0 } else { c });
+            if r >= rs || c >= cs {
+                Value::error(ErrorKind::NA)
+            } else {
+                arg.get(r, c)
+            }
+        };
+        let mut data = Vec::with_capacity(rows as usize * cols as usize);
+        for r in 0..rows {
+            for c in 0..cols {
+                data.push(match coerce::to_bool(&pick(&condition, r, c)) {
+                    Err(e) => Value::Error(e),
+                    Ok(true) => pick(&then, r, c),
+                    Ok(false) => match &otherwise {
+                        Some(otherwise) => pick(otherwise, r, c),
+                        None => Value::Bool(false),
+                    },
+                });
+            }
+        }
+        Arg::Array(Array { rows, cols, data })
     }
 
     /// The column of this period plus `offset` in metric `sheet`: `Ok(None)`

@@ -87,18 +87,23 @@ impl Dependents {
             .chain(added.iter().copied())
     }
 
-    /// The readers of `cell` as stored, when nothing was added or removed
-    /// since the last compaction (`None` otherwise: use
-    /// [`Dependents::readers`]).
-    pub fn compact_readers(&self, cell: u32) -> Option<&[u32]> {
+    /// Where the readers of `cell` are stored (`flat[a..b]`, see
+    /// [`Dependents::stored`]), when nothing was added or removed since the
+    /// last compaction.
+    pub fn compact_span(&self, cell: u32) -> Option<(usize, usize)> {
         if !self.added.is_empty() || self.removed != 0 {
             return None;
         }
         let at = cell as usize;
         match (self.offsets.get(at), self.offsets.get(at + 1)) {
-            (Some(&a), Some(&b)) => self.flat.get(a as usize..b as usize),
-            _ => Some(&[]),
+            (Some(&a), Some(&b)) => Some((a as usize, b as usize)),
+            _ => Some((0, 0)),
         }
+    }
+
+    /// Every stored reader, cell after cell.
+    pub fn stored(&self) -> &[u32] {
+        &self.flat
     }
 
     /// Records that `reader` reads `cell`.

@@ -272,7 +272,7 @@ struct SheetMeta {
 /// Room for stored rows beyond a sheet's rows when an engine is made, so
 /// that rows can be inserted without numbering every cell again.
 fn row_room(rows: u32) -> u32 {
-    rows / 8 + 16
+    rows / 16 + 16
 }
 
 /// The calculation engine for a workbook.
@@ -292,6 +292,10 @@ pub struct Engine {
     /// valid while `full_plan` is; [`NO_RANK`] for other cells and
     /// [`IN_CYCLE`] for the cells of circular references.
     ranks: Vec<u32>,
+    /// The rank of each stored reader of the compact graph, beside it
+    /// (`Dependents::stored`), valid with the full plan: propagation reads
+    /// a changed cell's readers' ranks in one place.
+    reader_ranks: Vec<u32>,
     /// Formula cells by rank (the inverse of `ranks`): the full plan's
     /// order, then its cells after cycles (the plan kept in `full_plan`
     /// holds no second copy of the order).
@@ -459,6 +463,7 @@ impl Engine {
             dependents: graph::Dependents::default(),
             full_plan: None,
             ranks: Vec::new(),
+            reader_ranks: Vec::new(),
             rank_order: Vec::new(),
             ordered: 0,
             queued: Vec::new(),
@@ -874,7 +879,7 @@ impl Engine {
                 let k = changed.trailing_zeros() as usize;
                 changed &= changed - 1;
                 let id = self.rank_order[rank + k];
-                let mut queue_reader = |d: u32| {
+                let queue_reader = |d: u32| {
                     let rank = self.ranks[d as usize];
                     if rank < IN_CYCLE {
                         let rank = rank as usize;
@@ -883,10 +888,20 @@ impl Engine {
                         cycles_reached = true;
                     }
                 };
-                // Between formula edits the graph is compact: a plain slice.
-                match self.dependents.compact_readers(id) {
-                    Some(readers) => readers.iter().for_each(|&d| queue_reader(d)),
-                    None => self.dependents.readers(id).for_each(queue_reader),
+                // Between formula edits the graph is compact and its readers'
+                // ranks lie beside it.
+                match self.dependents.compact_span(id) {
+                    Some((a, b)) if self.full_plan.is_some() && b <= self.reader_ranks.len() => {
+                        for &rank in &self.reader_ranks[a..b] {
+                            if rank < IN_CYCLE {
+                                let rank = rank as usize;
+                                queue[rank / 64] |= 1 << (rank % 64);
+                            } else if rank == IN_CYCLE {
+                                cycles_reached = true;
+                            }
+                        }
+                    }
+                    _ => self.dependents.readers(id).for_each(queue_reader),
                 }
             }
         }
@@ -928,6 +943,13 @@ impl Engine {
         for &id in plan.cycles.iter().flatten() {
             self.ranks[id as usize] = IN_CYCLE;
         }
+        self.reader_ranks.clear();
+        self.reader_ranks.extend(
+            self.dependents
+                .stored()
+                .iter()
+                .map(|&d| self.ranks.get(d as usize).copied().unwrap_or(NO_RANK)),
+        );
         self.full_plan = Some(plan.clone());
         plan
     }

@@ -223,6 +223,10 @@ struct Formula {
     spans: u64,
     /// True if its value depends on where rows stand (`ROW`, `CELL`).
     positional: bool,
+    /// For a row formula's program: whether it reads its own row, when
+    /// that does not depend on the order of rows (see
+    /// [`program::Program::reads_stored_row`]).
+    reads_own_row: Option<bool>,
 }
 
 /// The cell a formula is its own, or the row whose period cells follow it.
@@ -494,6 +498,12 @@ impl Engine {
             if let Some(formula) = &self.formulas[id] {
                 let program = self.program_for(&formula.node);
                 if let Some(formula) = &mut self.formulas[id] {
+                    formula.reads_own_row = match (formula.owner, &program) {
+                        (Owner::Row(sheet, row), Some(program)) => {
+                            program.reads_stored_row(sheet, row)
+                        }
+                        _ => None,
+                    };
                     formula.program = program;
                 }
             }
@@ -1438,6 +1448,10 @@ impl Engine {
         let positional = rows::is_positional(&node);
         self.positional_formulas += usize::from(positional);
         let program = self.program_for(&node);
+        let reads_own_row = match (owner, &program) {
+            (Owner::Row(sheet, row), Some(program)) => program.reads_stored_row(sheet, row),
+            _ => None,
+        };
         let formula = Formula {
             node,
             volatile,
@@ -1445,6 +1459,7 @@ impl Engine {
             owner,
             spans,
             positional,
+            reads_own_row,
         };
         match self.free_formulas.pop() {
             Some(id) => {
@@ -1822,8 +1837,13 @@ impl Engine {
             Source::Row(f) => match self.formulas.get(f as usize) {
                 Some(Some(Formula {
                     program: Some(program),
+                    reads_own_row,
                     ..
-                })) if !program.reads_row(&self.values, sheet, stored_row) => (f, program),
+                })) if !reads_own_row
+                    .unwrap_or_else(|| program.reads_row(&self.values, sheet, stored_row)) =>
+                {
+                    (f, program)
+                }
                 _ => return (1, u64::from(self.compute_at(id, addr, recalc))),
             },
             _ => return (1, u64::from(self.compute_at(id, addr, recalc))),

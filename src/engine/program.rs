@@ -190,6 +190,23 @@ impl Program {
         })
     }
 
+    /// [`Program::reads_row`] when it cannot change as rows move: `None`
+    /// if the program reads a range of several rows on `sheet` (whose rows
+    /// depend on the order).
+    pub fn reads_stored_row(&self, sheet: u32, row: u32) -> Option<bool> {
+        let mut reads = false;
+        for &(s, first, last) in &self.rows {
+            if s != sheet {
+                continue;
+            }
+            if first != last {
+                return None;
+            }
+            reads |= first == row;
+        }
+        Some(reads)
+    }
+
     /// True if the program reads any cell of stored row `row` on `sheet`:
     /// then the period cells of that row may read each other, and are
     /// computed one at a time.

@@ -768,23 +768,14 @@ impl<'a> Evaluator<'a> {
         if u64::from(rows) * u64::from(cols) > MAX_RANGE_CELLS {
             return Arg::Value(Value::error(ErrorKind::Num));
         }
-        let pick = |arg: &Arg<'_>, r: u32, c: u32| -> Value {
-            let (rs, cs) = arg.dims();
-            let (r, c) = (if rs == 1 { 0 } else { r }, if cs == 1 { 0 } else { c });
-            if r >= rs || c >= cs {
-                Value::error(ErrorKind::NA)
-            } else {
-                arg.get(r, c)
-            }
-        };
         let mut data = Vec::with_capacity(rows as usize * cols as usize);
         for r in 0..rows {
             for c in 0..cols {
-                data.push(match coerce::to_bool(&pick(&condition, r, c)) {
+                data.push(match coerce::to_bool(&broadcast(&condition, r, c)) {
                     Err(e) => Value::Error(e),
-                    Ok(true) => pick(&then, r, c),
+                    Ok(true) => broadcast(&then, r, c),
                     Ok(false) => match &otherwise {
-                        Some(otherwise) => pick(otherwise, r, c),
+                        Some(otherwise) => broadcast(otherwise, r, c),
                         None => Value::Bool(false),
                     },
                 });
@@ -865,24 +856,29 @@ fn elementwise(
     let (br, bc) = b.map(Arg::dims).unwrap_or((ar, ac));
     let rows = ar.max(br);
     let cols = ac.max(bc);
-    let pick = |arg: &Arg<'_>, (rs, cs): (u32, u32), r: u32, c: u32| -> Value {
-        let r = if rs == 1 { 0 } else { r };
-        let c = if cs == 1 { 0 } else { c };
-        if r >= rs || c >= cs {
-            Value::error(ErrorKind::NA)
-        } else {
-            arg.get(r, c)
-        }
-    };
     let mut data = Vec::with_capacity(rows as usize * cols as usize);
     for r in 0..rows {
         for c in 0..cols {
-            let x = pick(a, (ar, ac), r, c);
-            let y = b.map(|b| pick(b, (br, bc), r, c));
+            let x = broadcast(a, r, c);
+            let y = b.map(|b| broadcast(b, r, c));
             data.push(f(&x, y.as_ref()));
         }
     }
     Arg::Array(Array { rows, cols, data })
+}
+
+/// The value of `arg` at (`r`, `c`) of a larger array, as Excel pairs
+/// arrays: a single row or column repeats across the other direction, and a
+/// place past a longer side is `#N/A`.
+fn broadcast(arg: &Arg<'_>, r: u32, c: u32) -> Value {
+    let (rows, cols) = arg.dims();
+    let r = if rows == 1 { 0 } else { r };
+    let c = if cols == 1 { 0 } else { c };
+    if r >= rows || c >= cols {
+        Value::error(ErrorKind::NA)
+    } else {
+        arg.get(r, c)
+    }
 }
 
 /// An infix operator on two values, with Excel's coercions.
